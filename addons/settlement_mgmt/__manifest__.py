@@ -1,0 +1,23 @@
+{
+    "name": "Receivables Settlement",
+    "summary": "Credit control, instalment plans, disputes, dunning, statements "
+    "and Excel exports for customer receivables",
+    "version": "18.0.1.0.0",
+    "category": "Accounting/Accounting",
+    "website": "https://github.com/settlement-mgmt/settlement_mgmt",
+    "author": "settlement_mgmt contributors",
+    "license": "LGPL-3",
+    "depends": ["account", "portal", "mail"],
+    "external_dependencies": {"python": ["num2words", "xlsxwriter"]},
+    "data": [
+        "security/settlement_groups.xml",
+        "views/res_config_settings_views.xml",
+        "views/account_move_line_views.xml",
+        "views/settlement_menus.xml",
+    ],
+    "demo": [
+        "demo/settlement_demo.xml",
+    ],
+    "installable": True,
+    "application": False,
+}

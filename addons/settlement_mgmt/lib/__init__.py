@@ -1,0 +1,1 @@
+"""Pure computations of settlement_mgmt: no ORM, no database, testable alone."""

@@ -1,0 +1,58 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..lib.aging import (
+    DEFAULT_BOUNDARIES,
+    MAX_BUCKETS,
+    BucketLayoutError,
+    parse_boundaries,
+)
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    settlement_aging_days = fields.Char(
+        string="Aging Buckets",
+        default=", ".join(str(days) for days in DEFAULT_BOUNDARIES),
+        required=True,
+        help="Upper limits, in days overdue, of the aging buckets used by statements, "
+        "aged receivables and analytics, separated by commas. '30, 60, 90' gives "
+        "Not due, 1-30, 31-60, 61-90 and 90+.",
+    )
+
+    @api.constrains("settlement_aging_days")
+    def _check_settlement_aging_days(self):
+        for company in self:
+            try:
+                parse_boundaries(company.settlement_aging_days)
+            except BucketLayoutError as error:
+                raise ValidationError(self._aging_layout_message(error)) from error
+
+    def _aging_layout_message(self, error):
+        messages = {
+            "empty": self.env._(
+                "Enter at least one aging bucket limit, for example 30, 60, 90."
+            ),
+            "not_a_number": self.env._(
+                "Aging bucket limits must be whole numbers of days; "
+                "'%(value)s' is not.",
+                value=error.value,
+            ),
+            "not_positive": self.env._(
+                "Aging bucket limits must be greater than zero."
+            ),
+            "not_increasing": self.env._(
+                "Aging bucket limits must increase from left to right "
+                "(%(value)s does not).",
+                value=error.value,
+            ),
+            "too_many": self.env._(
+                "At most %(count)s aging buckets are supported.", count=MAX_BUCKETS
+            ),
+        }
+        return messages[error.code]
+
+    def _settlement_aging_boundaries(self):
+        self.ensure_one()
+        return parse_boundaries(self.settlement_aging_days)

@@ -1,0 +1,162 @@
+import logging
+from datetime import timedelta
+
+from odoo import Command, api, fields, models
+
+_logger = logging.getLogger(__name__)
+
+DEMO_LANGUAGES = ("fa_IR", "ar_001", "he_IL")
+
+# (customer, invoice age in days, payment term days or term xml id, product, quantity,
+#  share paid, state).  Ages are counted back from the day the demo is installed so
+#  that the aging, dunning and statement screens always have current examples.
+DEMO_INVOICES = (
+    ("demo_partner_northwind", 210, 30, "demo_product_maintenance", 1, 1.0, "posted"),
+    ("demo_partner_northwind", 95, 30, "demo_product_consulting", 4, 0.5, "posted"),
+    ("demo_partner_northwind", 40, 30, "demo_product_pump", 3, 0.0, "posted"),
+    ("demo_partner_northwind", 8, 30, "demo_product_consulting", 6, 0.0, "posted"),
+    ("demo_partner_bluewater", 60, 15, "demo_product_pump", 8, 1.0, "posted"),
+    ("demo_partner_bluewater", 20, 15, "demo_product_pump", 5, 0.0, "posted"),
+    ("demo_partner_bluewater", 2, 15, "demo_product_consulting", 2, 0.0, "draft"),
+    ("demo_partner_aria", 150, 30, "demo_product_maintenance", 2, 0.0, "posted"),
+    ("demo_partner_aria", 70, 30, "demo_product_pump", 6, 0.25, "posted"),
+    (
+        "demo_partner_aria",
+        45,
+        "account.account_payment_term_advance_60days",
+        "demo_product_consulting",
+        10,
+        0.0,
+        "posted",
+    ),
+    (
+        "demo_partner_aria",
+        5,
+        "account.account_payment_term_30days_early_discount",
+        "demo_product_pump",
+        4,
+        0.0,
+        "posted",
+    ),
+    ("demo_partner_mehregan", 35, 30, "demo_product_consulting", 3, 0.0, "posted"),
+    ("demo_partner_mehregan", 12, 30, "demo_product_pump", 2, 0.0, "cancel"),
+    ("demo_partner_nukhba", 125, 30, "demo_product_pump", 10, 0.6, "posted"),
+    ("demo_partner_nukhba", 80, 45, "demo_product_maintenance", 1, 0.0, "posted"),
+    ("demo_partner_nukhba", 25, 30, "demo_product_consulting", 5, 1.0, "posted"),
+    ("demo_partner_nukhba", 3, 30, "demo_product_pump", 2, 0.0, "posted"),
+    ("demo_partner_riyadh", 100, 60, "demo_product_pump", 12, 0.0, "posted"),
+    ("demo_partner_riyadh", 15, 30, "demo_product_maintenance", 1, 0.0, "draft"),
+    ("demo_partner_alon", 185, 30, "demo_product_consulting", 8, 0.0, "posted"),
+    ("demo_partner_alon", 65, 30, "demo_product_maintenance", 1, 0.4, "posted"),
+    ("demo_partner_alon", 33, 30, "demo_product_pump", 2, 0.0, "posted"),
+    ("demo_partner_alon", 1, 30, "demo_product_consulting", 2, 0.0, "posted"),
+    ("demo_partner_galil", 50, 30, "demo_product_pump", 4, 1.0, "posted"),
+    ("demo_partner_galil", 28, 30, "demo_product_consulting", 3, 0.0, "posted"),
+)
+
+# (customer, age in days, product, quantity): open credit notes.
+DEMO_CREDIT_NOTES = (
+    ("demo_partner_northwind", 30, "demo_product_consulting", 1),
+    ("demo_partner_alon", 20, "demo_product_pump", 1),
+)
+
+
+class SettlementDemo(models.AbstractModel):
+    _name = "settlement.demo"
+    _description = "Receivables Settlement Demo Data"
+
+    @api.model
+    def _load_demo(self):
+        company = self.env.ref("base.main_company")
+        journal = self.env["account.journal"].search(
+            [
+                *self.env["account.journal"]._check_company_domain(company),
+                ("type", "=", "sale"),
+            ],
+            limit=1,
+        )
+        if not journal:
+            _logger.warning(
+                "settlement_mgmt demo: no sales journal (no chart of accounts?)"
+            )
+            return
+        self._install_demo_languages()
+        demo = self.with_company(company)
+        today = fields.Date.context_today(demo)
+        invoices = demo.env["account.move"]
+        payments_due = []
+        for xmlid, age, term, product, quantity, paid_share, state in DEMO_INVOICES:
+            invoice = demo._create_demo_move(
+                "out_invoice",
+                journal,
+                xmlid,
+                today - timedelta(days=age),
+                product,
+                quantity,
+                term,
+            )
+            invoices |= invoice
+            if state == "posted":
+                invoice.action_post()
+            elif state == "cancel":
+                invoice.button_cancel()
+            if paid_share:
+                payments_due.append(
+                    (invoice, paid_share, min(today, invoice.invoice_date_due))
+                )
+        for xmlid, age, product, quantity in DEMO_CREDIT_NOTES:
+            refund = demo._create_demo_move(
+                "out_refund",
+                journal,
+                xmlid,
+                today - timedelta(days=age),
+                product,
+                quantity,
+                None,
+            )
+            refund.action_post()
+        for invoice, share, payment_date in payments_due:
+            demo._pay_demo_invoice(invoice, share, payment_date)
+        _logger.info("settlement_mgmt demo: %s invoices created", len(invoices))
+
+    def _install_demo_languages(self):
+        languages = self.env["res.lang"]
+        for code in DEMO_LANGUAGES:
+            languages |= self.env["res.lang"]._activate_lang(code)
+        installed = self.env["ir.module.module"].search([("state", "=", "installed")])
+        installed._update_translations(list(DEMO_LANGUAGES))
+        return languages
+
+    def _create_demo_move(
+        self, move_type, journal, partner_xmlid, date, product_xmlid, quantity, term
+    ):
+        partner = self.env.ref(f"settlement_mgmt.{partner_xmlid}")
+        product = self.env.ref(f"settlement_mgmt.{product_xmlid}")
+        values = {
+            "move_type": move_type,
+            "journal_id": journal.id,
+            "partner_id": partner.id,
+            "invoice_date": date,
+            "date": date,
+            "invoice_line_ids": [
+                Command.create(
+                    {
+                        "product_id": product.id,
+                        "quantity": quantity,
+                        "price_unit": product.list_price,
+                    }
+                )
+            ],
+        }
+        if isinstance(term, str):
+            values["invoice_payment_term_id"] = self.env.ref(term).id
+        elif term:
+            values["invoice_date_due"] = date + timedelta(days=term)
+        return self.env["account.move"].create(values)
+
+    def _pay_demo_invoice(self, invoice, share, payment_date):
+        currency = invoice.currency_id
+        amount = currency.round(invoice.amount_residual * share)
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=invoice.ids
+        ).create({"payment_date": payment_date, "amount": amount})._create_payments()

@@ -1,0 +1,269 @@
+# shellcheck shell=bash
+# Shared functions of ./dev and .ci/run. Sourced, never executed.
+#
+# Everything the project installs lives outside the work tree, in $SETTLEMENT_HOME:
+#   odoo-18.0/   Odoo 18.0 source (unless ODOO_SRC points to one)
+#   venv/        Python virtualenv with Odoo's and the addon's requirements
+#   pgdata/      private PostgreSQL cluster (tuned for tests, not for production)
+#   run/         its unix socket, logs and the Odoo data_dir
+
+: "${REPO:?REPO must be set before sourcing lib.sh}"
+
+if [ "$(id -u)" = 0 ]; then
+    SETTLEMENT_HOME="${SETTLEMENT_HOME:-/opt/settlement_mgmt}"
+else
+    SETTLEMENT_HOME="${SETTLEMENT_HOME:-${XDG_CACHE_HOME:-$HOME/.cache}/settlement_mgmt}"
+fi
+ODOO_SRC="${ODOO_SRC:-$SETTLEMENT_HOME/odoo-18.0}"
+ODOO_GIT_URL="${ODOO_GIT_URL:-https://github.com/odoo/odoo.git}"
+VENV="${SETTLEMENT_VENV:-$SETTLEMENT_HOME/venv}"
+PG_DATA="$SETTLEMENT_HOME/pgdata"
+PG_RUN="$SETTLEMENT_HOME/run"
+PG_HOST=127.0.0.1
+PG_PORT="${SETTLEMENT_PG_PORT:-55432}"
+PG_USER=odoo
+PG_OS_USER=settlementpg
+ODOO_CONF="$REPO/.state/odoo.conf"
+DEMO_DB="${SETTLEMENT_DEMO_DB:-settlement_demo}"
+HTTP_PORT="${SETTLEMENT_HTTP_PORT:-8069}"
+
+# Debian packages: database, PDF engine, fonts with Arabic/Hebrew/Persian glyphs,
+# headless browser for the portal tours.
+SYSTEM_PACKAGES=(postgresql wkhtmltopdf fonts-noto-core fonts-dejavu-core xfonts-75dpi xfonts-base chromium git)
+
+# Core account test classes that must stay green with the addon installed.
+CORE_TEST_TAGS="/account:TestAccountPaymentTerms,/account:TestAccountEarlyPaymentDiscount,\
+/account:TestAccountPaymentRegister,/account:TestAccountMoveReconcile"
+
+say() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
+die() {
+    printf '\033[1;31mERROR:\033[0m %s\n' "$*" >&2
+    exit 1
+}
+
+as_root() {
+    if [ "$(id -u)" = 0 ]; then
+        "$@"
+    elif command -v sudo >/dev/null 2>&1; then
+        sudo "$@"
+    else
+        return 1
+    fi
+}
+
+ensure_system_packages() {
+    command -v dpkg-query >/dev/null 2>&1 || {
+        say "not a Debian/Ubuntu system: install ${SYSTEM_PACKAGES[*]} yourself"
+        return 0
+    }
+    local missing=() pkg
+    for pkg in "${SYSTEM_PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    say "installing system packages: ${missing[*]}"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null ||
+        die "could not install ${missing[*]}: install them (apt-get install ${missing[*]}) and retry"
+}
+
+odoo_major_version() {
+    sed -n 's/^version_info = (\([0-9]*\),.*/\1/p' "$1/odoo/release.py" 2>/dev/null
+}
+
+ensure_odoo() {
+    if [ ! -f "$ODOO_SRC/odoo-bin" ]; then
+        say "Odoo 18.0 not found at $ODOO_SRC: cloning the official 18.0 branch"
+        mkdir -p "$(dirname "$ODOO_SRC")"
+        git clone --quiet --depth 1 --branch 18.0 "$ODOO_GIT_URL" "$ODOO_SRC" ||
+            die "could not get Odoo 18.0 from $ODOO_GIT_URL. Set ODOO_SRC to an Odoo 18.0 source tree."
+    fi
+    local major
+    major="$(odoo_major_version "$ODOO_SRC")"
+    [ "$major" = 18 ] || die "$ODOO_SRC is not Odoo 18 (release.py says '${major:-nothing}'). Set ODOO_SRC to an Odoo 18.0 source tree."
+}
+
+ensure_venv() {
+    local python="${PYTHON:-python3}"
+    if [ ! -x "$VENV/bin/python" ]; then
+        say "creating virtualenv $VENV"
+        "$python" -m venv "$VENV" || die "python3 -m venv failed (apt-get install python3-venv)"
+    fi
+    local stamp
+    stamp="$(cat "$REPO/requirements.txt" "$REPO/requirements-dev.txt" "$ODOO_SRC/requirements.txt" "$REPO/scripts/odoo_requirements.py" | sha256sum | cut -c1-16)"
+    [ "$(cat "$VENV/.settlement-stamp" 2>/dev/null)" = "$stamp" ] && return 0
+    say "installing Python requirements into $VENV"
+    "$VENV/bin/pip" install -q --disable-pip-version-check packaging wheel
+    "$VENV/bin/python" "$REPO/scripts/odoo_requirements.py" "$ODOO_SRC/requirements.txt" >"$VENV/odoo-requirements.txt"
+    "$VENV/bin/pip" install -q --disable-pip-version-check -r "$VENV/odoo-requirements.txt" -r "$REPO/requirements-dev.txt" ||
+        die "pip install failed (see above)"
+    echo "$stamp" >"$VENV/.settlement-stamp"
+}
+
+pg_bindir() {
+    local dir
+    dir="$(find /usr/lib/postgresql -maxdepth 2 -name bin -type d 2>/dev/null | sort -V | tail -n 1)"
+    [ -n "$dir" ] || dir="$(pg_config --bindir 2>/dev/null || true)"
+    [ -x "$dir/pg_ctl" ] || die "PostgreSQL server binaries not found (apt-get install postgresql)"
+    echo "$dir"
+}
+
+# PostgreSQL refuses to run as root: the private cluster then belongs to an
+# unprivileged system user created for it.
+as_pg_owner() {
+    if [ "$(id -u)" = 0 ]; then
+        runuser -u "$PG_OS_USER" -- "$@"
+    else
+        "$@"
+    fi
+}
+
+ensure_postgres() {
+    local bin
+    bin="$(pg_bindir)"
+    mkdir -p "$SETTLEMENT_HOME" "$PG_RUN"
+    if [ "$(id -u)" = 0 ]; then
+        id -u "$PG_OS_USER" >/dev/null 2>&1 ||
+            useradd --system --no-create-home --home-dir "$PG_DATA" --shell /usr/sbin/nologin "$PG_OS_USER"
+        chmod 755 "$SETTLEMENT_HOME"
+        chown "$PG_OS_USER" "$PG_RUN"
+    fi
+    if [ ! -f "$PG_DATA/PG_VERSION" ]; then
+        say "creating private PostgreSQL cluster in $PG_DATA"
+        mkdir -p "$PG_DATA"
+        [ "$(id -u)" = 0 ] && chown "$PG_OS_USER" "$PG_DATA"
+        as_pg_owner "$bin/initdb" -D "$PG_DATA" -U "$PG_USER" --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null ||
+            die "initdb failed"
+        # A throw-away development cluster: durability traded for test speed.
+        cat <<EOF | as_pg_owner tee -a "$PG_DATA/postgresql.conf" >/dev/null
+listen_addresses = '$PG_HOST'
+port = $PG_PORT
+unix_socket_directories = '$PG_RUN'
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+max_connections = 200
+shared_buffers = 512MB
+EOF
+    fi
+    if ! as_pg_owner "$bin/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; then
+        say "starting PostgreSQL on $PG_HOST:$PG_PORT"
+        as_pg_owner "$bin/pg_ctl" -D "$PG_DATA" -l "$PG_RUN/postgresql.log" -w -t 60 start >/dev/null ||
+            die "PostgreSQL did not start: see $PG_RUN/postgresql.log"
+    fi
+}
+
+stop_postgres() {
+    [ -f "$PG_DATA/PG_VERSION" ] || return 0
+    as_pg_owner "$(pg_bindir)/pg_ctl" -D "$PG_DATA" -m fast stop
+}
+
+write_odoo_conf() {
+    mkdir -p "$(dirname "$ODOO_CONF")" "$PG_RUN/data"
+    cat >"$ODOO_CONF" <<EOF
+[options]
+addons_path = $ODOO_SRC/addons,$ODOO_SRC/odoo/addons,$REPO/addons
+data_dir = $PG_RUN/data
+db_host = $PG_HOST
+db_port = $PG_PORT
+db_user = $PG_USER
+db_password = False
+admin_passwd = admin
+http_interface = 127.0.0.1
+http_port = $HTTP_PORT
+gevent_port = $((HTTP_PORT + 3))
+list_db = False
+EOF
+}
+
+setup_all() {
+    ensure_system_packages
+    ensure_odoo
+    ensure_venv
+    ensure_postgres
+    write_odoo_conf
+}
+
+odoo_bin() {
+    "$VENV/bin/python" "$ODOO_SRC/odoo-bin" -c "$ODOO_CONF" "$@"
+}
+
+db_exists() {
+    psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -tAc \
+        "SELECT 1 FROM pg_database WHERE datname = '$1'" | grep -q 1
+}
+
+drop_db() {
+    dropdb -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" --if-exists --force "$1" >/dev/null 2>&1 || true
+    rm -rf "$PG_RUN/data/filestore/$1"
+}
+
+run_demo() {
+    setup_all
+    if ! db_exists "$DEMO_DB"; then
+        say "creating demo database $DEMO_DB (Odoo + settlement_mgmt + demo data; a few minutes)"
+        odoo_bin -d "$DEMO_DB" -i settlement_mgmt --stop-after-init --log-level=warn ||
+            die "installing settlement_mgmt into $DEMO_DB failed"
+    else
+        say "updating settlement_mgmt in the existing demo database $DEMO_DB"
+        odoo_bin -d "$DEMO_DB" -u settlement_mgmt --stop-after-init --log-level=warn ||
+            die "updating settlement_mgmt in $DEMO_DB failed"
+    fi
+    cat >&2 <<EOF
+
+  settlement_mgmt demo is starting on  http://localhost:$HTTP_PORT/web/login
+  Backend login:   admin / admin
+  Portal login:    portal.fa / portal.fa   (Persian customer)
+                   portal.he / portal.he   (Hebrew customer)
+  Stop with Ctrl-C. Reset the demo with:  ./dev psql -d postgres -c 'DROP DATABASE $DEMO_DB'
+
+EOF
+    exec "$VENV/bin/python" "$ODOO_SRC/odoo-bin" -c "$ODOO_CONF" -d "$DEMO_DB" \
+        --db-filter="^$DEMO_DB\$" --log-level=info "$@"
+}
+
+run_tests() {
+    local started db rc log
+    started=$(date +%s)
+    setup_all
+    db="settlement_test_$$"
+    log="$REPO/.state/test-install.log"
+    trap 'drop_db "'"$db"'"' EXIT
+    drop_db "$db"
+
+    say "installing settlement_mgmt on fresh database $db and running Odoo's own account tests with it (Odoo runner)"
+    set +e
+    odoo_bin -d "$db" -i settlement_mgmt --without-demo=all --stop-after-init \
+        --test-enable --test-tags "$CORE_TEST_TAGS" --log-level=test >"$log" 2>&1
+    rc=$?
+    set -e
+    grep -E "(ERROR|FAIL|CRITICAL) " "$log" | head -n 40 >&2 || true
+    grep -E "tests when loading database|failed, .* error\(s\) of" "$log" | sed 's/^.*odoo\.tests\.\(stats\|result\): /Odoo runner: /' >&2 || true
+    [ $rc -eq 0 ] || die "install or Odoo's account tests failed (exit $rc): see $log"
+    say "Odoo runner done after $(($(date +%s) - started)) s"
+
+    say "running pytest (pytest-odoo on $db, repo-level tests)"
+    set +e
+    (cd "$REPO" && SETTLEMENT_ODOO_CONF="$ODOO_CONF" SETTLEMENT_TEST_DB="$db" \
+        "$VENV/bin/python" -m pytest -p no:cacheprovider \
+        --odoo-config="$ODOO_CONF" --odoo-database="$db" --odoo-http --odoo-log-level=warn \
+        "$@" addons/settlement_mgmt/tests tests)
+    rc=$?
+    set -e
+    say "whole test command took $(($(date +%s) - started)) s"
+    [ $rc -eq 5 ] && die "pytest collected no test"
+    return $rc
+}
+
+# Regenerate i18n/settlement_mgmt.pot from the code and merge it into fa/ar/he.po
+# (new terms arrive untranslated; the completeness test then lists them).
+export_pot() {
+    setup_all
+    local db="settlement_i18n_$$"
+    trap 'drop_db "'"$db"'"' EXIT
+    drop_db "$db"
+    odoo_bin -d "$db" -i settlement_mgmt --without-demo=all --stop-after-init --log-level=warn
+    odoo_bin -d "$db" --i18n-export="$REPO/addons/settlement_mgmt/i18n/settlement_mgmt.pot" \
+        --modules=settlement_mgmt --stop-after-init --log-level=warn
+    "$VENV/bin/python" "$REPO/scripts/i18n_sync.py" "$REPO/addons/settlement_mgmt/i18n" "$ODOO_SRC"
+}

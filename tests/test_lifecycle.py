@@ -1,0 +1,154 @@
+"""Install, demo data and uninstall on a database that already has accounting.
+
+Builds its own throw-away database: Odoo + account with demo invoices and
+payments, then settlement_mgmt is installed, uninstalled and installed with its
+own demo data.  Accounting must be unchanged by install and uninstall.
+"""
+
+import json
+import os
+import subprocess
+
+import pytest
+from conftest import REPO
+
+pytestmark = pytest.mark.slow
+
+# Printed as JSON by `odoo-bin shell`: a fingerprint of the accounting data.
+SNAPSHOT = """
+import json
+env.cr.execute('''
+    SELECT
+      (SELECT count(*) FROM account_move),
+      (SELECT coalesce(md5(string_agg(concat_ws(':', id, state, payment_state,
+              amount_residual::text, amount_total::text), ',' ORDER BY id)), '')
+         FROM account_move),
+      (SELECT count(*) FROM account_payment),
+      (SELECT coalesce(md5(string_agg(concat_ws(':', debit_move_id, credit_move_id,
+              amount::text), ',' ORDER BY id)), '') FROM account_partial_reconcile),
+      (SELECT coalesce(md5(string_agg(concat_ws(':', id, amount_residual::text,
+              reconciled), ',' ORDER BY id)), '') FROM account_move_line)
+''')
+print('SNAPSHOT' + json.dumps(env.cr.fetchone()))
+"""
+
+MODULE_STATE = """
+import json
+mod = env['ir.module.module'].search([('name', '=', 'settlement_mgmt')])
+env.cr.execute('''SELECT count(*) FROM information_schema.columns
+                  WHERE column_name LIKE 'settlement%%' ''')
+print('SNAPSHOT' + json.dumps([mod.state, env.cr.fetchone()[0]]))
+"""
+
+UNINSTALL = """
+module = env['ir.module.module'].search([('name', '=', 'settlement_mgmt')])
+module.button_immediate_uninstall()
+env.cr.commit()
+print('SNAPSHOT"uninstalled"')
+"""
+
+DEMO_FACTS = """
+import json
+partners = env['res.partner'].search([('id', 'in', [
+    env.ref('settlement_mgmt.demo_partner_%s' % key).id
+    for key in ('northwind', 'aria', 'nukhba', 'alon')])])
+moves = env['account.move'].search([('partner_id', 'child_of', partners.ids),
+                                    ('move_type', 'in', ('out_invoice', 'out_refund'))])
+today = env['account.move'].browse()._fields['date'].context_today(env['account.move'])
+overdue = moves.line_ids.filtered(lambda l: l.account_type == 'asset_receivable'
+    and not l.reconciled and l.date_maturity and l.date_maturity < today)
+print('SNAPSHOT' + json.dumps({
+    'langs': sorted(partners.mapped('lang')),
+    'active_langs': sorted(env['res.lang'].search([]).mapped('code')),
+    'states': sorted(set(moves.mapped('state'))),
+    'payment_states': sorted(set(moves.mapped('payment_state'))),
+    'overdue_days': sorted({(today - l.date_maturity).days for l in overdue}),
+    'portal_users': env['res.users'].search_count(
+        [('login', 'in', ('portal.fa', 'portal.he'))]),
+}))
+"""
+
+
+def _shell(odoo_cli, database, script):
+    result = odoo_cli("shell", "-d", database, "--no-http", stdin=script)
+    assert result.returncode == 0, result.stderr[-4000:]
+    payload = [
+        line for line in result.stdout.splitlines() if line.startswith("SNAPSHOT")
+    ]
+    assert payload, result.stdout[-2000:] + result.stderr[-2000:]
+    return json.loads(payload[-1][len("SNAPSHOT") :])
+
+
+def _ok(result):
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+
+
+@pytest.fixture(scope="module")
+def accounting_db(odoo_cli):
+    database = f"settlement_lifecycle_{os.getpid()}"
+    _ok(
+        odoo_cli(
+            "-d", database, "-i", "account", "--stop-after-init", "--log-level=warn"
+        )
+    )
+    yield database
+    subprocess.run(
+        [
+            str(REPO / "dev"),
+            "psql",
+            "-d",
+            "postgres",
+            "-c",
+            f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)',
+        ],
+        capture_output=True,
+        check=False,
+    )
+
+
+def test_install_and_uninstall_leave_accounting_intact(odoo_cli, accounting_db):
+    before = _shell(odoo_cli, accounting_db, SNAPSHOT)
+    assert before[0] > 0 and before[2] > 0, (
+        "account demo should have moves and payments"
+    )
+
+    _ok(
+        odoo_cli(
+            "-d",
+            accounting_db,
+            "-i",
+            "settlement_mgmt",
+            "--without-demo=all",
+            "--stop-after-init",
+            "--log-level=warn",
+        )
+    )
+    assert _shell(odoo_cli, accounting_db, MODULE_STATE)[0] == "installed"
+    assert _shell(odoo_cli, accounting_db, SNAPSHOT) == before
+
+    _shell(odoo_cli, accounting_db, UNINSTALL)
+    state, settlement_columns = _shell(odoo_cli, accounting_db, MODULE_STATE)
+    assert state == "uninstalled"
+    assert settlement_columns == 0, "uninstall leaves no settlement_* column behind"
+    assert _shell(odoo_cli, accounting_db, SNAPSHOT) == before
+
+
+def test_demo_data_shows_every_state(odoo_cli, accounting_db):
+    _ok(
+        odoo_cli(
+            "-d",
+            accounting_db,
+            "-i",
+            "settlement_mgmt",
+            "--stop-after-init",
+            "--log-level=warn",
+        )
+    )
+    facts = _shell(odoo_cli, accounting_db, DEMO_FACTS)
+    assert facts["langs"] == ["ar_001", "en_US", "fa_IR", "he_IL"]
+    assert {"fa_IR", "ar_001", "he_IL"} <= set(facts["active_langs"])
+    assert {"draft", "posted", "cancel"} <= set(facts["states"])
+    assert {"paid", "partial", "not_paid"} <= set(facts["payment_states"])
+    overdue = facts["overdue_days"]
+    assert min(overdue) <= 30 and max(overdue) > 90, overdue
+    assert facts["portal_users"] == 2
