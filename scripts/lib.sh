@@ -188,6 +188,18 @@ odoo_bin() {
     "$VENV/bin/python" "$ODOO_SRC/odoo-bin" -c "$ODOO_CONF" "$@"
 }
 
+# odoo-bin wants its sub-command (shell, ...) before the options.
+odoo_exec() {
+    local command=()
+    case "${1:-}" in
+        shell | populate | neutralize | obfuscate | cloc | scaffold | upgrade_code)
+            command=("$1")
+            shift
+            ;;
+    esac
+    exec "$VENV/bin/python" "$ODOO_SRC/odoo-bin" "${command[@]}" -c "$ODOO_CONF" "$@"
+}
+
 db_exists() {
     psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -tAc \
         "SELECT 1 FROM pg_database WHERE datname = '$1'" | grep -q 1
@@ -244,10 +256,7 @@ run_tests() {
 
     say "running pytest (pytest-odoo on $db, repo-level tests)"
     set +e
-    (cd "$REPO" && SETTLEMENT_ODOO_CONF="$ODOO_CONF" SETTLEMENT_TEST_DB="$db" \
-        "$VENV/bin/python" -m pytest -p no:cacheprovider \
-        --odoo-config="$ODOO_CONF" --odoo-database="$db" --odoo-http --odoo-log-level=warn \
-        "$@" addons/settlement_mgmt/tests tests)
+    run_pytest "$db" "$@" addons/settlement_mgmt/tests tests
     rc=$?
     set -e
     say "whole test command took $(($(date +%s) - started)) s"
@@ -257,6 +266,30 @@ run_tests() {
 
 # Regenerate i18n/settlement_mgmt.pot from the code and merge it into fa/ar/he.po
 # (new terms arrive untranslated; the completeness test then lists them).
+# pytest with pytest-odoo on an existing database that has the addon installed.
+run_pytest() {
+    local db="$1"
+    shift
+    (cd "$REPO" && PYTHONPATH="$ODOO_SRC${PYTHONPATH:+:$PYTHONPATH}" \
+        SETTLEMENT_ODOO_CONF="$ODOO_CONF" SETTLEMENT_TEST_DB="$db" \
+        "$VENV/bin/python" -m pytest -p no:cacheprovider \
+        --odoo-config="$ODOO_CONF" --odoo-database="$db" --odoo-http \
+        `# pytest-odoo imports odoo.tests before test mode is on: silence that log` \
+        --odoo-extra=log-handler=odoo.tests.common:CRITICAL \
+        --odoo-log-level=warn "$@")
+}
+
+# Development loop: update the addon in a kept database (settlement_dev) and run
+# the given pytest arguments against it, e.g. ./dev pytest addons/settlement_mgmt/tests -x
+run_dev_pytest() {
+    setup_all
+    local db="${SETTLEMENT_DEV_DB:-settlement_dev}" mode=-u
+    db_exists "$db" || mode=-i
+    odoo_bin -d "$db" "$mode" settlement_mgmt --without-demo=all --stop-after-init \
+        --log-level=warn || die "could not install/update settlement_mgmt in $db"
+    run_pytest "$db" "$@"
+}
+
 export_pot() {
     setup_all
     local db="settlement_i18n_$$"

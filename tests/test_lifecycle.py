@@ -1,8 +1,9 @@
-"""Install, demo data and uninstall on a database that already has accounting.
+"""Install and uninstall on a database that already has accounting; demo data.
 
-Builds its own throw-away database: Odoo + account with demo invoices and
-payments, then settlement_mgmt is installed, uninstalled and installed with its
-own demo data.  Accounting must be unchanged by install and uninstall.
+Builds two throw-away databases.  The first has account (no demo) with invoices,
+payments and reconciliations made here; settlement_mgmt is installed there and
+uninstalled, and accounting must come out unchanged.  The second is a demo
+database, as ./dev demo makes it, whose contents are checked.
 """
 
 import json
@@ -34,10 +35,10 @@ print('SNAPSHOT' + json.dumps(env.cr.fetchone()))
 
 MODULE_STATE = """
 import json
-mod = env['ir.module.module'].search([('name', '=', 'settlement_mgmt')])
+state = env['ir.module.module'].search([('name', '=', 'settlement_mgmt')]).state
 env.cr.execute('''SELECT count(*) FROM information_schema.columns
                   WHERE column_name LIKE 'settlement%%' ''')
-print('SNAPSHOT' + json.dumps([mod.state, env.cr.fetchone()[0]]))
+print('SNAPSHOT' + json.dumps([state, env.cr.fetchone()[0]]))
 """
 
 UNINSTALL = """
@@ -49,16 +50,17 @@ print('SNAPSHOT"uninstalled"')
 
 DEMO_FACTS = """
 import json
-partners = env['res.partner'].search([('id', 'in', [
-    env.ref('settlement_mgmt.demo_partner_%s' % key).id
-    for key in ('northwind', 'aria', 'nukhba', 'alon')])])
+demo_ids = env['ir.model.data'].search([
+    ('module', '=', 'settlement_mgmt'), ('model', '=', 'res.partner'),
+]).mapped('res_id')
+partners = env['res.partner'].browse(demo_ids)
 moves = env['account.move'].search([('partner_id', 'child_of', partners.ids),
                                     ('move_type', 'in', ('out_invoice', 'out_refund'))])
 today = env['account.move'].browse()._fields['date'].context_today(env['account.move'])
 overdue = moves.line_ids.filtered(lambda l: l.account_type == 'asset_receivable'
     and not l.reconciled and l.date_maturity and l.date_maturity < today)
 print('SNAPSHOT' + json.dumps({
-    'langs': sorted(partners.mapped('lang')),
+    'langs': sorted(set(partners.mapped('lang'))),
     'active_langs': sorted(env['res.lang'].search([]).mapped('code')),
     'states': sorted(set(moves.mapped('state'))),
     'payment_states': sorted(set(moves.mapped('payment_state'))),
@@ -83,15 +85,30 @@ def _ok(result):
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
 
 
-@pytest.fixture(scope="module")
-def accounting_db(odoo_cli):
-    database = f"settlement_lifecycle_{os.getpid()}"
-    _ok(
-        odoo_cli(
-            "-d", database, "-i", "account", "--stop-after-init", "--log-level=warn"
-        )
-    )
-    yield database
+# Invoices, payments (full and partial) and a credit note, as a live database has.
+MAKE_ACCOUNTING = """
+from odoo import Command
+partner = env['res.partner'].create({'name': 'Lifecycle Customer'})
+invoices = env['account.move'].create([{
+    'move_type': move_type,
+    'partner_id': partner.id,
+    'invoice_date': '2026-01-%02d' % day,
+    'invoice_line_ids': [Command.create({'name': 'Service', 'price_unit': amount})],
+} for move_type, day, amount in (
+    ('out_invoice', 5, 1000.0), ('out_invoice', 9, 450.0), ('out_invoice', 14, 80.0),
+    ('out_invoice', 20, 3300.0), ('out_refund', 22, 60.0))])
+invoices.action_post()
+for invoice, share in zip(invoices, (1.0, 0.5, 1.0, 0.25)):
+    env['account.payment.register'].with_context(
+        active_model='account.move', active_ids=invoice.ids,
+    ).create({'amount': invoice.currency_id.round(invoice.amount_residual * share)}
+    )._create_payments()
+env.cr.commit()
+print('SNAPSHOT%s' % len(invoices))
+"""
+
+
+def _drop(database):
     subprocess.run(
         [
             str(REPO / "dev"),
@@ -104,6 +121,25 @@ def accounting_db(odoo_cli):
         capture_output=True,
         check=False,
     )
+
+
+@pytest.fixture(scope="module")
+def accounting_db(odoo_cli):
+    database = f"settlement_lifecycle_{os.getpid()}"
+    _ok(
+        odoo_cli(
+            "-d",
+            database,
+            "-i",
+            "account",
+            "--without-demo=all",
+            "--stop-after-init",
+            "--log-level=warn",
+        )
+    )
+    assert _shell(odoo_cli, database, MAKE_ACCOUNTING) == 5
+    yield database
+    _drop(database)
 
 
 def test_install_and_uninstall_leave_accounting_intact(odoo_cli, accounting_db):
@@ -133,18 +169,22 @@ def test_install_and_uninstall_leave_accounting_intact(odoo_cli, accounting_db):
     assert _shell(odoo_cli, accounting_db, SNAPSHOT) == before
 
 
-def test_demo_data_shows_every_state(odoo_cli, accounting_db):
-    _ok(
-        odoo_cli(
-            "-d",
-            accounting_db,
-            "-i",
-            "settlement_mgmt",
-            "--stop-after-init",
-            "--log-level=warn",
+def test_demo_data_shows_every_state(odoo_cli):
+    database = f"settlement_demo_check_{os.getpid()}"
+    try:
+        _ok(
+            odoo_cli(
+                "-d",
+                database,
+                "-i",
+                "settlement_mgmt",
+                "--stop-after-init",
+                "--log-level=warn",
+            )
         )
-    )
-    facts = _shell(odoo_cli, accounting_db, DEMO_FACTS)
+        facts = _shell(odoo_cli, database, DEMO_FACTS)
+    finally:
+        _drop(database)
     assert facts["langs"] == ["ar_001", "en_US", "fa_IR", "he_IL"]
     assert {"fa_IR", "ar_001", "he_IL"} <= set(facts["active_langs"])
     assert {"draft", "posted", "cancel"} <= set(facts["states"])

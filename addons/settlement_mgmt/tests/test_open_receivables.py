@@ -44,7 +44,9 @@ class TestOpenReceivables(AccountTestInvoicingCommon):
         lines = self._open_lines()
 
         self.assertEqual(lines.move_id, partial | unpaid | refund)
-        residuals = {line.move_id: line.amount_residual for line in lines}
+        residuals = dict.fromkeys(lines.move_id, 0.0)
+        for line in lines:  # partner_b's payment term splits invoices in two
+            residuals[line.move_id] += line.amount_residual
         self.assertAlmostEqual(residuals[partial], partial.amount_total - 250.0)
         self.assertAlmostEqual(residuals[unpaid], unpaid.amount_total)
         self.assertAlmostEqual(residuals[refund], -refund.amount_total)

@@ -1,3 +1,5 @@
+import ast
+
 from odoo.tests import new_test_user, tagged
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
@@ -60,18 +62,11 @@ class TestSettlementGroups(AccountTestInvoicingCommon):
     def test_settlement_user_reads_open_receivables(self):
         invoice = self.init_invoice("out_invoice", amounts=[120.0], post=True)
         user = self._user("sm_user3", "settlement_mgmt.group_settlement_user")
-        action = self.env.ref(
-            "settlement_mgmt.account_move_line_action_settlement_open"
-        )
-        lines = (
-            self.env["account.move.line"]
+        action = (
+            self.env["ir.actions.act_window"]
             .with_user(user)
-            .search(
-                [
-                    ("move_id", "=", invoice.id),
-                    ("account_type", "=", "asset_receivable"),
-                ]
-            )
+            ._for_xml_id("settlement_mgmt.account_move_line_action_settlement_open")
         )
+        domain = [*ast.literal_eval(action["domain"]), ("move_id", "=", invoice.id)]
+        lines = self.env["account.move.line"].with_user(user).search(domain)
         self.assertEqual(lines.move_id, invoice)
-        self.assertTrue(action.with_user(user).read(["name"]))
