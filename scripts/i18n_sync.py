@@ -34,7 +34,7 @@ def core_terms(odoo_src, short):
             if os.path.exists(path):
                 for entry in polib.pofile(path):
                     if entry.msgstr.strip() and "fuzzy" not in entry.flags:
-                        terms.setdefault(entry.msgid, entry.msgstr)
+                        terms.setdefault(entry.msgid, entry.msgstr.strip())
     return terms
 
 

@@ -11,8 +11,16 @@
     "external_dependencies": {"python": ["num2words", "xlsxwriter"]},
     "data": [
         "security/settlement_groups.xml",
+        "security/ir.model.access.csv",
+        "security/settlement_security.xml",
+        "data/ir_cron_data.xml",
         "views/res_config_settings_views.xml",
         "views/account_move_line_views.xml",
+        "views/account_move_views.xml",
+        "views/res_partner_views.xml",
+        "views/settlement_credit_hold_views.xml",
+        "views/settlement_credit_override_views.xml",
+        "views/settlement_risk_score_views.xml",
         "views/settlement_menus.xml",
     ],
     "demo": [

@@ -56,3 +56,37 @@ class ResCompany(models.Model):
     def _settlement_aging_boundaries(self):
         self.ensure_one()
         return parse_boundaries(self.settlement_aging_days)
+
+    settlement_credit_policy = fields.Selection(
+        selection=[
+            ("warn", "Warn only"),
+            ("limit", "Block over credit limit"),
+            ("limit_overdue", "Block over limit or when overdue"),
+        ],
+        string="Credit Policy",
+        default="warn",
+        required=True,
+        help="What happens when a customer invoice is posted for a customer above "
+        "its credit limit, or with items overdue for too long. A customer on hold "
+        "is always blocked, whatever the policy.",
+    )
+    settlement_overdue_days = fields.Integer(
+        string="Overdue Days Allowed",
+        default=30,
+        help="With the policy 'Block over limit or when overdue', a customer with an "
+        "item overdue by more than this many days is blocked and put on hold by the "
+        "nightly credit check.",
+    )
+    settlement_exclude_disputed = fields.Boolean(
+        string="Exclude Disputed Amounts from Exposure",
+        default=True,
+        help="Amounts under an open dispute do not count towards the credit exposure "
+        "or the overdue check.",
+    )
+
+    @api.constrains("settlement_overdue_days")
+    def _check_settlement_overdue_days(self):
+        if any(company.settlement_overdue_days < 0 for company in self):
+            raise ValidationError(
+                self.env._("Overdue days allowed cannot be negative.")
+            )

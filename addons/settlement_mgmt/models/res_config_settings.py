@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResConfigSettings(models.TransientModel):
@@ -8,3 +8,21 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.settlement_aging_days",
         readonly=False,
     )
+    settlement_credit_policy = fields.Selection(
+        related="company_id.settlement_credit_policy",
+        readonly=False,
+    )
+    settlement_overdue_days = fields.Integer(
+        related="company_id.settlement_overdue_days",
+        readonly=False,
+    )
+    settlement_exclude_disputed = fields.Boolean(
+        related="company_id.settlement_exclude_disputed",
+        readonly=False,
+    )
+
+    @api.onchange("settlement_credit_policy")
+    def _onchange_settlement_credit_policy(self):
+        # Blocking uses core's credit limits: make them visible on partners.
+        if self.settlement_credit_policy != "warn":
+            self.account_use_credit_limit = True

@@ -1,0 +1,2 @@
+from . import settlement_credit_hold_release
+from . import settlement_credit_override_grant

@@ -1,0 +1,448 @@
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..lib.credit import Exposure, available_credit, block_reasons, usage_percent
+
+CREDIT_GROUPS = "settlement_mgmt.group_settlement_user"
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    settlement_credit_policy = fields.Selection(
+        selection=[
+            ("warn", "Warn only"),
+            ("limit", "Block over credit limit"),
+            ("limit_overdue", "Block over limit or when overdue"),
+        ],
+        string="Credit Policy",
+        company_dependent=True,
+        groups=CREDIT_GROUPS,
+        help="Overrides the company's credit policy for this customer. "
+        "Leave empty to follow the company.",
+    )
+    settlement_effective_policy = fields.Selection(
+        selection=[
+            ("warn", "Warn only"),
+            ("limit", "Block over credit limit"),
+            ("limit_overdue", "Block over limit or when overdue"),
+        ],
+        string="Applied Credit Policy",
+        compute="_compute_settlement_effective_policy",
+        groups=CREDIT_GROUPS,
+    )
+    settlement_currency_id = fields.Many2one(
+        "res.currency",
+        string="Company Currency",
+        compute="_compute_settlement_exposure",
+        groups=CREDIT_GROUPS,
+    )
+    settlement_open_receivable = fields.Monetary(
+        string="Open Receivables",
+        currency_field="settlement_currency_id",
+        compute="_compute_settlement_exposure",
+        groups=CREDIT_GROUPS,
+        help="Posted customer invoices not yet paid, less open credit notes and "
+        "unallocated payments, in company currency.",
+    )
+    settlement_draft_invoiced = fields.Monetary(
+        string="Draft Invoices",
+        currency_field="settlement_currency_id",
+        compute="_compute_settlement_exposure",
+        groups=CREDIT_GROUPS,
+    )
+    settlement_uninvoiced_sales = fields.Monetary(
+        string="Confirmed Sales Not Invoiced",
+        currency_field="settlement_currency_id",
+        compute="_compute_settlement_exposure",
+        groups=CREDIT_GROUPS,
+    )
+    settlement_disputed_amount = fields.Monetary(
+        string="Under Dispute",
+        currency_field="settlement_currency_id",
+        compute="_compute_settlement_exposure",
+        groups=CREDIT_GROUPS,
+    )
+    settlement_exposure = fields.Monetary(
+        string="Credit Exposure",
+        currency_field="settlement_currency_id",
+        compute="_compute_settlement_exposure",
+        groups=CREDIT_GROUPS,
+        help="Open receivables + draft invoices + confirmed sales not invoiced, "
+        "less amounts under dispute when the company excludes them.",
+    )
+    settlement_available_credit = fields.Monetary(
+        string="Available Credit",
+        currency_field="settlement_currency_id",
+        compute="_compute_settlement_exposure",
+        groups=CREDIT_GROUPS,
+    )
+    settlement_credit_usage = fields.Float(
+        string="Credit Used (%)",
+        compute="_compute_settlement_exposure",
+        groups=CREDIT_GROUPS,
+    )
+    settlement_overdue_amount = fields.Monetary(
+        string="Overdue",
+        currency_field="settlement_currency_id",
+        compute="_compute_settlement_exposure",
+        groups=CREDIT_GROUPS,
+    )
+    settlement_oldest_overdue_days = fields.Integer(
+        string="Oldest Overdue (days)",
+        compute="_compute_settlement_exposure",
+        groups=CREDIT_GROUPS,
+    )
+    settlement_over_limit = fields.Boolean(
+        string="Over Credit Limit",
+        compute="_compute_settlement_exposure",
+        search="_search_settlement_over_limit",
+        groups=CREDIT_GROUPS,
+    )
+    settlement_hold_ids = fields.One2many(
+        "settlement.credit.hold",
+        "partner_id",
+        string="Credit Holds",
+        groups=CREDIT_GROUPS,
+    )
+    settlement_on_hold = fields.Boolean(
+        string="On Credit Hold",
+        compute="_compute_settlement_on_hold",
+        search="_search_settlement_on_hold",
+        groups=CREDIT_GROUPS,
+    )
+    settlement_override_count = fields.Integer(
+        string="Credit Overrides",
+        compute="_compute_settlement_override_count",
+        groups=CREDIT_GROUPS,
+    )
+    settlement_risk_id = fields.Many2one(
+        "settlement.risk.score",
+        string="Risk Score Record",
+        compute="_compute_settlement_risk",
+        groups=CREDIT_GROUPS,
+    )
+    settlement_risk_score = fields.Float(
+        string="Risk Score",
+        compute="_compute_settlement_risk",
+        groups=CREDIT_GROUPS,
+        help="0 to 100, higher is safer, from the customer's own payment history.",
+    )
+    settlement_risk_grade = fields.Selection(
+        selection=[("A", "A"), ("B", "B"), ("C", "C"), ("D", "D"), ("E", "E")],
+        string="Risk Grade",
+        compute="_compute_settlement_risk",
+        search="_search_settlement_risk_grade",
+        groups=CREDIT_GROUPS,
+    )
+
+    # ------------------------------------------------------------------
+    # Policy and exposure
+    # ------------------------------------------------------------------
+
+    @api.depends_context("company")
+    def _compute_settlement_effective_policy(self):
+        default = self.env.company.settlement_credit_policy
+        for partner in self:
+            commercial = partner.commercial_partner_id
+            partner.settlement_effective_policy = (
+                commercial.settlement_credit_policy or default
+            )
+
+    def _settlement_uninvoiced_sales(self, company):
+        """Confirmed, not yet invoiced sales per commercial partner id.
+
+        Extended by settlement_mgmt_sale; company currency.
+        """
+        return {}
+
+    def _settlement_disputed_amounts(self, company):
+        """Amounts under open dispute per commercial partner id (company currency).
+
+        Extended when disputes exist.
+        """
+        return {}
+
+    def _settlement_receivable_figures(self, company, exclude_move_ids=()):
+        """One query: open receivable, overdue amount, oldest overdue days and draft
+        invoice total per commercial partner id, for ``company``.  Drafts in
+        ``exclude_move_ids`` (the documents being checked) are left out."""
+        commercial_ids = list(set(self.commercial_partner_id.ids))
+        if not commercial_ids:
+            return {}
+        self.env["account.move.line"].flush_model(
+            [
+                "amount_residual",
+                "reconciled",
+                "parent_state",
+                "date_maturity",
+                "partner_id",
+            ]
+        )
+        self.env["account.move"].flush_model(
+            ["state", "move_type", "amount_total_signed", "commercial_partner_id"]
+        )
+        today = fields.Date.context_today(self)
+        rows = self.env.execute_query(
+            SQL(
+                """
+            WITH open_items AS (
+                SELECT partner.commercial_partner_id AS partner_id,
+                       SUM(line.amount_residual) AS open_receivable,
+                       SUM(line.amount_residual) FILTER (WHERE is_overdue) AS overdue,
+                       MAX(%(today)s - line.date_maturity) FILTER (WHERE is_overdue)
+                           AS oldest_overdue_days
+                  FROM account_move_line line
+                  JOIN account_account account ON account.id = line.account_id
+                  JOIN res_partner partner ON partner.id = line.partner_id,
+                  LATERAL (SELECT line.amount_residual > 0
+                                  AND line.date_maturity < %(today)s AS is_overdue) flag
+                 WHERE account.account_type = 'asset_receivable'
+                   AND line.parent_state = 'posted'
+                   AND NOT line.reconciled
+                   AND line.company_id = %(company_id)s
+                   AND partner.commercial_partner_id = ANY(%(partner_ids)s)
+              GROUP BY partner.commercial_partner_id
+            ), drafts AS (
+                SELECT move.commercial_partner_id AS partner_id,
+                       SUM(move.amount_total_signed) AS draft_invoiced
+                  FROM account_move move
+                 WHERE move.state = 'draft'
+                   AND move.move_type IN ('out_invoice', 'out_refund')
+                   AND move.company_id = %(company_id)s
+                   AND move.commercial_partner_id = ANY(%(partner_ids)s)
+                   AND move.id != ALL(%(exclude_ids)s)
+              GROUP BY move.commercial_partner_id
+            )
+            SELECT COALESCE(o.partner_id, d.partner_id),
+                   COALESCE(o.open_receivable, 0),
+                   COALESCE(o.overdue, 0),
+                   COALESCE(o.oldest_overdue_days, 0),
+                   COALESCE(d.draft_invoiced, 0)
+              FROM open_items o
+              FULL JOIN drafts d ON d.partner_id = o.partner_id
+            """,
+                today=today,
+                company_id=company.id,
+                partner_ids=commercial_ids,
+                exclude_ids=list(exclude_move_ids),
+            )
+        )
+        return {row[0]: row[1:] for row in rows}
+
+    def _settlement_exposures(self, company=None, exclude_move_ids=()):
+        """{commercial partner id: (Exposure, overdue amount, oldest overdue days)}.
+
+        A constant number of queries whatever the number of partners or their
+        history: used on every posting.
+        """
+        company = company or self.env.company
+        figures = self._settlement_receivable_figures(company, exclude_move_ids)
+        uninvoiced = self._settlement_uninvoiced_sales(company)
+        disputed = self._settlement_disputed_amounts(company)
+        result = {}
+        for commercial_id in set(self.commercial_partner_id.ids):
+            open_amount, overdue, oldest, drafts = figures.get(
+                commercial_id, (0, 0, 0, 0)
+            )
+            result[commercial_id] = (
+                Exposure(
+                    open_receivable=open_amount,
+                    draft_invoices=drafts,
+                    uninvoiced_sales=uninvoiced.get(commercial_id, 0.0),
+                    disputed=disputed.get(commercial_id, 0.0),
+                    exclude_disputed=company.settlement_exclude_disputed,
+                ),
+                overdue,
+                oldest,
+            )
+        return result
+
+    @api.depends_context("company")
+    def _compute_settlement_exposure(self):
+        company = self.env.company
+        exposures = self._settlement_exposures(company)
+        for partner in self:
+            commercial = partner.commercial_partner_id
+            exposure, overdue, oldest = exposures.get(commercial.id, (Exposure(), 0, 0))
+            limit = commercial.credit_limit
+            partner.settlement_currency_id = company.currency_id
+            partner.settlement_open_receivable = exposure.open_receivable
+            partner.settlement_draft_invoiced = exposure.draft_invoices
+            partner.settlement_uninvoiced_sales = exposure.uninvoiced_sales
+            partner.settlement_disputed_amount = exposure.disputed
+            partner.settlement_exposure = exposure.total
+            partner.settlement_available_credit = (
+                available_credit(limit, exposure.total) or 0.0
+            )
+            partner.settlement_credit_usage = usage_percent(limit, exposure.total)
+            partner.settlement_overdue_amount = overdue
+            partner.settlement_oldest_overdue_days = oldest
+            partner.settlement_over_limit = bool(
+                limit and limit > 0 and exposure.total > limit
+            )
+
+    def _search_settlement_over_limit(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise NotImplementedError(
+                self.env._("Unsupported search on 'Over Credit Limit'.")
+            )
+        limited = self.search([("credit_limit", ">", 0), ("is_company", "=", True)])
+        over_ids = [partner.id for partner in limited if partner.settlement_over_limit]
+        positive = (operator == "=") == value
+        return [("id", "in" if positive else "not in", over_ids)]
+
+    def _settlement_block_reasons(self, new_amounts, company, exclude_move_ids=()):
+        """Block reasons per commercial partner for new documents.
+
+        ``new_amounts`` maps commercial partner ids to the amount the new documents
+        add (company currency); ``exclude_move_ids`` are those documents, when they
+        already exist as drafts.  Returns {partner id: (reasons, Exposure, oldest)}.
+        """
+        partners = self.browse(list(new_amounts))
+        exposures = partners._settlement_exposures(company, exclude_move_ids)
+        held = partners._settlement_held_partner_ids(company)
+        default_policy = company.settlement_credit_policy
+        allowed_days = company.settlement_overdue_days
+        result = {}
+        for partner in partners.with_company(company):
+            exposure, _overdue, oldest = exposures[partner.id]
+            policy = partner.settlement_credit_policy or default_policy
+            reasons = block_reasons(
+                policy=policy,
+                on_hold=partner.id in held,
+                limit=partner.credit_limit,
+                exposure_total=exposure.total,
+                new_amount=new_amounts[partner.id],
+                oldest_overdue_days=oldest,
+                overdue_days_allowed=allowed_days,
+            )
+            if reasons:
+                result[partner.id] = (reasons, exposure, oldest)
+        return result
+
+    # ------------------------------------------------------------------
+    # Holds
+    # ------------------------------------------------------------------
+
+    def _settlement_held_partner_ids(self, company):
+        holds = (
+            self.env["settlement.credit.hold"]
+            .sudo()
+            ._read_group(
+                [
+                    ("partner_id", "in", self.commercial_partner_id.ids),
+                    ("state", "=", "active"),
+                    ("company_id", "=", company.id),
+                ],
+                groupby=["partner_id"],
+            )
+        )
+        return {partner.id for (partner,) in holds}
+
+    @api.depends_context("company")
+    @api.depends("settlement_hold_ids.state")
+    def _compute_settlement_on_hold(self):
+        held = self._settlement_held_partner_ids(self.env.company)
+        for partner in self:
+            partner.settlement_on_hold = partner.commercial_partner_id.id in held
+
+    def _search_settlement_on_hold(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise NotImplementedError(
+                self.env._("Unsupported search on 'On Credit Hold'.")
+            )
+        held = SQL(
+            "(SELECT partner_id FROM settlement_credit_hold"
+            " WHERE state = 'active' AND company_id = %s)",
+            self.env.company.id,
+        )
+        positive = (operator == "=") == value
+        return [("commercial_partner_id", "in" if positive else "not in", held)]
+
+    def _compute_settlement_override_count(self):
+        counts = dict(
+            self.env["settlement.credit.override"]._read_group(
+                [("partner_id", "in", self.commercial_partner_id.ids)],
+                groupby=["partner_id"],
+                aggregates=["__count"],
+            )
+        )
+        for partner in self:
+            partner.settlement_override_count = counts.get(
+                partner.commercial_partner_id, 0
+            )
+
+    def action_settlement_place_hold(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Put on Credit Hold"),
+            "res_model": "settlement.credit.hold",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_partner_id": self.commercial_partner_id.id,
+                "default_hold_type": "manual",
+            },
+        }
+
+    def action_settlement_release_holds(self):
+        self.ensure_one()
+        holds = self.commercial_partner_id.settlement_hold_ids.filtered(
+            lambda hold: hold.state == "active" and hold.company_id == self.env.company
+        )
+        return holds.action_release()
+
+    def action_settlement_view_holds(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "settlement_mgmt.settlement_credit_hold_action"
+        )
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"default_partner_id": self.commercial_partner_id.id}
+        return action
+
+    def action_settlement_view_overrides(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "settlement_mgmt.settlement_credit_override_action"
+        )
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        return action
+
+    # ------------------------------------------------------------------
+    # Risk
+    # ------------------------------------------------------------------
+
+    @api.depends_context("company")
+    def _compute_settlement_risk(self):
+        scores = self.env["settlement.risk.score"].search(
+            [
+                ("partner_id", "in", self.commercial_partner_id.ids),
+                ("company_id", "=", self.env.company.id),
+            ]
+        )
+        by_partner = {score.partner_id.id: score for score in scores}
+        for partner in self:
+            score = by_partner.get(partner.commercial_partner_id.id)
+            partner.settlement_risk_id = score
+            partner.settlement_risk_score = score.score if score else 0.0
+            partner.settlement_risk_grade = score.grade if score else False
+
+    def _search_settlement_risk_grade(self, operator, value):
+        scores = self.env["settlement.risk.score"]._search(
+            [("grade", operator, value), ("company_id", "=", self.env.company.id)]
+        )
+        return [("commercial_partner_id", "in", scores.subselect("partner_id"))]
+
+    def _settlement_on_receivable_change(self, company):
+        """Payments or reversals touched these partners' receivables in ``company``:
+        release automatic holds whose cause is gone and refresh their risk score."""
+        commercial = self.commercial_partner_id
+        if not commercial:
+            return
+        self.env["settlement.credit.hold"]._release_resolved_automatic_holds(
+            commercial, company
+        )
+        self.env["settlement.risk.score"]._recompute(company, commercial)

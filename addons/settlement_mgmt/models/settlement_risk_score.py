@@ -1,0 +1,251 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..lib.scoring import RiskFactors, risk_score
+
+HISTORY_DAYS = 365
+
+
+class SettlementRiskScore(models.Model):
+    """A customer's payment-risk score in one company, with its explanation.
+
+    Written in one set-based pass by the nightly cron and, for the customers
+    concerned, whenever a payment is reconciled.  Read-only for users.
+    """
+
+    _name = "settlement.risk.score"
+    _description = "Customer Risk Score"
+    _order = "score, id"
+
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, index=True, ondelete="cascade"
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, ondelete="cascade"
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    score = fields.Float(
+        digits=(5, 1),
+        aggregator="avg",
+        help="0 to 100, higher is safer.",
+    )
+    grade = fields.Selection(
+        selection=[("A", "A"), ("B", "B"), ("C", "C"), ("D", "D"), ("E", "E")],
+        index=True,
+    )
+    weighted_days_late = fields.Float(
+        string="Average Days Late",
+        digits=(8, 1),
+        aggregator="avg",
+        help="Days between due date and payment, averaged over the last 12 months "
+        "weighted by amount.",
+    )
+    late_share = fields.Float(
+        string="Paid Late (%)",
+        digits=(5, 1),
+        aggregator="avg",
+        help="Share of the amount due in the last 12 months that was paid after its "
+        "due date.",
+    )
+    overdue_ratio = fields.Float(
+        string="Overdue Now (%)",
+        digits=(5, 1),
+        aggregator="avg",
+        help="Share of the open balance that is overdue today.",
+    )
+    broken_promises = fields.Integer()
+    lost_disputes = fields.Integer(string="Disputes Lost")
+    paid_amount = fields.Monetary(
+        string="Amount Paid (12 months)",
+        help="Amount of the items due in the last 12 months and paid since: the basis "
+        "of the lateness figures.",
+    )
+    days_late_penalty = fields.Float(string="Points Lost: Days Late", digits=(5, 1))
+    late_share_penalty = fields.Float(string="Points Lost: Paid Late", digits=(5, 1))
+    overdue_penalty = fields.Float(string="Points Lost: Overdue Now", digits=(5, 1))
+    promise_penalty = fields.Float(string="Points Lost: Broken Promises", digits=(5, 1))
+    dispute_penalty = fields.Float(string="Points Lost: Disputes Lost", digits=(5, 1))
+    computed_at = fields.Datetime(string="Computed On")
+
+    _sql_constraints = [
+        (
+            "partner_company_uniq",
+            "UNIQUE(partner_id, company_id)",
+            "A customer has one risk score per company.",
+        )
+    ]
+
+    @api.depends("score", "grade")
+    def _compute_display_name(self):
+        for record in self:
+            record.display_name = self.env._(
+                "Grade %(grade)s, %(score)s / 100",
+                grade=record.grade or "-",
+                score=record.score,
+            )
+
+    def _payment_history(self, company, partners=None):
+        """{commercial partner id: [paid basis, weighted days late, late share,
+        overdue ratio]} from the receivable items of ``company``."""
+        today = fields.Date.context_today(self)
+        since = today - timedelta(days=HISTORY_DAYS)
+        partner_filter = SQL("TRUE")
+        if partners is not None:
+            partner_filter = SQL(
+                "partner.commercial_partner_id = ANY(%s)", partners.ids
+            )
+        self.env["account.move.line"].flush_model()
+        self.env["account.partial.reconcile"].flush_model()
+        rows = self.env.execute_query(
+            SQL(
+                """
+            WITH items AS (
+                SELECT partner.commercial_partner_id AS partner_id,
+                       line.balance,
+                       line.amount_residual,
+                       line.reconciled,
+                       line.date_maturity,
+                       (SELECT MAX(partial.max_date)
+                          FROM account_partial_reconcile partial
+                         WHERE partial.debit_move_id = line.id) AS paid_on
+                  FROM account_move_line line
+                  JOIN account_account account ON account.id = line.account_id
+                  JOIN res_partner partner ON partner.id = line.partner_id
+                 WHERE account.account_type = 'asset_receivable'
+                   AND line.parent_state = 'posted'
+                   AND line.balance > 0
+                   AND line.company_id = %(company_id)s
+                   AND (NOT line.reconciled OR line.date_maturity >= %(since)s)
+                   AND %(partner_filter)s
+            )
+            SELECT partner_id,
+                   SUM(balance)
+                       FILTER (WHERE reconciled AND date_maturity >= %(since)s),
+                   SUM(balance * GREATEST(paid_on - date_maturity, 0))
+                       FILTER (WHERE reconciled AND date_maturity >= %(since)s),
+                   SUM(balance) FILTER (
+                       WHERE reconciled AND date_maturity >= %(since)s
+                         AND paid_on > date_maturity),
+                   SUM(amount_residual) FILTER (WHERE NOT reconciled),
+                   SUM(amount_residual) FILTER (
+                       WHERE NOT reconciled AND date_maturity < %(today)s)
+              FROM items
+          GROUP BY partner_id
+            """,
+                company_id=company.id,
+                since=since,
+                today=today,
+                partner_filter=partner_filter,
+            )
+        )
+        history = {}
+        for partner_id, paid, weighted, late, open_amount, overdue in rows:
+            paid, open_amount = paid or 0.0, open_amount or 0.0
+            history[partner_id] = (
+                RiskFactors(
+                    weighted_days_late=(weighted or 0.0) / paid if paid else 0.0,
+                    late_share=(late or 0.0) / paid if paid else 0.0,
+                    overdue_ratio=(overdue or 0.0) / open_amount
+                    if open_amount > 0
+                    else 0.0,
+                ),
+                paid,
+            )
+        return history
+
+    def _extra_risk_counts(self, company, partner_ids):
+        """{partner id: (broken promises, lost disputes)} in the last 12 months.
+
+        Extended by the promise-to-pay and dispute features."""
+        return {}
+
+    @api.model
+    def _recompute(self, company, partners=None):
+        """Score every customer of ``company`` (or only ``partners``) in one pass."""
+        history = self._payment_history(company, partners)
+        extra = self._extra_risk_counts(company, list(history))
+        now = fields.Datetime.now()
+        uid = self.env.uid
+        rows = []
+        for partner_id, (factors, paid) in history.items():
+            broken, lost = extra.get(partner_id, (0, 0))
+            factors = RiskFactors(
+                weighted_days_late=factors.weighted_days_late,
+                late_share=factors.late_share,
+                overdue_ratio=factors.overdue_ratio,
+                broken_promises=broken,
+                lost_disputes=lost,
+            )
+            result = risk_score(factors)
+            rows.append(
+                SQL(
+                    "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, "
+                    "%s, %s, %s, %s)",
+                    partner_id,
+                    company.id,
+                    result.score,
+                    result.grade,
+                    round(factors.weighted_days_late, 1),
+                    round(factors.late_share * 100, 1),
+                    round(factors.overdue_ratio * 100, 1),
+                    broken,
+                    lost,
+                    paid,
+                    result.days_late_penalty,
+                    result.late_share_penalty,
+                    result.overdue_penalty,
+                    result.promise_penalty,
+                    result.dispute_penalty,
+                    now,
+                    uid,
+                    now,
+                    uid,
+                    now,
+                )
+            )
+        if rows:
+            self.env.cr.execute(
+                SQL(
+                    """
+                INSERT INTO settlement_risk_score (
+                    partner_id, company_id, score, grade, weighted_days_late,
+                    late_share, overdue_ratio, broken_promises, lost_disputes,
+                    paid_amount, days_late_penalty, late_share_penalty,
+                    overdue_penalty, promise_penalty, dispute_penalty, computed_at,
+                    create_uid, create_date, write_uid, write_date)
+                VALUES %s
+                ON CONFLICT (partner_id, company_id) DO UPDATE SET
+                    score = EXCLUDED.score,
+                    grade = EXCLUDED.grade,
+                    weighted_days_late = EXCLUDED.weighted_days_late,
+                    late_share = EXCLUDED.late_share,
+                    overdue_ratio = EXCLUDED.overdue_ratio,
+                    broken_promises = EXCLUDED.broken_promises,
+                    lost_disputes = EXCLUDED.lost_disputes,
+                    paid_amount = EXCLUDED.paid_amount,
+                    days_late_penalty = EXCLUDED.days_late_penalty,
+                    late_share_penalty = EXCLUDED.late_share_penalty,
+                    overdue_penalty = EXCLUDED.overdue_penalty,
+                    promise_penalty = EXCLUDED.promise_penalty,
+                    dispute_penalty = EXCLUDED.dispute_penalty,
+                    computed_at = EXCLUDED.computed_at,
+                    write_uid = EXCLUDED.write_uid,
+                    write_date = EXCLUDED.write_date
+                    """,
+                    SQL(", ").join(rows),
+                )
+            )
+        self.invalidate_model()
+        return len(rows)
+
+    @api.model
+    def _cron_settlement_risk_scores(self):
+        """Nightly: one set-based pass per company."""
+        companies = self.env["res.company"].search([("active", "=", True)])
+        for done, company in enumerate(companies, start=1):
+            self._recompute(company)
+            self.env["ir.cron"]._notify_progress(
+                done=done, remaining=len(companies) - done
+            )

@@ -1,0 +1,86 @@
+from datetime import timedelta
+
+from odoo import Command, fields
+from odoo.tests import new_test_user
+
+from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+
+
+class SettlementCommon(AccountTestInvoicingCommon):
+    """Customers, users of each settlement role and invoice helpers."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.today = fields.Date.context_today(cls.env["account.move"])
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "Credit Customer", "is_company": True}
+        )
+        cls.customer_contact = cls.env["res.partner"].create(
+            {"name": "Credit Contact", "parent_id": cls.customer.id}
+        )
+        cls.other_customer = cls.env["res.partner"].create(
+            {"name": "Other Customer", "is_company": True}
+        )
+        companies = cls.env.company
+        cls.billing_user = new_test_user(
+            cls.env,
+            login="sm_billing",
+            groups="account.group_account_invoice",
+            company_id=companies.id,
+        )
+        cls.controller = new_test_user(
+            cls.env,
+            login="sm_controller",
+            groups="settlement_mgmt.group_settlement_controller",
+            company_id=companies.id,
+        )
+
+    @classmethod
+    def _set_policy(cls, policy, overdue_days=30, company=None):
+        (company or cls.env.company).write(
+            {
+                "settlement_credit_policy": policy,
+                "settlement_overdue_days": overdue_days,
+            }
+        )
+
+    @classmethod
+    def _invoice(cls, partner, amount, days_old=0, due_days=30, post=True, **values):
+        """A customer invoice dated ``days_old`` days ago, due ``due_days`` later."""
+        invoice_date = cls.today - timedelta(days=days_old)
+        move = cls.env["account.move"].create(
+            {
+                "move_type": values.pop("move_type", "out_invoice"),
+                "partner_id": partner.id,
+                "invoice_date": invoice_date,
+                "invoice_date_due": invoice_date + timedelta(days=due_days),
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "name": "Goods",
+                            "price_unit": amount,
+                            "tax_ids": [Command.clear()],
+                        }
+                    )
+                ],
+                **values,
+            }
+        )
+        if post:
+            move.with_context(settlement_skip_credit_check=True).action_post()
+        return move
+
+    @classmethod
+    def _pay(cls, invoice, amount=None, days_old=0):
+        wizard = (
+            cls.env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create(
+                {
+                    "amount": invoice.amount_residual if amount is None else amount,
+                    "payment_date": cls.today - timedelta(days=days_old),
+                }
+            )
+        )
+        return wizard._create_payments()
