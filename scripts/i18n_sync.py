@@ -1,4 +1,4 @@
-"""Merge i18n/settlement_mgmt.pot into the fa, ar and he catalogues.
+"""Merge an addon's i18n/<addon>.pot into its fa, ar and he catalogues.
 
 Existing translations are kept, terms that left the code are dropped, and every
 header names its language so Odoo loads it.  A new term that Odoo core already
@@ -39,7 +39,8 @@ def core_terms(odoo_src, short):
 
 
 def sync(i18n_dir, odoo_src=None):
-    pot = polib.pofile(os.path.join(i18n_dir, "settlement_mgmt.pot"))
+    addon = os.path.basename(os.path.dirname(os.path.abspath(i18n_dir)))
+    pot = polib.pofile(os.path.join(i18n_dir, f"{addon}.pot"))
     for short, code in LANGUAGES.items():
         path = os.path.join(i18n_dir, f"{short}.po")
         catalogue = polib.pofile(path) if os.path.exists(path) else polib.POFile()
@@ -58,7 +59,9 @@ def sync(i18n_dir, odoo_src=None):
         }
         catalogue.save(path)
         missing = [entry.msgid for entry in catalogue if not entry.msgstr.strip()]
-        print(f"{short}.po: {len(catalogue)} terms, {len(missing)} untranslated")
+        print(
+            f"{addon}/{short}.po: {len(catalogue)} terms, {len(missing)} untranslated"
+        )
 
 
 if __name__ == "__main__":

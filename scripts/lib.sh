@@ -25,6 +25,8 @@ PG_USER=odoo
 PG_OS_USER=settlementpg
 ODOO_CONF="$REPO/.state/odoo.conf"
 DEMO_DB="${SETTLEMENT_DEMO_DB:-settlement_demo}"
+# The addons of this repository, as Odoo's -i wants them.
+ADDONS=settlement_mgmt,settlement_mgmt_sale
 HTTP_PORT="${SETTLEMENT_HTTP_PORT:-8069}"
 
 # Debian packages: database, PDF engine, fonts with Arabic/Hebrew/Persian glyphs,
@@ -213,14 +215,13 @@ drop_db() {
 run_demo() {
     setup_all
     if ! db_exists "$DEMO_DB"; then
-        say "creating demo database $DEMO_DB (Odoo + settlement_mgmt + demo data; a few minutes)"
-        odoo_bin -d "$DEMO_DB" -i settlement_mgmt --stop-after-init --log-level=warn ||
-            die "installing settlement_mgmt into $DEMO_DB failed"
+        say "creating demo database $DEMO_DB (Odoo, Sales, the addons and demo data; a few minutes)"
     else
-        say "updating settlement_mgmt in the existing demo database $DEMO_DB"
-        odoo_bin -d "$DEMO_DB" -u settlement_mgmt --stop-after-init --log-level=warn ||
-            die "updating settlement_mgmt in $DEMO_DB failed"
+        say "updating the addons in the existing demo database $DEMO_DB"
     fi
+    # -i installs what is missing and updates what is installed
+    odoo_bin -d "$DEMO_DB" -i "$ADDONS" --stop-after-init --log-level=warn ||
+        die "installing $ADDONS into $DEMO_DB failed"
     cat >&2 <<EOF
 
   settlement_mgmt demo is starting on  http://localhost:$HTTP_PORT/web/login
@@ -245,7 +246,7 @@ run_tests() {
 
     say "installing settlement_mgmt on fresh database $db and running Odoo's own account tests with it (Odoo runner)"
     set +e
-    odoo_bin -d "$db" -i settlement_mgmt --without-demo=all --stop-after-init \
+    odoo_bin -d "$db" -i "$ADDONS" --without-demo=all --stop-after-init \
         --test-enable --test-tags "$CORE_TEST_TAGS" --log-level=test >"$log" 2>&1
     rc=$?
     set -e
@@ -256,7 +257,7 @@ run_tests() {
 
     say "running pytest (pytest-odoo on $db, repo-level tests)"
     set +e
-    run_pytest "$db" "$@" addons/settlement_mgmt/tests tests
+    run_pytest "$db" "$@" addons/*/tests tests
     rc=$?
     set -e
     say "whole test command took $(($(date +%s) - started)) s"
@@ -264,8 +265,6 @@ run_tests() {
     return $rc
 }
 
-# Regenerate i18n/settlement_mgmt.pot from the code and merge it into fa/ar/he.po
-# (new terms arrive untranslated; the completeness test then lists them).
 # pytest with pytest-odoo on an existing database that has the addon installed.
 run_pytest() {
     local db="$1"
@@ -283,20 +282,26 @@ run_pytest() {
 # the given pytest arguments against it, e.g. ./dev pytest addons/settlement_mgmt/tests -x
 run_dev_pytest() {
     setup_all
-    local db="${SETTLEMENT_DEV_DB:-settlement_dev}" mode=-u
-    db_exists "$db" || mode=-i
-    odoo_bin -d "$db" "$mode" settlement_mgmt --without-demo=all --stop-after-init \
-        --log-level=warn || die "could not install/update settlement_mgmt in $db"
+    local db="${SETTLEMENT_DEV_DB:-settlement_dev}"
+    # -i installs what is missing and updates what is installed
+    odoo_bin -d "$db" -i "$ADDONS" --without-demo=all --stop-after-init \
+        --log-level=warn || die "could not install/update $ADDONS in $db"
     run_pytest "$db" "$@"
 }
 
+# Regenerate each addon's i18n/<addon>.pot from the code and merge it into
+# fa/ar/he.po (new terms take core's wording when core has it, else arrive
+# untranslated and the completeness test lists them).
 export_pot() {
     setup_all
-    local db="settlement_i18n_$$"
+    local db="settlement_i18n_$$" addon
     trap 'drop_db "'"$db"'"' EXIT
     drop_db "$db"
-    odoo_bin -d "$db" -i settlement_mgmt --without-demo=all --stop-after-init --log-level=warn
-    odoo_bin -d "$db" --i18n-export="$REPO/addons/settlement_mgmt/i18n/settlement_mgmt.pot" \
-        --modules=settlement_mgmt --stop-after-init --log-level=warn
-    "$VENV/bin/python" "$REPO/scripts/i18n_sync.py" "$REPO/addons/settlement_mgmt/i18n" "$ODOO_SRC"
+    odoo_bin -d "$db" -i "$ADDONS" --without-demo=all --stop-after-init --log-level=warn
+    for addon in ${ADDONS//,/ }; do
+        mkdir -p "$REPO/addons/$addon/i18n"
+        odoo_bin -d "$db" --i18n-export="$REPO/addons/$addon/i18n/$addon.pot" \
+            --modules="$addon" --stop-after-init --log-level=warn
+        "$VENV/bin/python" "$REPO/scripts/i18n_sync.py" "$REPO/addons/$addon/i18n" "$ODOO_SRC"
+    done
 }

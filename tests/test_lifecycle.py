@@ -65,6 +65,9 @@ print('SNAPSHOT' + json.dumps({
     'states': sorted(set(moves.mapped('state'))),
     'payment_states': sorted(set(moves.mapped('payment_state'))),
     'overdue_days': sorted({(today - l.date_maturity).days for l in overdue}),
+    'holds': sorted(env['settlement.credit.hold'].search(
+        [('state', '=', 'active')]).mapped('hold_type')),
+    'grades': sorted(set(env['settlement.risk.score'].search([]).mapped('grade'))),
     'portal_users': env['res.users'].search_count(
         [('login', 'in', ('portal.fa', 'portal.he'))]),
 }))
@@ -192,3 +195,5 @@ def test_demo_data_shows_every_state(odoo_cli):
     overdue = facts["overdue_days"]
     assert min(overdue) <= 30 and max(overdue) > 90, overdue
     assert facts["portal_users"] == 2
+    assert "manual" in facts["holds"] and "overdue" in facts["holds"], facts["holds"]
+    assert len(facts["grades"]) >= 3, facts["grades"]

@@ -1,11 +1,6 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.exceptions import RedirectWarning, UserError
-from odoo.http import request
-from odoo.tools.misc import formatLang
-
-from ..lib.credit import BLOCK_HOLD, BLOCK_LIMIT, BLOCK_OVERDUE
 
 
 class AccountMove(models.Model):
@@ -92,48 +87,9 @@ class AccountMove(models.Model):
 
     def _settlement_block_message(self, reasons, exposure, oldest, new_amount):
         self.ensure_one()
-        partner = self.commercial_partner_id.with_company(self.company_id)
-        currency = self.company_id.currency_id
-
-        def money(amount):
-            return formatLang(self.env, amount, currency_obj=currency)
-
-        lines = []
-        if BLOCK_HOLD in reasons:
-            holds = partner.settlement_hold_ids.filtered(
-                lambda hold: hold.state == "active"
-                and hold.company_id == self.company_id
-            )
-            lines.append(
-                self.env._(
-                    "%(customer)s is on credit hold: %(reason)s",
-                    customer=partner.display_name,
-                    reason="; ".join(holds.mapped("reason")),
-                )
-            )
-        if BLOCK_LIMIT in reasons:
-            lines.append(
-                self.env._(
-                    "This invoice brings %(customer)s's exposure to %(total)s, over "
-                    "its credit limit of %(limit)s (already owed or invoiced: "
-                    "%(exposure)s).",
-                    customer=partner.display_name,
-                    total=money(exposure.total + new_amount),
-                    limit=money(partner.credit_limit),
-                    exposure=money(exposure.total),
-                )
-            )
-        if BLOCK_OVERDUE in reasons:
-            lines.append(
-                self.env._(
-                    "%(customer)s has an item overdue by %(days)s days; %(allowed)s "
-                    "days are allowed.",
-                    customer=partner.display_name,
-                    days=oldest,
-                    allowed=self.company_id.settlement_overdue_days,
-                )
-            )
-        return "\n".join(lines)
+        return self.commercial_partner_id._settlement_block_explanation(
+            self.company_id, reasons, exposure, oldest, new_amount, document="invoice"
+        )
 
     def _post(self, soft=True):
         # Every way of posting (button, list action, RPC, automation) ends here.
@@ -149,37 +105,11 @@ class AccountMove(models.Model):
         if not messages:
             return
         blocked = self.browse(list(messages))
-        text = "\n\n".join(
+        details = "\n\n".join(
             f"{move.display_name}\n{messages[move.id]}" for move in blocked
         )
-        # The button to the override wizard only makes sense in the web client;
-        # crons and RPC callers (and core's autopost, which catches UserError)
-        # get a plain UserError.
-        interactive = bool(request) and not self.env.su
-        if interactive and self.env.user.has_group(
-            "settlement_mgmt.group_settlement_controller"
-        ):
-            action = {
-                "type": "ir.actions.act_window",
-                "name": self.env._("Override Credit Block"),
-                "res_model": "settlement.credit.override.grant",
-                "view_mode": "form",
-                "views": [(False, "form")],
-                "target": "new",
-                "context": {"default_move_ids": blocked.ids},
-            }
-            raise RedirectWarning(
-                self.env._(
-                    "Posting is blocked by the customer's credit.\n\n%(details)s",
-                    details=text,
-                ),
-                action,
-                self.env._("Override with a reason"),
-            )
-        raise UserError(
-            self.env._(
-                "Posting is blocked by the customer's credit.\n\n%(details)s\n\n"
-                "Ask a credit controller to override the block.",
-                details=text,
-            )
+        self.env["res.partner"]._settlement_raise_credit_block(
+            self.env._("Posting is blocked by the customer's credit."),
+            details,
+            {"default_move_ids": blocked.ids},
         )

@@ -1,7 +1,18 @@
 from odoo import api, fields, models
+from odoo.exceptions import RedirectWarning, UserError
+from odoo.http import request
 from odoo.tools import SQL
+from odoo.tools.misc import formatLang
 
-from ..lib.credit import Exposure, available_credit, block_reasons, usage_percent
+from ..lib.credit import (
+    BLOCK_HOLD,
+    BLOCK_LIMIT,
+    BLOCK_OVERDUE,
+    Exposure,
+    available_credit,
+    block_reasons,
+    usage_percent,
+)
 
 CREDIT_GROUPS = "settlement_mgmt.group_settlement_user"
 
@@ -182,6 +193,7 @@ class ResPartner(models.Model):
         self.env["account.move"].flush_model(
             ["state", "move_type", "amount_total_signed", "commercial_partner_id"]
         )
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
         today = fields.Date.context_today(self)
         rows = self.env.execute_query(
             SQL(
@@ -320,6 +332,95 @@ class ResPartner(models.Model):
             if reasons:
                 result[partner.id] = (reasons, exposure, oldest)
         return result
+
+    def _settlement_block_explanation(
+        self, company, reasons, exposure, oldest, new_amount, document="invoice"
+    ):
+        """Translated lines explaining why a new ``document`` ("invoice" or
+        "order") of ``new_amount`` is blocked for this commercial partner."""
+        self.ensure_one()
+        partner = self.with_company(company)
+        currency = company.currency_id
+
+        def money(amount):
+            return formatLang(self.env, amount, currency_obj=currency)
+
+        lines = []
+        if BLOCK_HOLD in reasons:
+            holds = partner.settlement_hold_ids.filtered(
+                lambda hold: hold.state == "active" and hold.company_id == company
+            )
+            lines.append(
+                self.env._(
+                    "%(customer)s is on credit hold: %(reason)s",
+                    customer=partner.display_name,
+                    reason="; ".join(holds.mapped("reason")),
+                )
+            )
+        if BLOCK_LIMIT in reasons:
+            amounts = {
+                "customer": partner.display_name,
+                "total": money(exposure.total + new_amount),
+                "limit": money(partner.credit_limit),
+                "exposure": money(exposure.total),
+            }
+            if document == "order":
+                line = self.env._(
+                    "This order brings %(customer)s's exposure to %(total)s, over "
+                    "its credit limit of %(limit)s (already owed or ordered: "
+                    "%(exposure)s).",
+                    **amounts,
+                )
+            else:
+                line = self.env._(
+                    "This invoice brings %(customer)s's exposure to %(total)s, over "
+                    "its credit limit of %(limit)s (already owed or invoiced: "
+                    "%(exposure)s).",
+                    **amounts,
+                )
+            lines.append(line)
+        if BLOCK_OVERDUE in reasons:
+            lines.append(
+                self.env._(
+                    "%(customer)s has an item overdue by %(days)s days; %(allowed)s "
+                    "days are allowed.",
+                    customer=partner.display_name,
+                    days=oldest,
+                    allowed=company.settlement_overdue_days,
+                )
+            )
+        return "\n".join(lines)
+
+    @api.model
+    def _settlement_raise_credit_block(self, title, details, wizard_context):
+        """Stop the operation.  In the web client a credit controller gets a
+        button to the override wizard; everybody else (and crons, RPC, core's
+        autopost, which catches UserError) gets a plain UserError."""
+        interactive = bool(request) and not self.env.su
+        if interactive and self.env.user.has_group(
+            "settlement_mgmt.group_settlement_controller"
+        ):
+            raise RedirectWarning(
+                self.env._("%(title)s\n\n%(details)s", title=title, details=details),
+                {
+                    "type": "ir.actions.act_window",
+                    "name": self.env._("Override Credit Block"),
+                    "res_model": "settlement.credit.override.grant",
+                    "view_mode": "form",
+                    "views": [(False, "form")],
+                    "target": "new",
+                    "context": wizard_context,
+                },
+                self.env._("Override with a reason"),
+            )
+        raise UserError(
+            self.env._(
+                "%(title)s\n\n%(details)s\n\nAsk a credit controller to override the "
+                "block.",
+                title=title,
+                details=details,
+            )
+        )
 
     # ------------------------------------------------------------------
     # Holds

@@ -202,8 +202,15 @@ class SettlementCreditHold(models.Model):
         if partners is not None:
             domain = SQL("partner.commercial_partner_id = ANY(%s)", partners.ids)
         self.env["account.move.line"].flush_model(
-            ["amount_residual", "reconciled", "parent_state", "date_maturity"]
+            [
+                "amount_residual",
+                "reconciled",
+                "parent_state",
+                "date_maturity",
+                "partner_id",
+            ]
         )
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
         today = fields.Date.context_today(self)
         rows = self.env.execute_query(
             SQL(

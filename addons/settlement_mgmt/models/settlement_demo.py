@@ -54,6 +54,17 @@ DEMO_INVOICES = (
     ("demo_partner_galil", 28, 30, "demo_product_consulting", 3, 0.0, "posted"),
 )
 
+# How late each customer pays what it pays, in days after the due date: gives the
+# risk scores a spread from A to E.
+DEMO_PAYMENT_DELAYS = {
+    "demo_partner_northwind": 0,
+    "demo_partner_bluewater": 12,
+    "demo_partner_nukhba": 45,
+    "demo_partner_alon": 30,
+    "demo_partner_galil": 3,
+    "demo_partner_aria": 60,
+}
+
 # (customer, age in days, product, quantity): open credit notes.
 DEMO_CREDIT_NOTES = (
     ("demo_partner_northwind", 30, "demo_product_consulting", 1),
@@ -101,9 +112,10 @@ class SettlementDemo(models.AbstractModel):
             elif state == "cancel":
                 invoice.button_cancel()
             if paid_share:
-                payments_due.append(
-                    (invoice, paid_share, min(today, invoice.invoice_date_due))
+                paid_on = invoice.invoice_date_due + timedelta(
+                    days=DEMO_PAYMENT_DELAYS.get(xmlid, 0)
                 )
+                payments_due.append((invoice, paid_share, min(today, paid_on)))
         for xmlid, age, product, quantity in DEMO_CREDIT_NOTES:
             refund = demo._create_demo_move(
                 "out_refund",
@@ -117,7 +129,23 @@ class SettlementDemo(models.AbstractModel):
             refund.action_post()
         for invoice, share, payment_date in payments_due:
             demo._pay_demo_invoice(invoice, share, payment_date)
+        demo._load_demo_credit_control(company)
         _logger.info("settlement_mgmt demo: %s invoices created", len(invoices))
+
+    def _load_demo_credit_control(self, company):
+        # Block over the limit, and hold customers with items over 90 days late.
+        company.write(
+            {"settlement_credit_policy": "limit_overdue", "settlement_overdue_days": 90}
+        )
+        self.env["settlement.credit.hold"].create(
+            {
+                "partner_id": self.env.ref("settlement_mgmt.demo_partner_riyadh").id,
+                "company_id": company.id,
+                "reason": "Cheque returned unpaid by the bank; waiting for a transfer.",
+            }
+        )
+        self.env["settlement.credit.hold"]._cron_settlement_credit_holds()
+        self.env["settlement.risk.score"]._recompute(company)
 
     def _install_demo_languages(self):
         languages = self.env["res.lang"]

@@ -9,7 +9,6 @@ class SettlementCreditOverrideGrant(models.TransientModel):
     move_ids = fields.Many2many(
         "account.move",
         string="Invoices",
-        required=True,
         domain="[('move_type', '=', 'out_invoice'), ('state', '=', 'draft')]",
     )
     block_message = fields.Text(
@@ -17,18 +16,45 @@ class SettlementCreditOverrideGrant(models.TransientModel):
     )
     reason = fields.Text(
         required=True,
-        help="Why the block is lifted; kept on the invoice and the customer.",
+        help="Why the block is lifted; kept on the document and the customer.",
     )
-    post_invoices = fields.Boolean(string="Post Now", default=True)
+    post_invoices = fields.Boolean(
+        string="Post / Confirm Now",
+        default=True,
+        help="Post the invoices (confirm the orders) once the override is recorded.",
+    )
+
+    def _blocked_documents(self):
+        """[(document, explanation)] for the documents of the wizard that are blocked.
+
+        Extended by settlement_mgmt_sale for sales orders."""
+        self.ensure_one()
+        moves = self.move_ids.filtered(
+            lambda move: move.state == "draft" and move.move_type == "out_invoice"
+        )
+        messages = moves.sudo()._settlement_credit_block_messages()
+        return [(move, messages[move.id]) for move in moves if move.id in messages]
+
+    def _document_values(self, document):
+        """Override fields linking to ``document`` and its customer and amount."""
+        return {
+            "move_id": document.id,
+            "partner_id": document.commercial_partner_id.id,
+            "company_id": document.company_id.id,
+            "amount": abs(document.amount_total_signed),
+        }
+
+    def _release_documents(self):
+        """Post what the override unblocked. Extended for sales orders."""
+        self.move_ids.filtered(lambda move: move.state == "draft").action_post()
+        return True
 
     @api.depends("move_ids")
     def _compute_block_message(self):
         for wizard in self:
-            messages = wizard.move_ids.sudo()._settlement_credit_block_messages()
             wizard.block_message = "\n\n".join(
-                f"{move.display_name}\n{messages[move.id]}"
-                for move in wizard.move_ids
-                if move.id in messages
+                f"{document.display_name}\n{message}"
+                for document, message in wizard._blocked_documents()
             )
 
     def action_confirm(self):
@@ -42,47 +68,46 @@ class SettlementCreditOverrideGrant(models.TransientModel):
             raise UserError(
                 self.env._("Give the reason for overriding the credit block.")
             )
-        moves = self.move_ids.filtered(
-            lambda move: move.state == "draft" and move.move_type == "out_invoice"
-        )
-        messages = moves.sudo()._settlement_credit_block_messages()
-        if not messages:
+        blocked = self._blocked_documents()
+        if not blocked:
             raise UserError(
-                self.env._("Nothing to override: these invoices are not blocked.")
+                self.env._("Nothing to override: these documents are not blocked.")
             )
-        blocked = moves.filtered(lambda move: move.id in messages)
-        self.env["settlement.credit.override"].sudo().create(
-            [self._override_values(move, reason, messages[move.id]) for move in blocked]
-        )
+        values = []
+        for document, message in blocked:
+            document_values = self._document_values(document)
+            partner = (
+                self.env["res.partner"]
+                .browse(document_values["partner_id"])
+                .with_company(document_values["company_id"])
+            )
+            values.append(
+                {
+                    **document_values,
+                    "user_id": self.env.user.id,
+                    "reason": reason,
+                    "block_message": message,
+                    "exposure": partner.settlement_exposure,
+                    "credit_limit": partner.credit_limit,
+                }
+            )
+        overrides = self.env["settlement.credit.override"].sudo().create(values)
         if self.post_invoices:
-            moves.action_post()
-        for move in blocked:
-            body = self.env._(
-                "Credit block overridden by %(user)s: %(reason)s",
-                user=self.env.user.name,
-                reason=reason,
-            )
-            move.message_post(body=body)
-            move.commercial_partner_id._message_log(
+            self._release_documents()
+        for (document, _message), override in zip(blocked, overrides, strict=True):
+            document.message_post(
                 body=self.env._(
-                    "%(invoice)s: credit block overridden by %(user)s: %(reason)s",
-                    invoice=move.display_name,
+                    "Credit block overridden by %(user)s: %(reason)s",
+                    user=self.env.user.name,
+                    reason=reason,
+                )
+            )
+            override.partner_id._message_log(
+                body=self.env._(
+                    "%(document)s: credit block overridden by %(user)s: %(reason)s",
+                    document=document.display_name,
                     user=self.env.user.name,
                     reason=reason,
                 )
             )
         return {"type": "ir.actions.act_window_close"}
-
-    def _override_values(self, move, reason, message):
-        partner = move.commercial_partner_id.with_company(move.company_id)
-        return {
-            "move_id": move.id,
-            "partner_id": partner.id,
-            "company_id": move.company_id.id,
-            "user_id": self.env.user.id,
-            "reason": reason,
-            "block_message": message,
-            "amount": abs(move.amount_total_signed),
-            "exposure": partner.settlement_exposure,
-            "credit_limit": partner.credit_limit,
-        }

@@ -1,0 +1,53 @@
+from collections import defaultdict
+
+from odoo import fields, models
+from odoo.tools import SQL
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    def _settlement_uninvoiced_sales(self, company):
+        # Confirmed orders not invoiced yet, taxes included, in company currency:
+        # one query, whatever the number of orders.
+        result = super()._settlement_uninvoiced_sales(company)
+        commercial_ids = list(set(self.commercial_partner_id.ids))
+        if not commercial_ids:
+            return result
+        self.env["sale.order.line"].flush_model(
+            ["untaxed_amount_to_invoice", "price_total", "price_subtotal", "order_id"]
+        )
+        self.env["sale.order"].flush_model(
+            ["state", "company_id", "partner_invoice_id", "currency_id"]
+        )
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+            SELECT partner.commercial_partner_id, sale.currency_id,
+                   SUM(line.untaxed_amount_to_invoice
+                       * CASE WHEN line.price_subtotal <> 0
+                              THEN line.price_total / line.price_subtotal
+                              ELSE 1 END)
+              FROM sale_order_line line
+              JOIN sale_order sale ON sale.id = line.order_id
+              JOIN res_partner partner ON partner.id = sale.partner_invoice_id
+             WHERE sale.state = 'sale'
+               AND sale.company_id = %(company_id)s
+               AND line.untaxed_amount_to_invoice > 0
+               AND partner.commercial_partner_id = ANY(%(partner_ids)s)
+          GROUP BY partner.commercial_partner_id, sale.currency_id
+            """,
+                company_id=company.id,
+                partner_ids=commercial_ids,
+            )
+        )
+        today = fields.Date.context_today(self)
+        currencies = self.env["res.currency"].browse({row[1] for row in rows})
+        totals = defaultdict(float, result)
+        for partner_id, currency_id, amount in rows:
+            currency = currencies.browse(currency_id)
+            totals[partner_id] += currency._convert(
+                amount, company.currency_id, company, today
+            )
+        return dict(totals)

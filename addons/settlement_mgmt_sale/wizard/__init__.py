@@ -1,0 +1,1 @@
+from . import settlement_credit_override_grant
