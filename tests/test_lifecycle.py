@@ -60,6 +60,7 @@ today = env['account.move'].browse()._fields['date'].context_today(env['account.
 overdue = moves.line_ids.filtered(lambda l: l.account_type == 'asset_receivable'
     and not l.reconciled and l.date_maturity and l.date_maturity < today)
 print('SNAPSHOT' + json.dumps({
+    'moves': len(moves),
     'langs': sorted(set(partners.mapped('lang'))),
     'active_langs': sorted(env['res.lang'].search([]).mapped('code')),
     'states': sorted(set(moves.mapped('state'))),
@@ -186,6 +187,9 @@ def test_demo_data_shows_every_state(odoo_cli):
             )
         )
         facts = _shell(odoo_cli, database, DEMO_FACTS)
+        # ./dev demo updates an existing demo database: nothing may double
+        _ok(odoo_cli("-d", database, "-u", "settlement_mgmt", "--stop-after-init"))
+        again = _shell(odoo_cli, database, DEMO_FACTS)
     finally:
         _drop(database)
     assert facts["langs"] == ["ar_001", "en_US", "fa_IR", "he_IL"]
@@ -197,3 +201,4 @@ def test_demo_data_shows_every_state(odoo_cli):
     assert facts["portal_users"] == 2
     assert "manual" in facts["holds"] and "overdue" in facts["holds"], facts["holds"]
     assert len(facts["grades"]) >= 3, facts["grades"]
+    assert again == facts

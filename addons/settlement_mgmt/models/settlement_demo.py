@@ -6,6 +6,9 @@ from odoo import Command, api, fields, models
 _logger = logging.getLogger(__name__)
 
 DEMO_LANGUAGES = ("fa_IR", "ar_001", "he_IL")
+# Reference of every demo document: the loader runs again on each module update
+# (./dev demo updates an existing demo database) and must not duplicate them.
+DEMO_REF = "settlement_mgmt demo"
 
 # (customer, invoice age in days, payment term days or term xml id, product, quantity,
 #  share paid, state).  Ages are counted back from the day the demo is installed so
@@ -92,6 +95,8 @@ class SettlementDemo(models.AbstractModel):
             )
             return
         self._install_demo_languages()
+        if self.env["account.move"].search_count([("ref", "=", DEMO_REF)], limit=1):
+            return
         demo = self.with_company(company)
         today = fields.Date.context_today(demo)
         invoices = demo.env["account.move"]
@@ -166,6 +171,7 @@ class SettlementDemo(models.AbstractModel):
             "partner_id": partner.id,
             "invoice_date": date,
             "date": date,
+            "ref": DEMO_REF,
             "invoice_line_ids": [
                 Command.create(
                     {
