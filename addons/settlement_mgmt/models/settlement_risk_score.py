@@ -40,14 +40,15 @@ class SettlementRiskScore(models.Model):
         digits=(8, 1),
         aggregator="avg",
         help="Days between due date and payment, averaged over the last 12 months "
-        "weighted by amount.",
+        "weighted by amount; what is still overdue counts with its days overdue "
+        "so far.",
     )
     late_share = fields.Float(
         string="Paid Late (%)",
         digits=(5, 1),
         aggregator="avg",
         help="Share of the amount due in the last 12 months that was paid after its "
-        "due date.",
+        "due date or is still overdue.",
     )
     overdue_ratio = fields.Float(
         string="Overdue Now (%)",
@@ -59,8 +60,8 @@ class SettlementRiskScore(models.Model):
     lost_disputes = fields.Integer(string="Disputes Lost")
     paid_amount = fields.Monetary(
         string="Amount Paid (12 months)",
-        help="Amount of the items due in the last 12 months and paid since: the basis "
-        "of the lateness figures.",
+        help="Payments on the items due in the last 12 months; with what is overdue "
+        "now, the basis of the lateness figures.",
     )
     days_late_penalty = fields.Float(string="Points Lost: Days Late", digits=(5, 1))
     late_share_penalty = fields.Float(string="Points Lost: Paid Late", digits=(5, 1))
@@ -87,8 +88,13 @@ class SettlementRiskScore(models.Model):
             )
 
     def _payment_history(self, company, partners=None):
-        """{commercial partner id: [paid basis, weighted days late, late share,
-        overdue ratio]} from the receivable items of ``company``."""
+        """{commercial partner id: (RiskFactors, paid basis)} for ``company``.
+
+        Lateness is weighted by amount over the items due in the last 12 months:
+        each payment (partial reconciliation) counts with the days between the
+        item's due date and the payment, and what is still overdue counts with
+        the days it has been overdue so far, so a customer who does not pay at
+        all is not better off than one who pays late."""
         today = fields.Date.context_today(self)
         since = today - timedelta(days=HISTORY_DAYS)
         partner_filter = SQL("TRUE")
@@ -98,18 +104,16 @@ class SettlementRiskScore(models.Model):
             )
         self.env["account.move.line"].flush_model()
         self.env["account.partial.reconcile"].flush_model()
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
         rows = self.env.execute_query(
             SQL(
                 """
             WITH items AS (
-                SELECT partner.commercial_partner_id AS partner_id,
-                       line.balance,
-                       line.amount_residual,
-                       line.reconciled,
+                SELECT line.id,
+                       partner.commercial_partner_id AS partner_id,
                        line.date_maturity,
-                       (SELECT MAX(partial.max_date)
-                          FROM account_partial_reconcile partial
-                         WHERE partial.debit_move_id = line.id) AS paid_on
+                       line.amount_residual,
+                       line.reconciled
                   FROM account_move_line line
                   JOIN account_account account ON account.id = line.account_id
                   JOIN res_partner partner ON partner.id = line.partner_id
@@ -119,20 +123,39 @@ class SettlementRiskScore(models.Model):
                    AND line.company_id = %(company_id)s
                    AND (NOT line.reconciled OR line.date_maturity >= %(since)s)
                    AND %(partner_filter)s
+            ), paid AS (
+                SELECT items.partner_id,
+                       SUM(partial.amount) AS amount,
+                       SUM(partial.amount
+                           * GREATEST(partial.max_date - items.date_maturity, 0))
+                           AS weighted,
+                       SUM(partial.amount) FILTER (
+                           WHERE partial.max_date > items.date_maturity) AS late
+                  FROM items
+                  JOIN account_partial_reconcile partial
+                    ON partial.debit_move_id = items.id
+                 WHERE items.date_maturity >= %(since)s
+              GROUP BY items.partner_id
+            ), still_open AS (
+                SELECT partner_id,
+                       SUM(amount_residual) AS amount,
+                       SUM(amount_residual) FILTER (
+                           WHERE amount_residual > 0 AND date_maturity < %(today)s)
+                           AS overdue,
+                       SUM(amount_residual * (%(today)s - date_maturity)) FILTER (
+                           WHERE amount_residual > 0 AND date_maturity < %(today)s)
+                           AS overdue_weighted
+                  FROM items
+                 WHERE NOT reconciled
+              GROUP BY partner_id
             )
-            SELECT partner_id,
-                   SUM(balance)
-                       FILTER (WHERE reconciled AND date_maturity >= %(since)s),
-                   SUM(balance * GREATEST(paid_on - date_maturity, 0))
-                       FILTER (WHERE reconciled AND date_maturity >= %(since)s),
-                   SUM(balance) FILTER (
-                       WHERE reconciled AND date_maturity >= %(since)s
-                         AND paid_on > date_maturity),
-                   SUM(amount_residual) FILTER (WHERE NOT reconciled),
-                   SUM(amount_residual) FILTER (
-                       WHERE NOT reconciled AND date_maturity < %(today)s)
-              FROM items
-          GROUP BY partner_id
+            SELECT COALESCE(paid.partner_id, still_open.partner_id),
+                   COALESCE(paid.amount, 0), COALESCE(paid.weighted, 0),
+                   COALESCE(paid.late, 0), COALESCE(still_open.amount, 0),
+                   COALESCE(still_open.overdue, 0),
+                   COALESCE(still_open.overdue_weighted, 0)
+              FROM paid
+              FULL JOIN still_open ON still_open.partner_id = paid.partner_id
             """,
                 company_id=company.id,
                 since=since,
@@ -141,15 +164,23 @@ class SettlementRiskScore(models.Model):
             )
         )
         history = {}
-        for partner_id, paid, weighted, late, open_amount, overdue in rows:
-            paid, open_amount = paid or 0.0, open_amount or 0.0
+        for (
+            partner_id,
+            paid,
+            weighted,
+            late,
+            open_amount,
+            overdue,
+            overdue_weighted,
+        ) in rows:
+            basis = paid + overdue
             history[partner_id] = (
                 RiskFactors(
-                    weighted_days_late=(weighted or 0.0) / paid if paid else 0.0,
-                    late_share=(late or 0.0) / paid if paid else 0.0,
-                    overdue_ratio=(overdue or 0.0) / open_amount
-                    if open_amount > 0
+                    weighted_days_late=(weighted + overdue_weighted) / basis
+                    if basis
                     else 0.0,
+                    late_share=(late + overdue) / basis if basis else 0.0,
+                    overdue_ratio=overdue / open_amount if open_amount > 0 else 0.0,
                 ),
                 paid,
             )

@@ -23,7 +23,8 @@ class TestRiskScore(SettlementCommon):
         self.env["settlement.risk.score"]._cron_settlement_risk_scores()
 
         # Hand-computed: 20 days late on average costs 35 * 20/60 = 11.67 points,
-        # all of it paid late costs 20: 68.3 (C).  Fully overdue: 25 points, 75 (B).
+        # all of it paid late costs 20: 68.3 (C).  Unpaid 15 days after the due
+        # date: 35 * 15/60 = 8.75, late 20, all overdue 25: 46.25 (D).
         self.assertEqual(
             (self._score(on_time).score, self._score(on_time).grade), (100, "A")
         )
@@ -32,9 +33,10 @@ class TestRiskScore(SettlementCommon):
         self.assertEqual(late_score.late_share, 100.0)
         self.assertEqual((late_score.score, late_score.grade), (68.3, "C"))
         overdue = self._score(self.other_customer)
-        self.assertEqual(
-            (overdue.score, overdue.grade, overdue.overdue_ratio), (75, "B", 100)
-        )
+        self.assertEqual(overdue.weighted_days_late, 15.0)
+        self.assertEqual(overdue.overdue_ratio, 100.0)
+        self.assertAlmostEqual(overdue.score, 46.25, delta=0.051)
+        self.assertEqual(overdue.grade, "D")
         self.assertEqual(self.customer_contact.settlement_risk_grade, "C")
         risky = self.env["res.partner"].search([("settlement_risk_grade", "=", "C")])
         self.assertIn(self.customer, risky)
@@ -42,11 +44,13 @@ class TestRiskScore(SettlementCommon):
     def test_reconciliation_rescores_the_customer_at_once(self):
         invoice = self._invoice(self.customer, 500.0, days_old=45, due_days=30)
         self.env["settlement.risk.score"]._recompute(self.env.company)
-        self.assertEqual(self._score(self.customer).grade, "B")
+        self.assertEqual(self._score(self.customer).grade, "D")
         self._pay(invoice)
+        # paid today, 15 days late: 100 - 8.75 - 20 = 71.25 (B)
         score = self._score(self.customer)
         self.assertEqual(score.overdue_ratio, 0.0)
         self.assertEqual(score.weighted_days_late, 15.0)
+        self.assertEqual(score.grade, "B")
 
     def test_cron_is_idempotent_and_set_based(self):
         for index in range(3):
