@@ -14,6 +14,7 @@
         "security/ir.model.access.csv",
         "security/settlement_security.xml",
         "data/ir_cron_data.xml",
+        "data/settlement_dispute_data.xml",
         "views/res_config_settings_views.xml",
         "views/account_move_line_views.xml",
         "views/account_move_views.xml",
@@ -21,8 +22,15 @@
         "views/settlement_credit_hold_views.xml",
         "views/settlement_credit_override_views.xml",
         "views/settlement_risk_score_views.xml",
+        "views/settlement_dispute_views.xml",
+        "views/settlement_dispute_templates.xml",
         "views/settlement_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "settlement_mgmt/static/tests/tours/*.js",
+        ],
+    },
     "demo": [
         "demo/settlement_demo.xml",
     ],

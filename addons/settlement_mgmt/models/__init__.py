@@ -3,6 +3,8 @@ from . import res_config_settings
 from . import res_partner
 from . import settlement_credit_hold
 from . import settlement_credit_override
+from . import settlement_dispute_reason
+from . import settlement_dispute
 from . import settlement_risk_score
 from . import account_move
 from . import account_move_line

@@ -18,11 +18,88 @@ class AccountMove(models.Model):
         groups="settlement_mgmt.group_settlement_user",
         help="Why posting this invoice is blocked by the customer's credit.",
     )
+    settlement_dispute_ids = fields.One2many(
+        "settlement.dispute",
+        "move_id",
+        string="Disputes",
+        groups="settlement_mgmt.group_settlement_user",
+    )
+    settlement_is_disputed = fields.Boolean(
+        string="Disputed",
+        compute="_compute_settlement_disputed",
+        store=True,
+        help="An open dispute concerns this invoice.",
+    )
+    settlement_disputed_amount = fields.Monetary(
+        string="Amount Disputed",
+        compute="_compute_settlement_disputed",
+        store=True,
+        help="Amount under open dispute, in the invoice currency.",
+    )
+    settlement_dispute_count = fields.Integer(
+        compute="_compute_settlement_dispute_count",
+        groups="settlement_mgmt.group_settlement_user",
+    )
     settlement_partner_on_hold = fields.Boolean(
         string="Customer on Hold",
         related="commercial_partner_id.settlement_on_hold",
         groups="settlement_mgmt.group_settlement_user",
     )
+
+    @api.depends("settlement_dispute_ids.state", "settlement_dispute_ids.amount")
+    def _compute_settlement_disputed(self):
+        for move in self:
+            open_disputes = move.sudo().settlement_dispute_ids.filtered(
+                lambda dispute: dispute.state in ("new", "under_review")
+            )
+            move.settlement_is_disputed = bool(open_disputes)
+            move.settlement_disputed_amount = sum(open_disputes.mapped("amount"))
+
+    def _compute_settlement_dispute_count(self):
+        counts = dict(
+            self.env["settlement.dispute"]._read_group(
+                [("move_id", "in", self.ids)],
+                groupby=["move_id"],
+                aggregates=["__count"],
+            )
+        )
+        for move in self:
+            move.settlement_dispute_count = counts.get(move, 0)
+
+    def _settlement_portal_disputable(self):
+        """Whether the customer may raise a dispute on this invoice from the portal."""
+        self.ensure_one()
+        return (
+            self.move_type == "out_invoice"
+            and self.state == "posted"
+            and self.currency_id.compare_amounts(
+                self.amount_residual - self.settlement_disputed_amount, 0.0
+            )
+            > 0
+        )
+
+    def action_settlement_open_dispute(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Dispute"),
+            "res_model": "settlement.dispute",
+            "view_mode": "form",
+            "context": {
+                "default_move_id": self.id,
+                "default_amount": self.amount_residual
+                - self.settlement_disputed_amount,
+            },
+        }
+
+    def action_settlement_view_disputes(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "settlement_mgmt.settlement_dispute_action"
+        )
+        action["domain"] = [("move_id", "=", self.id)]
+        action["context"] = {"default_move_id": self.id}
+        return action
 
     @api.depends(
         "state", "partner_id", "amount_total_signed", "settlement_override_ids"

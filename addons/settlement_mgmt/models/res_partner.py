@@ -160,6 +160,33 @@ class ResPartner(models.Model):
                 commercial.settlement_credit_policy or default
             )
 
+    @api.model
+    def _settlement_undisputed_sql(self, company):
+        """(join, factor) to apply to receivable lines aliased ``line``: the factor
+        (0 to 1) is the share of the line's invoice that is not under open dispute,
+        or 1 when the company counts disputed amounts."""
+        if not company.settlement_exclude_disputed:
+            return SQL(""), SQL("1")
+        self.env["settlement.dispute"].flush_model(
+            ["state", "amount_company", "move_id"]
+        )
+        self.env["account.move"].flush_model(["amount_residual_signed"])
+        join = SQL(
+            """
+            LEFT JOIN (SELECT move_id, SUM(amount_company) AS amount
+                         FROM settlement_dispute
+                        WHERE state IN ('new', 'under_review')
+                     GROUP BY move_id) disputed ON disputed.move_id = line.move_id
+            LEFT JOIN account_move disputed_move ON disputed_move.id = line.move_id
+            """
+        )
+        factor = SQL(
+            "(CASE WHEN disputed.amount IS NULL THEN 1"
+            " ELSE GREATEST(0, 1 - disputed.amount"
+            " / NULLIF(disputed_move.amount_residual_signed, 0)) END)"
+        )
+        return join, factor
+
     def _settlement_uninvoiced_sales(self, company):
         """Confirmed, not yet invoiced sales per commercial partner id.
 
@@ -168,11 +195,21 @@ class ResPartner(models.Model):
         return {}
 
     def _settlement_disputed_amounts(self, company):
-        """Amounts under open dispute per commercial partner id (company currency).
-
-        Extended when disputes exist.
-        """
-        return {}
+        """Amounts under open dispute per commercial partner id (company currency)."""
+        groups = (
+            self.env["settlement.dispute"]
+            .sudo()
+            ._read_group(
+                [
+                    ("partner_id", "in", self.commercial_partner_id.ids),
+                    ("company_id", "=", company.id),
+                    ("state", "in", ("new", "under_review")),
+                ],
+                groupby=["partner_id"],
+                aggregates=["amount_company:sum"],
+            )
+        )
+        return {partner.id: amount for partner, amount in groups}
 
     def _settlement_receivable_figures(self, company, exclude_move_ids=()):
         """One query: open receivable, overdue amount, oldest overdue days and draft
@@ -195,19 +232,22 @@ class ResPartner(models.Model):
         )
         self.env["res.partner"].flush_model(["commercial_partner_id"])
         today = fields.Date.context_today(self)
+        disputed_join, undisputed = self._settlement_undisputed_sql(company)
         rows = self.env.execute_query(
             SQL(
                 """
             WITH open_items AS (
                 SELECT partner.commercial_partner_id AS partner_id,
                        SUM(line.amount_residual) AS open_receivable,
-                       SUM(line.amount_residual) FILTER (WHERE is_overdue) AS overdue,
+                       SUM(line.amount_residual * %(undisputed)s)
+                           FILTER (WHERE is_overdue) AS overdue,
                        MAX(%(today)s - line.date_maturity) FILTER (WHERE is_overdue)
                            AS oldest_overdue_days
                   FROM account_move_line line
                   JOIN account_account account ON account.id = line.account_id
-                  JOIN res_partner partner ON partner.id = line.partner_id,
-                  LATERAL (SELECT line.amount_residual > 0
+                  JOIN res_partner partner ON partner.id = line.partner_id
+                  %(disputed_join)s,
+                  LATERAL (SELECT line.amount_residual * %(undisputed)s > 0
                                   AND line.date_maturity < %(today)s AS is_overdue) flag
                  WHERE account.account_type = 'asset_receivable'
                    AND line.parent_state = 'posted'
@@ -238,6 +278,8 @@ class ResPartner(models.Model):
                 company_id=company.id,
                 partner_ids=commercial_ids,
                 exclude_ids=list(exclude_move_ids),
+                disputed_join=disputed_join,
+                undisputed=undisputed,
             )
         )
         return {row[0]: row[1:] for row in rows}

@@ -212,6 +212,9 @@ class SettlementCreditHold(models.Model):
         )
         self.env["res.partner"].flush_model(["commercial_partner_id"])
         today = fields.Date.context_today(self)
+        disputed_join, undisputed = self.env["res.partner"]._settlement_undisputed_sql(
+            company
+        )
         rows = self.env.execute_query(
             SQL(
                 """
@@ -219,10 +222,11 @@ class SettlementCreditHold(models.Model):
               FROM account_move_line line
               JOIN account_account account ON account.id = line.account_id
               JOIN res_partner partner ON partner.id = line.partner_id
+              %(disputed_join)s
              WHERE account.account_type = 'asset_receivable'
                AND line.parent_state = 'posted'
                AND NOT line.reconciled
-               AND line.amount_residual > 0
+               AND line.amount_residual * %(undisputed)s > 0
                AND line.company_id = %(company_id)s
                AND line.date_maturity < %(today)s - %(allowed)s
                AND %(domain)s
@@ -232,6 +236,8 @@ class SettlementCreditHold(models.Model):
                 company_id=company.id,
                 allowed=allowed,
                 domain=domain,
+                disputed_join=disputed_join,
+                undisputed=undisputed,
             )
         )
         overdue = dict(rows)

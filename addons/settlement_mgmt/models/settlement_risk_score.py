@@ -189,8 +189,26 @@ class SettlementRiskScore(models.Model):
     def _extra_risk_counts(self, company, partner_ids):
         """{partner id: (broken promises, lost disputes)} in the last 12 months.
 
-        Extended by the promise-to-pay and dispute features."""
-        return {}
+        A dispute is lost by the customer when it was rejected (closed afterwards
+        or not).  Broken promises come with the promise-to-pay feature."""
+        since = fields.Datetime.now() - timedelta(days=HISTORY_DAYS)
+        lost = (
+            self.env["settlement.dispute"]
+            .sudo()
+            ._read_group(
+                [
+                    ("partner_id", "in", partner_ids),
+                    ("company_id", "=", company.id),
+                    ("resolution_note", "!=", False),
+                    ("accepted_amount", "=", 0),
+                    ("state", "in", ("rejected", "closed")),
+                    ("date_resolved", ">=", since),
+                ],
+                groupby=["partner_id"],
+                aggregates=["__count"],
+            )
+        )
+        return {partner.id: (0, count) for partner, count in lost}
 
     @api.model
     def _recompute(self, company, partners=None):

@@ -5,6 +5,8 @@ from . import test_credit_control
 from . import test_credit_holds_cron
 from . import test_credit_http
 from . import test_credit_lib
+from . import test_dispute
+from . import test_dispute_portal
 from . import test_i18n
 from . import test_open_receivables
 from . import test_risk_score

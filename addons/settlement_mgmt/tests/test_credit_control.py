@@ -247,5 +247,5 @@ class TestCreditOverride(SettlementCommon):
         self.env.flush_all()
         invoice._settlement_credit_block_messages()
         self.env.invalidate_all()
-        with self.assertQueryCount(11):
+        with self.assertQueryCount(12):
             invoice._settlement_credit_block_messages()

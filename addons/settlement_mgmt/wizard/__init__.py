@@ -1,2 +1,3 @@
 from . import settlement_credit_hold_release
 from . import settlement_credit_override_grant
+from . import settlement_dispute_resolve

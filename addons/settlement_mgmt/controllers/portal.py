@@ -1,0 +1,213 @@
+import base64
+import math
+
+from odoo import http
+from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
+from odoo.http import request
+from odoo.tools import plaintext2html
+
+from odoo.addons.portal.controllers.portal import CustomerPortal
+from odoo.addons.portal.controllers.portal import pager as portal_pager
+
+MAX_ATTACHMENTS = 5
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+DISPUTES_PER_PAGE = 20
+
+
+class SettlementPortal(CustomerPortal):
+    def _prepare_home_portal_values(self, counters):
+        values = super()._prepare_home_portal_values(counters)
+        if "dispute_count" in counters:
+            Dispute = request.env["settlement.dispute"]
+            values["dispute_count"] = (
+                Dispute.search_count([]) if Dispute.has_access("read") else 0
+            )
+        return values
+
+    # ------------------------------------------------------------------
+    # My disputes
+    # ------------------------------------------------------------------
+
+    @http.route(
+        ["/my/disputes", "/my/disputes/page/<int:page>"],
+        type="http",
+        auth="user",
+        website=True,
+    )
+    def portal_my_disputes(self, page=1, **kw):
+        Dispute = request.env["settlement.dispute"]
+        if not Dispute.has_access("read"):
+            return request.redirect("/my")
+        total = Dispute.search_count([])
+        pager = portal_pager(
+            url="/my/disputes", total=total, page=page, step=DISPUTES_PER_PAGE
+        )
+        disputes = Dispute.search([], limit=DISPUTES_PER_PAGE, offset=pager["offset"])
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "disputes": disputes,
+                "pager": pager,
+                "page_name": "dispute",
+                "default_url": "/my/disputes",
+            }
+        )
+        request.session["my_disputes_history"] = disputes.ids[:100]
+        return request.render("settlement_mgmt.portal_my_disputes", values)
+
+    @http.route(
+        ["/my/disputes/<int:dispute_id>"], type="http", auth="public", website=True
+    )
+    def portal_my_dispute(self, dispute_id, access_token=None, **kw):
+        try:
+            dispute_sudo = self._document_check_access(
+                "settlement.dispute", dispute_id, access_token
+            )
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        values = self._get_page_view_values(
+            dispute_sudo,
+            access_token,
+            {"dispute": dispute_sudo, "page_name": "dispute"},
+            "my_disputes_history",
+            False,
+            **kw,
+        )
+        return request.render("settlement_mgmt.portal_dispute_page", values)
+
+    # ------------------------------------------------------------------
+    # Raise a dispute from the invoice
+    # ------------------------------------------------------------------
+
+    def _dispute_form_values(self, invoice_sudo, access_token, **extra):
+        reasons = (
+            request.env["settlement.dispute.reason"]
+            .sudo()
+            .search(
+                [
+                    "|",
+                    ("company_id", "=", False),
+                    ("company_id", "=", invoice_sudo.company_id.id),
+                ]
+            )
+        )
+        disputable = (
+            invoice_sudo.amount_residual - invoice_sudo.settlement_disputed_amount
+        )
+        return {
+            **self._prepare_portal_layout_values(),
+            "invoice": invoice_sudo,
+            "reasons": reasons,
+            "disputable": max(disputable, 0.0),
+            "access_token": access_token,
+            "page_name": "invoice",
+            "error": None,
+            "form": {},
+            **extra,
+        }
+
+    @http.route(
+        ["/my/invoices/<int:invoice_id>/dispute"],
+        type="http",
+        auth="public",
+        website=True,
+        methods=["GET"],
+    )
+    def portal_invoice_dispute_form(self, invoice_id, access_token=None, **kw):
+        try:
+            invoice_sudo = self._document_check_access(
+                "account.move", invoice_id, access_token
+            )
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        if not invoice_sudo._settlement_portal_disputable():
+            return request.redirect(invoice_sudo.get_portal_url())
+        values = self._dispute_form_values(invoice_sudo, access_token)
+        return request.render("settlement_mgmt.portal_dispute_form", values)
+
+    @http.route(
+        ["/my/invoices/<int:invoice_id>/dispute"],
+        type="http",
+        auth="public",
+        website=True,
+        methods=["POST"],
+    )
+    def portal_invoice_dispute_submit(self, invoice_id, access_token=None, **post):
+        try:
+            invoice_sudo = self._document_check_access(
+                "account.move", invoice_id, access_token
+            )
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        if not invoice_sudo._settlement_portal_disputable():
+            return request.redirect(invoice_sudo.get_portal_url())
+        try:
+            reason, amount, message, files = self._parse_dispute_form(
+                invoice_sudo, post
+            )
+            with request.env.cr.savepoint():
+                attachments = self._create_dispute_attachments(files)
+                dispute = request.env["settlement.dispute"]._portal_create(
+                    invoice_sudo, reason, amount, message, attachments
+                )
+        except (UserError, ValidationError) as error:
+            values = self._dispute_form_values(
+                invoice_sudo, access_token, error=error.args[0], form=post
+            )
+            return request.render("settlement_mgmt.portal_dispute_form", values)
+        return request.redirect(dispute.get_portal_url(query_string="&message=created"))
+
+    def _parse_dispute_form(self, invoice_sudo, post):
+        env = request.env
+        reason = env["settlement.dispute.reason"].sudo().browse()
+        if str(post.get("reason_id", "")).isdigit():
+            reason = reason.browse(int(post["reason_id"])).exists()
+        if not reason or reason.company_id not in (
+            env["res.company"],
+            invoice_sudo.company_id,
+        ):
+            raise UserError(env._("Choose the reason of your dispute."))
+        try:
+            amount = float(str(post.get("amount", "")).replace(",", "").strip())
+        except ValueError:
+            amount = math.nan
+        if not math.isfinite(amount) or amount <= 0:
+            raise UserError(env._("Enter the disputed amount as a positive number."))
+        text = (post.get("message") or "").strip()
+        if not text:
+            raise UserError(env._("Tell us what is wrong with this invoice."))
+        if len(text) > 5000:
+            raise UserError(env._("Please keep your message under 5,000 characters."))
+        files = [
+            file
+            for file in request.httprequest.files.getlist("attachments")
+            if file and file.filename
+        ]
+        if len(files) > MAX_ATTACHMENTS:
+            raise UserError(
+                env._("Attach at most %(count)s files.", count=MAX_ATTACHMENTS)
+            )
+        return reason, amount, plaintext2html(text), files
+
+    def _create_dispute_attachments(self, files):
+        env = request.env
+        attachments = env["ir.attachment"].sudo()
+        for file in files:
+            content = file.read(MAX_ATTACHMENT_BYTES + 1)
+            if len(content) > MAX_ATTACHMENT_BYTES:
+                raise UserError(
+                    env._(
+                        "%(file)s is larger than %(size)s MB.",
+                        file=file.filename,
+                        size=MAX_ATTACHMENT_BYTES // (1024 * 1024),
+                    )
+                )
+            attachments |= attachments.create(
+                {
+                    "name": file.filename,
+                    "datas": base64.b64encode(content),
+                    "res_model": "settlement.dispute",
+                    "res_id": 0,
+                }
+            )
+        return attachments

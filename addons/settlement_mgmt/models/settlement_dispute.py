@@ -1,0 +1,463 @@
+from datetime import timedelta
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import float_compare
+
+OPEN_STATES = ("new", "under_review")
+
+
+class SettlementDispute(models.Model):
+    _name = "settlement.dispute"
+    _description = "Invoice Dispute"
+    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _order = "id desc"
+    _check_company_auto = True
+    # Customers may write in the conversation of the disputes they can read.
+    _mail_post_access = "read"
+
+    name = fields.Char(
+        string="Number",
+        required=True,
+        readonly=True,
+        copy=False,
+        default="/",
+        index=True,
+    )
+    move_id = fields.Many2one(
+        "account.move",
+        string="Invoice",
+        required=True,
+        index=True,
+        tracking=True,
+        check_company=True,
+        domain="[('move_type', '=', 'out_invoice'), ('state', '=', 'posted')]",
+    )
+    move_line_ids = fields.Many2many(
+        "account.move.line",
+        string="Disputed Lines",
+        domain="[('move_id', '=', move_id), ('display_type', '=', 'product')]",
+        help="Optionally, the invoice lines the customer disputes.",
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        related="move_id.commercial_partner_id",
+        store=True,
+        index=True,
+    )
+    company_id = fields.Many2one(related="move_id.company_id", store=True, index=True)
+    currency_id = fields.Many2one(related="move_id.currency_id", store=True)
+    company_currency_id = fields.Many2one(
+        related="company_id.currency_id", string="Company Currency"
+    )
+    amount = fields.Monetary(
+        string="Disputed Amount",
+        required=True,
+        tracking=True,
+        help="In the invoice currency; at most what is still unpaid on the invoice.",
+    )
+    amount_company = fields.Monetary(
+        string="Disputed Amount (Company Currency)",
+        currency_field="company_currency_id",
+        compute="_compute_amount_company",
+        store=True,
+    )
+    reason_id = fields.Many2one(
+        "settlement.dispute.reason",
+        required=True,
+        tracking=True,
+        domain="['|', ('company_id', '=', False), ('company_id', '=', company_id)]",
+    )
+    description = fields.Html(
+        sanitize=True, sanitize_attributes=True, sanitize_form=True
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Responsible",
+        tracking=True,
+        default=lambda self: self.env.user,
+        domain="[('share', '=', False)]",
+    )
+    date_deadline = fields.Date(
+        string="Deadline",
+        compute="_compute_date_deadline",
+        store=True,
+        readonly=False,
+        tracking=True,
+    )
+    state = fields.Selection(
+        selection=[
+            ("new", "New"),
+            ("under_review", "Under Review"),
+            ("accepted", "Accepted"),
+            ("rejected", "Rejected"),
+            ("closed", "Closed"),
+        ],
+        default="new",
+        required=True,
+        readonly=True,
+        tracking=True,
+        index=True,
+    )
+    source = fields.Selection(
+        selection=[("backend", "Backend"), ("portal", "Customer Portal")],
+        default="backend",
+        required=True,
+        readonly=True,
+    )
+    accepted_amount = fields.Monetary(readonly=True, tracking=True)
+    credit_note_id = fields.Many2one("account.move", readonly=True, copy=False)
+    resolution_note = fields.Text(readonly=True, tracking=True)
+    reopen_reason = fields.Text(readonly=True, tracking=True)
+    date_resolved = fields.Datetime(string="Resolved On", readonly=True, copy=False)
+    resolution_days = fields.Float(
+        string="Days to Resolution",
+        readonly=True,
+        aggregator="avg",
+        digits=(8, 1),
+        copy=False,
+    )
+    is_overdue = fields.Boolean(compute="_compute_is_overdue", string="Late")
+
+    @api.depends("amount", "move_id.amount_total", "move_id.amount_total_signed")
+    def _compute_amount_company(self):
+        for dispute in self:
+            move = dispute.move_id
+            rate = (
+                abs(move.amount_total_signed) / move.amount_total
+                if move.amount_total
+                else 1.0
+            )
+            dispute.amount_company = dispute.company_currency_id.round(
+                dispute.amount * rate
+            )
+
+    @api.depends("reason_id.sla_days", "create_date")
+    def _compute_date_deadline(self):
+        today = fields.Date.context_today(self)
+        for dispute in self:
+            if dispute.reason_id and not dispute.date_deadline:
+                start = (
+                    fields.Date.to_date(dispute.create_date)
+                    if dispute.create_date
+                    else today
+                )
+                dispute.date_deadline = start + timedelta(
+                    days=dispute.reason_id.sla_days
+                )
+
+    def _compute_is_overdue(self):
+        today = fields.Date.context_today(self)
+        for dispute in self:
+            dispute.is_overdue = (
+                dispute.state in OPEN_STATES
+                and dispute.date_deadline
+                and dispute.date_deadline < today
+            )
+
+    def _compute_access_url(self):
+        for dispute in self:
+            dispute.access_url = f"/my/disputes/{dispute.id}"
+
+    # ------------------------------------------------------------------
+    # Validation
+    # ------------------------------------------------------------------
+
+    @api.constrains("amount", "move_id", "state")
+    def _check_amount(self):
+        for dispute in self.filtered(lambda record: record.state in OPEN_STATES):
+            move = dispute.move_id
+            if move.move_type != "out_invoice" or move.state != "posted":
+                raise ValidationError(
+                    self.env._("Only posted customer invoices can be disputed.")
+                )
+            if (
+                float_compare(
+                    dispute.amount, 0.0, precision_rounding=dispute.currency_id.rounding
+                )
+                <= 0
+            ):
+                raise ValidationError(
+                    self.env._("The disputed amount must be positive.")
+                )
+            others = move.settlement_dispute_ids.filtered(
+                lambda other, current=dispute: other != current
+                and other.state in OPEN_STATES
+            )
+            available = move.amount_residual - sum(others.mapped("amount"))
+            if dispute.currency_id.compare_amounts(dispute.amount, available) > 0:
+                raise ValidationError(
+                    self.env._(
+                        "The disputed amount %(amount)s is more than what is still "
+                        "unpaid and not already disputed on %(invoice)s "
+                        "(%(available)s).",
+                        amount=dispute.currency_id.format(dispute.amount),
+                        invoice=move.name,
+                        available=dispute.currency_id.format(max(available, 0.0)),
+                    )
+                )
+
+    @api.constrains("move_line_ids", "move_id")
+    def _check_move_lines(self):
+        for dispute in self:
+            if dispute.move_line_ids.move_id - dispute.move_id:
+                raise ValidationError(
+                    self.env._("Disputed lines must belong to the disputed invoice.")
+                )
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                vals["name"] = (
+                    self.env["ir.sequence"].next_by_code("settlement.dispute") or "/"
+                )
+            if not vals.get("user_id") and vals.get("reason_id"):
+                reason = self.env["settlement.dispute.reason"].browse(vals["reason_id"])
+                if reason.user_id:
+                    vals["user_id"] = reason.user_id.id
+        disputes = super().create(vals_list)
+        for dispute in disputes:
+            dispute.message_subscribe(partner_ids=dispute.partner_id.ids)
+            dispute.move_id._message_log(
+                body=self.env._(
+                    "Dispute %(dispute)s raised for %(amount)s: %(reason)s",
+                    dispute=dispute._get_html_link(title=dispute.name),
+                    amount=dispute.currency_id.format(dispute.amount),
+                    reason=dispute.reason_id.name,
+                )
+            )
+            if dispute.user_id:
+                dispute.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    date_deadline=dispute.date_deadline,
+                    summary=self.env._("Review dispute %(name)s", name=dispute.name),
+                    user_id=dispute.user_id.id,
+                )
+        return disputes
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_new(self):
+        if any(dispute.state != "new" for dispute in self):
+            raise UserError(
+                self.env._("Only new disputes can be deleted; close the others.")
+            )
+
+    # ------------------------------------------------------------------
+    # Workflow
+    # ------------------------------------------------------------------
+
+    def _check_state(self, allowed, action):
+        wrong = self.filtered(lambda dispute: dispute.state not in allowed)
+        if wrong:
+            raise UserError(
+                self.env._(
+                    "%(action)s is not possible for %(disputes)s in its current state.",
+                    action=action,
+                    disputes=", ".join(wrong.mapped("name")),
+                )
+            )
+
+    def action_review(self):
+        self._check_state(("new",), self.env._("Starting the review"))
+        self.state = "under_review"
+
+    def _open_resolution(self, action):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Resolve Dispute"),
+            "res_model": "settlement.dispute.resolve",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_dispute_id": self.id, "default_action": action},
+        }
+
+    def action_open_accept(self):
+        self._check_state(OPEN_STATES, self.env._("Accepting"))
+        return self._open_resolution("accept")
+
+    def action_open_reject(self):
+        self._check_state(OPEN_STATES, self.env._("Rejecting"))
+        return self._open_resolution("reject")
+
+    def action_open_reopen(self):
+        self._check_state(("accepted", "rejected", "closed"), self.env._("Reopening"))
+        return self._open_resolution("reopen")
+
+    def action_close(self):
+        self._check_state(("accepted", "rejected"), self.env._("Closing"))
+        self.state = "closed"
+
+    def action_preview(self):
+        """Show the dispute as the customer sees it on the portal."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_url",
+            "target": "self",
+            "url": self.get_portal_url(),
+        }
+
+    def action_view_credit_note(self):
+        self.ensure_one()
+        return self.credit_note_id._get_records_action()
+
+    def _mark_resolved(self, state, note, accepted_amount=0.0):
+        now = fields.Datetime.now()
+        for dispute in self:
+            dispute.write(
+                {
+                    "state": state,
+                    "resolution_note": note,
+                    "accepted_amount": accepted_amount,
+                    "date_resolved": now,
+                    "resolution_days": (now - dispute.create_date).total_seconds()
+                    / 86400,
+                }
+            )
+        self.activity_feedback(["mail.mail_activity_data_todo"])
+
+    def _accept(self, amount, note):
+        """Accept ``amount`` of the dispute: a credit note made by core's reversal,
+        scaled to the amount, posted and reconciled with the invoice."""
+        self.ensure_one()
+        self._check_state(OPEN_STATES, self.env._("Accepting"))
+        currency = self.currency_id
+        if currency.compare_amounts(amount, 0.0) <= 0:
+            raise UserError(self.env._("The accepted amount must be positive."))
+        if currency.compare_amounts(amount, self.amount) > 0:
+            raise UserError(
+                self.env._(
+                    "The accepted amount cannot exceed the disputed amount "
+                    "(%(amount)s).",
+                    amount=currency.format(self.amount),
+                )
+            )
+        credit_note = self._create_credit_note(amount)
+        self._mark_resolved("accepted", note, credit_note.amount_total)
+        self.credit_note_id = credit_note
+        self.message_post(
+            body=self.env._(
+                "Accepted for %(amount)s: credit note %(credit_note)s posted and "
+                "reconciled with the invoice. %(note)s",
+                amount=currency.format(credit_note.amount_total),
+                credit_note=credit_note._get_html_link(title=credit_note.name),
+                note=note or "",
+            ),
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        return credit_note
+
+    def _create_credit_note(self, amount):
+        invoice = self.move_id
+        reverse_date = fields.Date.context_today(self)
+        credit_note = invoice._reverse_moves(
+            default_values_list=[
+                {
+                    "ref": self.env._(
+                        "Dispute %(dispute)s on %(invoice)s",
+                        dispute=self.name,
+                        invoice=invoice.name,
+                    ),
+                    "invoice_date": reverse_date,
+                    "date": reverse_date,
+                    "invoice_payment_term_id": False,
+                }
+            ]
+        )
+        if self.currency_id.compare_amounts(amount, invoice.amount_total):
+            # Partial acceptance: scale every line, so taxes scale with them.
+            ratio = amount / invoice.amount_total
+            product_lines = credit_note.invoice_line_ids.filtered(
+                lambda line: line.display_type == "product"
+            )
+            credit_note.write(
+                {
+                    "invoice_line_ids": [
+                        Command.update(line.id, {"price_unit": line.price_unit * ratio})
+                        for line in product_lines
+                    ]
+                }
+            )
+        credit_note.with_context(settlement_skip_credit_check=True).action_post()
+        lines = (invoice.line_ids | credit_note.line_ids).filtered(
+            lambda line: line.account_type == "asset_receivable" and not line.reconciled
+        )
+        lines.reconcile()
+        return credit_note
+
+    def _reject(self, note):
+        self.ensure_one()
+        self._check_state(OPEN_STATES, self.env._("Rejecting"))
+        if not (note or "").strip():
+            raise UserError(
+                self.env._("Tell the customer why the dispute is rejected.")
+            )
+        self._mark_resolved("rejected", note.strip())
+        template = self.env.ref("settlement_mgmt.mail_template_dispute_rejected")
+        self.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
+
+    def _reopen(self, note):
+        self.ensure_one()
+        self._check_state(("accepted", "rejected", "closed"), self.env._("Reopening"))
+        if not (note or "").strip():
+            raise UserError(self.env._("Give the reason for reopening the dispute."))
+        self.write(
+            {
+                "state": "under_review",
+                "reopen_reason": note.strip(),
+                "date_resolved": False,
+                "resolution_days": 0.0,
+            }
+        )
+
+    # ------------------------------------------------------------------
+    # Portal
+    # ------------------------------------------------------------------
+
+    def _get_report_base_filename(self):
+        self.ensure_one()
+        return self.env._("Dispute %(name)s", name=self.name)
+
+    @api.model
+    def _portal_create(self, invoice, reason, amount, message, attachments):
+        """Create a dispute raised by the customer on its portal.
+
+        ``invoice`` comes from an access check by the controller; returns the
+        dispute.  Validation errors are raised before anything is written."""
+        if not reason or not reason.active:
+            raise UserError(self.env._("Choose the reason of your dispute."))
+        # A double click or a resent form must not raise the dispute twice.
+        duplicate = self.sudo().search(
+            [
+                ("move_id", "=", invoice.id),
+                ("reason_id", "=", reason.id),
+                ("amount", "=", amount),
+                ("source", "=", "portal"),
+                ("state", "in", OPEN_STATES),
+                ("create_date", ">=", fields.Datetime.now() - timedelta(minutes=10)),
+            ],
+            limit=1,
+        )
+        if duplicate:
+            attachments.unlink()
+            return duplicate
+        dispute = self.sudo().create(
+            {
+                "move_id": invoice.id,
+                "reason_id": reason.id,
+                "amount": amount,
+                "description": message,
+                "source": "portal",
+                "user_id": (reason.user_id or invoice.invoice_user_id).id,
+            }
+        )
+        for attachment in attachments:
+            attachment.write({"res_model": dispute._name, "res_id": dispute.id})
+        return dispute

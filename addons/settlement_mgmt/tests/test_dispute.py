@@ -1,0 +1,192 @@
+from datetime import timedelta
+
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import Form, tagged
+
+from .common import SettlementCommon
+
+
+@tagged("post_install", "-at_install")
+class TestDispute(SettlementCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.reason = cls.env.ref("settlement_mgmt.dispute_reason_price")
+        cls.invoice = cls._invoice(cls.customer, 1000.0)
+
+    def _dispute(self, amount, invoice=None, **values):
+        return self.env["settlement.dispute"].create(
+            {
+                "move_id": (invoice or self.invoice).id,
+                "reason_id": self.reason.id,
+                "amount": amount,
+                **values,
+            }
+        )
+
+    def _resolve(self, dispute, action, amount=None, note=None):
+        wizard = Form(
+            self.env["settlement.dispute.resolve"]
+            .with_user(self.controller)
+            .with_context(default_dispute_id=dispute.id, default_action=action)
+        )
+        if amount is not None:
+            wizard.amount = amount
+        if note is not None:
+            wizard.note = note
+        return wizard.save().action_confirm()
+
+    def test_creation_numbers_flags_the_invoice_and_schedules_review(self):
+        dispute = self._dispute(400.0, user_id=self.controller.id)
+        self.assertTrue(dispute.name.startswith("DSP/"))
+        self.assertEqual(dispute.partner_id, self.customer)
+        self.assertEqual(dispute.date_deadline, self.today + timedelta(days=10))
+        self.assertTrue(self.invoice.settlement_is_disputed)
+        self.assertEqual(self.invoice.settlement_disputed_amount, 400.0)
+        self.assertIn(
+            self.invoice,
+            self.env["account.move"].search([("settlement_is_disputed", "=", True)]),
+        )
+        self.assertEqual(dispute.activity_ids.user_id, self.controller)
+        self.assertIn(dispute.name, self.invoice.message_ids[0].body)
+
+    def test_amount_validation_writes_nothing(self):
+        self._pay(self.invoice, 300.0)
+        cases = [(0.0, "positive"), (-5.0, "positive"), (700.01, "more than")]
+        for amount, message in cases:
+            with (
+                self.subTest(amount=amount),
+                self.assertRaisesRegex(ValidationError, message),
+            ):
+                with self.env.cr.savepoint():
+                    self._dispute(amount)
+        self._dispute(500.0)
+        with self.assertRaisesRegex(ValidationError, "already disputed"):
+            with self.env.cr.savepoint():
+                self._dispute(200.01)
+        self.assertEqual(self.env["settlement.dispute"].search_count([]), 1)
+
+    def test_only_posted_customer_invoices(self):
+        draft = self._invoice(self.customer, 100.0, post=False)
+        bill = self._invoice(self.customer, 100.0, move_type="in_invoice")
+        for move in (draft, bill):
+            with self.subTest(move=move.move_type), self.assertRaises(ValidationError):
+                with self.env.cr.savepoint():
+                    self._dispute(10.0, invoice=move)
+
+    def test_partial_acceptance_posts_and_reconciles_a_credit_note(self):
+        dispute = self._dispute(400.0)
+        dispute.action_review()
+        self._resolve(dispute, "accept", amount=250.0, note="Price list error")
+        credit_note = dispute.credit_note_id
+        self.assertEqual(dispute.state, "accepted")
+        self.assertEqual(credit_note.move_type, "out_refund")
+        self.assertEqual(credit_note.state, "posted")
+        self.assertEqual(credit_note.reversed_entry_id, self.invoice)
+        self.assertAlmostEqual(credit_note.amount_total, 250.0)
+        self.assertEqual(dispute.accepted_amount, 250.0)
+        self.assertEqual(credit_note.payment_state, "paid")
+        self.assertAlmostEqual(self.invoice.amount_residual, 750.0)
+        self.assertFalse(self.invoice.settlement_is_disputed)
+        self.assertTrue(dispute.date_resolved)
+
+    def test_partial_acceptance_with_taxes_scales_every_line(self):
+        tax = self.company_data["default_tax_sale"]
+        invoice = self._invoice(self.customer, 1000.0, post=False)
+        invoice.invoice_line_ids.tax_ids = tax
+        invoice.with_context(settlement_skip_credit_check=True).action_post()
+        dispute = self._dispute(invoice.amount_total / 2, invoice=invoice)
+        self._resolve(dispute, "accept")
+        self.assertAlmostEqual(
+            dispute.credit_note_id.amount_total, invoice.amount_total / 2
+        )
+        self.assertAlmostEqual(
+            dispute.credit_note_id.amount_tax, invoice.amount_tax / 2
+        )
+        self.assertAlmostEqual(invoice.amount_residual, invoice.amount_total / 2)
+
+    def test_full_acceptance_settles_the_invoice(self):
+        dispute = self._dispute(1000.0)
+        self._resolve(dispute, "accept")
+        self.assertEqual(self.invoice.payment_state, "reversed")
+
+    def test_accepting_more_than_disputed_is_refused(self):
+        dispute = self._dispute(100.0)
+        with self.assertRaisesRegex(UserError, "cannot exceed"):
+            self._resolve(dispute, "accept", amount=100.01)
+        self.assertFalse(dispute.credit_note_id)
+        self.assertEqual(dispute.state, "new")
+
+    def test_rejection_needs_a_reason_and_tells_the_customer_in_its_language(self):
+        self.env["res.lang"]._activate_lang("fa_IR")
+        self.env["ir.module.module"].search(
+            [("name", "=", "settlement_mgmt")]
+        )._update_translations(["fa_IR"])
+        self.customer.write({"lang": "fa_IR", "email": "ap@customer.example.com"})
+        dispute = self._dispute(100.0)
+        with self.assertRaises(UserError):
+            self._resolve(dispute, "reject", note="  ")
+        self.assertEqual(dispute.state, "new")
+        self._resolve(dispute, "reject", note="The agreed price list applies.")
+        self.assertEqual(dispute.state, "rejected")
+        mail = dispute.message_ids.filtered(
+            lambda message: self.customer in message.partner_ids
+        )
+        self.assertTrue(mail)
+        self.assertIn("The agreed price list applies.", mail[0].body)
+        self.assertRegex(str(mail[0].body), "[\u0600-\u06ff]")
+
+    def test_reopen_and_close(self):
+        dispute = self._dispute(100.0)
+        self._resolve(dispute, "reject", note="No")
+        dispute.action_close()
+        self.assertEqual(dispute.state, "closed")
+        with self.assertRaises(UserError):
+            dispute.action_review()
+        self._resolve(dispute, "reopen", note="New delivery note received")
+        self.assertEqual(dispute.state, "under_review")
+        self.assertEqual(dispute.reopen_reason, "New delivery note received")
+        self.assertTrue(self.invoice.settlement_is_disputed)
+
+    def test_description_html_is_sanitized(self):
+        dispute = self._dispute(
+            10.0,
+            description='<p>Broken<script>alert("x")</script>'
+            "<img src=x onerror=alert(1)></p>",
+        )
+        self.assertNotIn("<script", dispute.description)
+        self.assertNotIn("onerror", dispute.description)
+        self.assertIn("Broken", dispute.description)
+
+    def test_open_disputes_leave_exposure_and_overdue_checks(self):
+        self._set_policy("limit_overdue", overdue_days=30)
+        old = self._invoice(self.other_customer, 600.0, days_old=90, due_days=30)
+        self.assertEqual(self.other_customer.settlement_oldest_overdue_days, 60)
+        dispute = self._dispute(600.0, invoice=old)
+        self.other_customer.invalidate_recordset()
+        self.assertEqual(self.other_customer.settlement_disputed_amount, 600.0)
+        self.assertEqual(self.other_customer.settlement_exposure, 0.0)
+        self.assertEqual(self.other_customer.settlement_overdue_amount, 0.0)
+        Hold = self.env["settlement.credit.hold"]
+        Hold._cron_settlement_credit_holds()
+        self.assertFalse(Hold.search([("partner_id", "=", self.other_customer.id)]))
+        self._resolve(dispute, "reject", note="Delivered and signed for")
+        Hold._cron_settlement_credit_holds()
+        self.assertTrue(Hold.search([("partner_id", "=", self.other_customer.id)]))
+
+    def test_counting_disputes_in_exposure_is_configurable(self):
+        self.env.company.settlement_exclude_disputed = False
+        self._dispute(400.0)
+        self.assertEqual(self.customer.settlement_exposure, 1000.0)
+
+    def test_lost_disputes_lower_the_risk_score(self):
+        Score = self.env["settlement.risk.score"]
+        dispute = self._dispute(100.0)
+        Score._recompute(self.env.company, self.customer)
+        before = Score.search([("partner_id", "=", self.customer.id)]).score
+        self._resolve(dispute, "reject", note="No")
+        Score._recompute(self.env.company, self.customer)
+        after = Score.search([("partner_id", "=", self.customer.id)])
+        self.assertEqual(after.lost_disputes, 1)
+        self.assertEqual(after.dispute_penalty, 5.0)
+        self.assertEqual(after.score, before - 5.0)
