@@ -69,6 +69,7 @@ print('SNAPSHOT' + json.dumps({
     'holds': sorted(env['settlement.credit.hold'].search(
         [('state', '=', 'active')]).mapped('hold_type')),
     'grades': sorted(set(env['settlement.risk.score'].search([]).mapped('grade'))),
+    'disputes': sorted(env['settlement.dispute'].search([]).mapped('state')),
     'portal_users': env['res.users'].search_count(
         [('login', 'in', ('portal.fa', 'portal.he'))]),
 }))
@@ -202,3 +203,4 @@ def test_demo_data_shows_every_state(odoo_cli):
     assert "manual" in facts["holds"] and "overdue" in facts["holds"], facts["holds"]
     assert len(facts["grades"]) >= 3, facts["grades"]
     assert again == facts
+    assert facts["disputes"] == ["accepted", "new", "rejected"], facts["disputes"]

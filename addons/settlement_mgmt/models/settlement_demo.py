@@ -134,8 +134,57 @@ class SettlementDemo(models.AbstractModel):
             refund.action_post()
         for invoice, share, payment_date in payments_due:
             demo._pay_demo_invoice(invoice, share, payment_date)
+        demo._load_demo_disputes(invoices)
         demo._load_demo_credit_control(company)
         _logger.info("settlement_mgmt demo: %s invoices created", len(invoices))
+
+    def _load_demo_disputes(self, invoices):
+        """An open dispute raised on the portal, one accepted in part with a
+        credit note, one rejected."""
+        Dispute = self.env["settlement.dispute"]
+
+        def open_invoice(partner_xmlid):
+            partner = self.env.ref(f"settlement_mgmt.{partner_xmlid}")
+            return invoices.filtered(
+                lambda move: move.partner_id == partner
+                and move.state == "posted"
+                and move.amount_residual > 0
+            )[-1:]
+
+        aria = open_invoice("demo_partner_aria")
+        Dispute.create(
+            {
+                "move_id": aria.id,
+                "reason_id": self.env.ref("settlement_mgmt.dispute_reason_damaged").id,
+                "amount": min(aria.amount_residual, 1375.0),
+                "source": "portal",
+                "description": "<p>یکی از پمپ‌ها با بدنه ترک‌خورده تحویل شد.</p>",
+            }
+        )
+        northwind = open_invoice("demo_partner_northwind")
+        accepted = Dispute.create(
+            {
+                "move_id": northwind.id,
+                "reason_id": self.env.ref("settlement_mgmt.dispute_reason_price").id,
+                "amount": min(northwind.amount_residual, 950.0),
+                "description": "<p>One consulting day was invoiced twice.</p>",
+            }
+        )
+        accepted._accept(
+            accepted.amount, "Duplicate day confirmed by the project lead."
+        )
+        alon = open_invoice("demo_partner_alon")
+        rejected = Dispute.create(
+            {
+                "move_id": alon.id,
+                "reason_id": self.env.ref(
+                    "settlement_mgmt.dispute_reason_already_paid"
+                ).id,
+                "amount": min(alon.amount_residual, 500.0),
+                "description": "<p>שילמנו את החשבונית הזו בהעברה בנקאית.</p>",
+            }
+        )
+        rejected._reject("No transfer with this reference reached our bank account.")
 
     def _load_demo_credit_control(self, company):
         # Block over the limit, and hold customers with items over 90 days late.
