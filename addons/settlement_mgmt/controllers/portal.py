@@ -111,9 +111,9 @@ class SettlementPortal(CustomerPortal):
         type="http",
         auth="public",
         website=True,
-        methods=["GET"],
+        methods=["GET", "POST"],
     )
-    def portal_invoice_dispute_form(self, invoice_id, access_token=None, **kw):
+    def portal_invoice_dispute(self, invoice_id, access_token=None, **post):
         try:
             invoice_sudo = self._document_check_access(
                 "account.move", invoice_id, access_token
@@ -122,25 +122,9 @@ class SettlementPortal(CustomerPortal):
             return request.redirect("/my")
         if not invoice_sudo._settlement_portal_disputable():
             return request.redirect(invoice_sudo.get_portal_url())
-        values = self._dispute_form_values(invoice_sudo, access_token)
-        return request.render("settlement_mgmt.portal_dispute_form", values)
-
-    @http.route(
-        ["/my/invoices/<int:invoice_id>/dispute"],
-        type="http",
-        auth="public",
-        website=True,
-        methods=["POST"],
-    )
-    def portal_invoice_dispute_submit(self, invoice_id, access_token=None, **post):
-        try:
-            invoice_sudo = self._document_check_access(
-                "account.move", invoice_id, access_token
-            )
-        except (AccessError, MissingError):
-            return request.redirect("/my")
-        if not invoice_sudo._settlement_portal_disputable():
-            return request.redirect(invoice_sudo.get_portal_url())
+        if request.httprequest.method != "POST":
+            values = self._dispute_form_values(invoice_sudo, access_token)
+            return request.render("settlement_mgmt.portal_dispute_form", values)
         try:
             reason, amount, message, files = self._parse_dispute_form(
                 invoice_sudo, post

@@ -8,6 +8,12 @@ from ..lib.aging import (
     parse_boundaries,
 )
 
+CREDIT_POLICIES = [
+    ("warn", "Warn only"),
+    ("limit", "Block over credit limit"),
+    ("limit_overdue", "Block over limit or when overdue"),
+]
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -58,11 +64,7 @@ class ResCompany(models.Model):
         return parse_boundaries(self.settlement_aging_days)
 
     settlement_credit_policy = fields.Selection(
-        selection=[
-            ("warn", "Warn only"),
-            ("limit", "Block over credit limit"),
-            ("limit_overdue", "Block over limit or when overdue"),
-        ],
+        selection=CREDIT_POLICIES,
         string="Credit Policy",
         default="warn",
         required=True,

@@ -13,6 +13,7 @@ from ..lib.credit import (
     block_reasons,
     usage_percent,
 )
+from .res_company import CREDIT_POLICIES
 
 CREDIT_GROUPS = "settlement_mgmt.group_settlement_user"
 
@@ -21,11 +22,7 @@ class ResPartner(models.Model):
     _inherit = "res.partner"
 
     settlement_credit_policy = fields.Selection(
-        selection=[
-            ("warn", "Warn only"),
-            ("limit", "Block over credit limit"),
-            ("limit_overdue", "Block over limit or when overdue"),
-        ],
+        selection=CREDIT_POLICIES,
         string="Credit Policy",
         company_dependent=True,
         groups=CREDIT_GROUPS,
@@ -33,11 +30,7 @@ class ResPartner(models.Model):
         "Leave empty to follow the company.",
     )
     settlement_effective_policy = fields.Selection(
-        selection=[
-            ("warn", "Warn only"),
-            ("limit", "Block over credit limit"),
-            ("limit_overdue", "Block over limit or when overdue"),
-        ],
+        selection=CREDIT_POLICIES,
         string="Applied Credit Policy",
         compute="_compute_settlement_effective_policy",
         groups=CREDIT_GROUPS,
@@ -161,6 +154,28 @@ class ResPartner(models.Model):
             )
 
     @api.model
+    def _settlement_flush_receivables(self):
+        """Write pending ORM changes that the receivable SQL queries read."""
+        self.env["account.move.line"].flush_model(
+            [
+                "account_id",
+                "amount_residual",
+                "balance",
+                "company_id",
+                "date_maturity",
+                "move_id",
+                "parent_state",
+                "partner_id",
+                "reconciled",
+            ]
+        )
+        self.env["account.move"].flush_model(
+            ["state", "move_type", "amount_total_signed", "commercial_partner_id"]
+        )
+        self.env["account.partial.reconcile"].flush_model()
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
+
+    @api.model
     def _settlement_undisputed_sql(self, company):
         """(join, factor) to apply to receivable lines aliased ``line``: the factor
         (0 to 1) is the share of the line's invoice that is not under open dispute,
@@ -218,19 +233,7 @@ class ResPartner(models.Model):
         commercial_ids = list(set(self.commercial_partner_id.ids))
         if not commercial_ids:
             return {}
-        self.env["account.move.line"].flush_model(
-            [
-                "amount_residual",
-                "reconciled",
-                "parent_state",
-                "date_maturity",
-                "partner_id",
-            ]
-        )
-        self.env["account.move"].flush_model(
-            ["state", "move_type", "amount_total_signed", "commercial_partner_id"]
-        )
-        self.env["res.partner"].flush_model(["commercial_partner_id"])
+        self._settlement_flush_receivables()
         today = fields.Date.context_today(self)
         disputed_join, undisputed = self._settlement_undisputed_sql(company)
         rows = self.env.execute_query(

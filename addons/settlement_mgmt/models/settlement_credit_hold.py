@@ -201,16 +201,7 @@ class SettlementCreditHold(models.Model):
         domain = SQL("TRUE")
         if partners is not None:
             domain = SQL("partner.commercial_partner_id = ANY(%s)", partners.ids)
-        self.env["account.move.line"].flush_model(
-            [
-                "amount_residual",
-                "reconciled",
-                "parent_state",
-                "date_maturity",
-                "partner_id",
-            ]
-        )
-        self.env["res.partner"].flush_model(["commercial_partner_id"])
+        self.env["res.partner"]._settlement_flush_receivables()
         today = fields.Date.context_today(self)
         disputed_join, undisputed = self.env["res.partner"]._settlement_undisputed_sql(
             company

@@ -102,9 +102,7 @@ class SettlementRiskScore(models.Model):
             partner_filter = SQL(
                 "partner.commercial_partner_id = ANY(%s)", partners.ids
             )
-        self.env["account.move.line"].flush_model()
-        self.env["account.partial.reconcile"].flush_model()
-        self.env["res.partner"].flush_model(["commercial_partner_id"])
+        self.env["res.partner"]._settlement_flush_receivables()
         rows = self.env.execute_query(
             SQL(
                 """
