@@ -1,5 +1,3 @@
-from collections import defaultdict
-
 from odoo import api, fields, models
 
 
@@ -121,51 +119,13 @@ class AccountMove(models.Model):
         invoices = self.filtered(
             lambda move: move.move_type == "out_invoice" and move.commercial_partner_id
         )
-        if not invoices:
-            return {}
-        approved = (
-            self.env["settlement.credit.override"]
-            .sudo()
-            ._read_group(
-                [("move_id", "in", invoices.ids)],
-                groupby=["move_id"],
-                aggregates=["amount:max"],
-            )
-        )
-        approved = {move.id: amount for move, amount in approved}
-        messages = {}
-        for company, company_moves in invoices.grouped("company_id").items():
-            new_amounts = defaultdict(float)
-            for move in company_moves:
-                new_amounts[move.commercial_partner_id.id] += move.amount_total_signed
-            blocked = (
-                self.env["res.partner"]
-                .with_company(company)
-                ._settlement_block_reasons(new_amounts, company, company_moves.ids)
-            )
-            for move in company_moves:
-                if move.commercial_partner_id.id not in blocked:
-                    continue
-                if move.id in approved and (
-                    company.currency_id.compare_amounts(
-                        abs(move.amount_total_signed), approved[move.id]
-                    )
-                    <= 0
-                ):
-                    continue
-                reasons, exposure, oldest = blocked[move.commercial_partner_id.id]
-                messages[move.id] = move._settlement_block_message(
-                    reasons,
-                    exposure,
-                    oldest,
-                    new_amounts[move.commercial_partner_id.id],
-                )
-        return messages
-
-    def _settlement_block_message(self, reasons, exposure, oldest, new_amount):
-        self.ensure_one()
-        return self.commercial_partner_id._settlement_block_explanation(
-            self.company_id, reasons, exposure, oldest, new_amount, document="invoice"
+        return self.env["res.partner"]._settlement_documents_blocked(
+            invoices,
+            override_field="move_id",
+            partner_of=lambda move: move.commercial_partner_id,
+            amount_of=lambda move: move.amount_total_signed,
+            document="invoice",
+            drafts=True,
         )
 
     def _post(self, soft=True):

@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.exceptions import RedirectWarning, UserError
 from odoo.http import request
@@ -377,6 +379,57 @@ class ResPartner(models.Model):
             if reasons:
                 result[partner.id] = (reasons, exposure, oldest)
         return result
+
+    @api.model
+    def _settlement_documents_blocked(
+        self, documents, override_field, partner_of, amount_of, document, drafts=False
+    ):
+        """{document id: translated explanation} for the new ``documents``
+        (invoices or orders) that their customers' credit blocks.
+
+        ``partner_of`` and ``amount_of`` give a document's commercial partner and
+        its amount in company currency; an override on ``override_field`` lets a
+        document through up to the approved amount.  ``drafts``: the documents
+        exist as drafts and must not count twice in the exposure."""
+        if not documents:
+            return {}
+        approved = dict(
+            self.env["settlement.credit.override"]
+            .sudo()
+            ._read_group(
+                [(override_field, "in", documents.ids)],
+                groupby=[override_field],
+                aggregates=["amount:max"],
+            )
+        )
+        messages = {}
+        for company, company_documents in documents.grouped("company_id").items():
+            amounts = {doc: amount_of(doc) for doc in company_documents}
+            new_amounts = defaultdict(float)
+            for doc in company_documents:
+                new_amounts[partner_of(doc).id] += amounts[doc]
+            blocked = self.with_company(company)._settlement_block_reasons(
+                new_amounts, company, company_documents.ids if drafts else ()
+            )
+            for doc in company_documents:
+                partner = partner_of(doc)
+                if partner.id not in blocked:
+                    continue
+                if doc in approved and (
+                    company.currency_id.compare_amounts(amounts[doc], approved[doc])
+                    <= 0
+                ):
+                    continue
+                reasons, exposure, oldest = blocked[partner.id]
+                messages[doc.id] = partner._settlement_block_explanation(
+                    company,
+                    reasons,
+                    exposure,
+                    oldest,
+                    new_amounts[partner.id],
+                    document,
+                )
+        return messages
 
     def _settlement_block_explanation(
         self, company, reasons, exposure, oldest, new_amount, document="invoice"

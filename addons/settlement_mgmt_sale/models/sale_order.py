@@ -1,5 +1,3 @@
-from collections import defaultdict
-
 from odoo import fields, models
 
 
@@ -41,52 +39,15 @@ class SaleOrder(models.Model):
         )
 
     def _settlement_credit_block_messages(self):
+        """{order id: translated explanation} for the quotations in ``self`` that
+        their customer's credit does not allow to confirm."""
         orders = self.filtered(lambda order: not order._settlement_is_prepaid())
-        if not orders:
-            return {}
-        approved = dict(
-            self.env["settlement.credit.override"]
-            .sudo()
-            ._read_group(
-                [("sale_order_id", "in", orders.ids)],
-                groupby=["sale_order_id"],
-                aggregates=["amount:max"],
-            )
-        )
-        messages = {}
-        for company, company_orders in orders.grouped("company_id").items():
-            new_amounts = defaultdict(float)
-            amounts = {}
-            for order in company_orders:
-                amounts[order] = order._settlement_company_amount()
-                commercial = order.partner_invoice_id.commercial_partner_id
-                new_amounts[commercial.id] += amounts[order]
-            blocked = (
-                self.env["res.partner"]
-                .with_company(company)
-                ._settlement_block_reasons(new_amounts, company)
-            )
-            for order in company_orders:
-                commercial = order.partner_invoice_id.commercial_partner_id
-                if commercial.id not in blocked:
-                    continue
-                if order in approved and (
-                    company.currency_id.compare_amounts(amounts[order], approved[order])
-                    <= 0
-                ):
-                    continue
-                reasons, exposure, oldest = blocked[commercial.id]
-                messages[order.id] = order._settlement_block_message(
-                    reasons, exposure, oldest, new_amounts[commercial.id]
-                )
-        return messages
-
-    def _settlement_block_message(self, reasons, exposure, oldest, new_amount):
-        self.ensure_one()
-        return (
-            self.partner_invoice_id.commercial_partner_id._settlement_block_explanation(
-                self.company_id, reasons, exposure, oldest, new_amount, document="order"
-            )
+        return self.env["res.partner"]._settlement_documents_blocked(
+            orders,
+            override_field="sale_order_id",
+            partner_of=lambda order: order.partner_invoice_id.commercial_partner_id,
+            amount_of=lambda order: order._settlement_company_amount(),
+            document="order",
         )
 
     def action_confirm(self):
