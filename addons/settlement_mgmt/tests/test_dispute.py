@@ -190,3 +190,18 @@ class TestDispute(SettlementCommon):
         self.assertEqual(after.lost_disputes, 1)
         self.assertEqual(after.dispute_penalty, 5.0)
         self.assertEqual(after.score, before - 5.0)
+
+    def test_analysis_gives_the_disputed_share_of_invoicing(self):
+        self._invoice(self.other_customer, 3000.0)
+        dispute = self._dispute(400.0)
+        self._resolve(dispute, "reject", note="No")
+        self.env.flush_all()
+        month = self.today.replace(day=1)
+        row = self.env["settlement.dispute.analysis"].search(
+            [("month", "=", month), ("company_id", "=", self.env.company.id)]
+        )
+        self.assertEqual(row.invoiced_amount, 4000.0)
+        self.assertEqual(row.disputed_amount, 400.0)
+        self.assertEqual(row.dispute_count, 1)
+        self.assertAlmostEqual(row.disputed_share, 10.0)
+        self.assertAlmostEqual(row.avg_resolution_days, dispute.resolution_days)

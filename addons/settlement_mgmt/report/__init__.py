@@ -1,0 +1,1 @@
+from . import settlement_dispute_analysis
