@@ -35,7 +35,9 @@ SYSTEM_PACKAGES=(postgresql wkhtmltopdf fonts-noto-core fonts-dejavu-core xfonts
 
 # Core account test classes that must stay green with the addon installed.
 CORE_TEST_TAGS="/account:TestAccountPaymentTerms,/account:TestAccountEarlyPaymentDiscount,\
-/account:TestAccountPaymentRegister,/account:TestAccountMoveReconcile"
+/account:TestAccountPaymentRegister,/account:TestAccountMoveReconcile,\
+/account:TestAccountMoveOutInvoiceOnchanges,/account:TestAccountPartner,\
+/account:TestAccountPayment,/account:TestPortalInvoice"
 
 say() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
 die() {
