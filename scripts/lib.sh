@@ -32,6 +32,9 @@ HTTP_PORT="${SETTLEMENT_HTTP_PORT:-8069}"
 # Debian packages: database, PDF engine, fonts with Arabic/Hebrew/Persian glyphs,
 # headless browser for the portal tours.
 SYSTEM_PACKAGES=(postgresql wkhtmltopdf fonts-noto-core fonts-dejavu-core xfonts-75dpi xfonts-base chromium git)
+# Odoo flips its CSS for right-to-left languages with rtlcss (npm); without it
+# Persian, Arabic and Hebrew pages are laid out left to right.
+RTLCSS_VERSION=4
 
 # Core account test classes that must stay green with the addon installed.
 CORE_TEST_TAGS="/account:TestAccountPaymentTerms,/account:TestAccountEarlyPaymentDiscount,\
@@ -69,6 +72,16 @@ ensure_system_packages() {
     as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
         as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null ||
         die "could not install ${missing[*]}: install them (apt-get install ${missing[*]}) and retry"
+}
+
+ensure_rtlcss() {
+    command -v rtlcss >/dev/null 2>&1 && return 0
+    say "installing rtlcss (right-to-left CSS for fa/ar/he) with npm"
+    command -v npm >/dev/null 2>&1 ||
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends npm >/dev/null ||
+        die "npm is needed to install rtlcss: apt-get install npm"
+    as_root npm install -g --silent "rtlcss@$RTLCSS_VERSION" >/dev/null ||
+        die "could not install rtlcss: run npm install -g rtlcss@$RTLCSS_VERSION"
 }
 
 odoo_major_version() {
@@ -182,6 +195,7 @@ EOF
 
 setup_all() {
     ensure_system_packages
+    ensure_rtlcss
     ensure_odoo
     ensure_venv
     ensure_postgres

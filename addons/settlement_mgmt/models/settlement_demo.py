@@ -6,9 +6,9 @@ from odoo import Command, api, fields, models
 _logger = logging.getLogger(__name__)
 
 DEMO_LANGUAGES = ("fa_IR", "ar_001", "he_IL")
-# Reference of every demo document: the loader runs again on each module update
+# Set once the documents exist: the loader runs again on each module update
 # (./dev demo updates an existing demo database) and must not duplicate them.
-DEMO_REF = "settlement_mgmt demo"
+DEMO_LOADED_KEY = "settlement_mgmt.demo_documents_loaded"
 
 # (customer, invoice age in days, payment term days or term xml id, product, quantity,
 #  share paid, state).  Ages are counted back from the day the demo is installed so
@@ -95,8 +95,10 @@ class SettlementDemo(models.AbstractModel):
             )
             return
         self._install_demo_languages()
-        if self.env["account.move"].search_count([("ref", "=", DEMO_REF)], limit=1):
+        parameters = self.env["ir.config_parameter"].sudo()
+        if parameters.get_param(DEMO_LOADED_KEY):
             return
+        parameters.set_param(DEMO_LOADED_KEY, "1")
         demo = self.with_company(company)
         today = fields.Date.context_today(demo)
         invoices = demo.env["account.move"]
@@ -220,7 +222,6 @@ class SettlementDemo(models.AbstractModel):
             "partner_id": partner.id,
             "invoice_date": date,
             "date": date,
-            "ref": DEMO_REF,
             "invoice_line_ids": [
                 Command.create(
                     {

@@ -173,3 +173,26 @@ class TestDisputePortal(SettlementCommon, HttpCase):
         dispute = self.Dispute.search([("move_id", "=", self.invoice.id)])
         self.assertEqual(dispute.amount, 120.0)
         self.assertEqual(dispute.source, "portal")
+
+    def test_pages_read_right_to_left_for_persian_and_hebrew_customers(self):
+        self.assertTrue(
+            shutil.which("rtlcss"),
+            "Odoo needs rtlcss to lay out fa/ar/he pages right to left",
+        )
+        dispute = self.Dispute.create(
+            {
+                "move_id": self.invoice.id,
+                "reason_id": self.reason.id,
+                "amount": 10.0,
+                "description": "<p>یکی از پمپ‌ها ترک داشت.</p>",
+            }
+        )
+        for code in ("fa_IR", "he_IL"):
+            with self.subTest(lang=code):
+                self.env["res.lang"]._activate_lang(code)
+                self.authenticate("sm_portal_a", "sm_portal_a")
+                self.opener.cookies["frontend_lang"] = code
+                page = self.url_open(f"/my/disputes/{dispute.id}")
+                self.assertIn("o_rtl", page.text)
+                self.assertIn("web.assets_frontend.rtl", page.text)
+                self.assertIn('dir="auto"', page.text)
