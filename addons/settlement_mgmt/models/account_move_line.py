@@ -14,4 +14,16 @@ class AccountMoveLine(models.Model):
         )
         for company, lines in receivable.grouped("company_id").items():
             lines.partner_id.sudo()._settlement_on_receivable_change(company)
+        if receivable:
+            plans = (
+                self.env["settlement.instalment.plan"]
+                .sudo()
+                .search(
+                    [
+                        ("move_ids", "in", receivable.move_id.ids),
+                        ("state", "=", "active"),
+                    ]
+                )
+            )
+            plans._update_completion()
         return result

@@ -8,6 +8,8 @@ from . import test_credit_lib
 from . import test_dispute
 from . import test_dispute_portal
 from . import test_i18n
+from . import test_instalment_plan
 from . import test_open_receivables
 from . import test_risk_score
+from . import test_schedule
 from . import test_security

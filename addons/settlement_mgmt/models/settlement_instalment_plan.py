@@ -1,0 +1,348 @@
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from ..lib.schedule import (
+    MAX_INSTALMENTS,
+    ScheduleError,
+    allocate_payment,
+    check_schedule,
+)
+
+LIVE_STATES = ("proposed", "active")
+
+
+class SettlementInstalmentPlan(models.Model):
+    """A payment arrangement: open invoices of one customer paid by instalments.
+
+    The invoices stay as they are (legal due date, ledger, audit trail); the plan
+    is the agreement on top of them.  Payments are registered on the invoices the
+    usual ways and the plan reads what is left to pay from their residuals,
+    allocated to the instalments oldest first."""
+
+    _name = "settlement.instalment.plan"
+    _description = "Instalment Plan"
+    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _order = "id desc"
+    _check_company_auto = True
+
+    name = fields.Char(
+        string="Number",
+        required=True,
+        readonly=True,
+        copy=False,
+        default="/",
+        index=True,
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        tracking=True,
+        domain="[('parent_id', '=', False)]",
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    currency_id = fields.Many2one("res.currency", required=True)
+    move_ids = fields.Many2many(
+        "account.move",
+        string="Invoices",
+        required=True,
+        check_company=True,
+        domain="[('move_type', '=', 'out_invoice'), ('state', '=', 'posted'),"
+        " ('commercial_partner_id', '=', partner_id),"
+        " ('currency_id', '=', currency_id)]",
+    )
+    line_ids = fields.One2many(
+        "settlement.instalment.plan.line", "plan_id", string="Instalments", copy=True
+    )
+    amount_total = fields.Monetary(
+        string="Plan Total",
+        readonly=True,
+        tracking=True,
+        help="What the invoices still owed when the plan was made.",
+    )
+    amount_paid = fields.Monetary(string="Paid", compute="_compute_amounts")
+    amount_residual = fields.Monetary(string="Left to Pay", compute="_compute_amounts")
+    paid_percent = fields.Float(string="Progress", compute="_compute_amounts")
+    next_line_id = fields.Many2one(
+        "settlement.instalment.plan.line",
+        string="Next Instalment",
+        compute="_compute_amounts",
+    )
+    state = fields.Selection(
+        selection=[
+            ("draft", "Draft"),
+            ("proposed", "Proposed"),
+            ("active", "Active"),
+            ("completed", "Completed"),
+            ("defaulted", "Defaulted"),
+            ("cancelled", "Cancelled"),
+        ],
+        default="draft",
+        required=True,
+        readonly=True,
+        tracking=True,
+        index=True,
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Responsible",
+        default=lambda self: self.env.user,
+        tracking=True,
+        domain="[('share', '=', False)]",
+    )
+    note = fields.Text(string="Terms", help="Conditions shown to the customer.")
+
+    @api.depends(
+        "amount_total",
+        "line_ids.amount",
+        "move_ids.amount_residual",
+        "state",
+    )
+    def _compute_amounts(self):
+        for plan in self:
+            residual_now = sum(plan.move_ids.mapped("amount_residual"))
+            paid = (
+                max(plan.amount_total - residual_now, 0.0) if plan.amount_total else 0.0
+            )
+            plan.amount_paid = paid
+            plan.amount_residual = max(plan.amount_total - paid, 0.0)
+            plan.paid_percent = (
+                paid * 100.0 / plan.amount_total if plan.amount_total else 0.0
+            )
+            lines = plan.line_ids.sorted(lambda line: (line.date_due, line.id))
+            plan.next_line_id = lines.filtered(lambda line: line.amount_residual > 0)[
+                :1
+            ]
+
+    def _compute_access_url(self):
+        for plan in self:
+            plan.access_url = f"/my/plans/{plan.id}"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                vals["name"] = (
+                    self.env["ir.sequence"].next_by_code("settlement.instalment.plan")
+                    or "/"
+                )
+        return super().create(vals_list)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_drafts(self):
+        if any(plan.state not in ("draft", "cancelled") for plan in self):
+            raise UserError(
+                self.env._("Cancel the instalment plan before deleting it.")
+            )
+
+    # ------------------------------------------------------------------
+    # Validation
+    # ------------------------------------------------------------------
+
+    def _schedule_message(self, error):
+        code, value = error.code, error.value
+        if code == "empty":
+            return self.env._("Add at least one instalment.")
+        if code == "too_many":
+            return self.env._(
+                "A plan can have at most %(count)s instalments.", count=MAX_INSTALMENTS
+            )
+        if code == "missing_date":
+            return self.env._("Every instalment needs a due date.")
+        if code == "date_in_past":
+            return self.env._(
+                "The instalment due on %(date)s is in the past.", date=value
+            )
+        if code == "dates_not_increasing":
+            return self.env._(
+                "Due dates must increase from one instalment to the next "
+                "(%(date)s does not).",
+                date=value,
+            )
+        if code == "non_positive":
+            return self.env._("Every instalment must be a positive amount.")
+        return self.env._(
+            "The instalments add up to %(scheduled)s, not to the plan total %(total)s.",
+            scheduled=self.currency_id.format(value or 0.0),
+            total=self.currency_id.format(self.amount_total),
+        )
+
+    def _check_invoices(self):
+        self.ensure_one()
+        if not self.move_ids:
+            raise ValidationError(self.env._("Choose the invoices the plan settles."))
+        for move in self.move_ids:
+            if move.move_type != "out_invoice" or move.state != "posted":
+                raise ValidationError(
+                    self.env._(
+                        "%(invoice)s is not a posted customer invoice.",
+                        invoice=move.name,
+                    )
+                )
+            if move.commercial_partner_id != self.partner_id:
+                raise ValidationError(
+                    self.env._(
+                        "%(invoice)s belongs to another customer.", invoice=move.name
+                    )
+                )
+            if move.currency_id != self.currency_id:
+                raise ValidationError(
+                    self.env._(
+                        "%(invoice)s is in another currency: one plan, one currency.",
+                        invoice=move.name,
+                    )
+                )
+            if move.currency_id.is_zero(move.amount_residual):
+                raise ValidationError(
+                    self.env._("%(invoice)s is already paid.", invoice=move.name)
+                )
+        others = self.search(
+            [
+                ("id", "!=", self.id),
+                ("state", "in", LIVE_STATES),
+                ("move_ids", "in", self.move_ids.ids),
+            ]
+        )
+        if others:
+            taken = others.move_ids & self.move_ids
+            raise ValidationError(
+                self.env._(
+                    "%(invoices)s already belong to plan %(plan)s.",
+                    invoices=", ".join(taken.mapped("name")),
+                    plan=others[0].name,
+                )
+            )
+
+    def _check_schedule(self):
+        self.ensure_one()
+        lines = self.line_ids.sorted(lambda line: (line.sequence, line.id))
+        try:
+            check_schedule(
+                [(line.date_due, line.amount) for line in lines],
+                self.amount_total,
+                fields.Date.context_today(self),
+                self.currency_id.rounding,
+            )
+        except ScheduleError as error:
+            raise ValidationError(self._schedule_message(error)) from error
+
+    # ------------------------------------------------------------------
+    # Workflow
+    # ------------------------------------------------------------------
+
+    def _check_state(self, allowed):
+        if any(plan.state not in allowed for plan in self):
+            raise UserError(
+                self.env._("This action is not possible in the plan's current state.")
+            )
+
+    def action_propose(self):
+        """Offer the plan to the customer, who accepts it on the portal."""
+        self._check_state(("draft",))
+        for plan in self:
+            plan._check_invoices()
+            plan._check_schedule()
+        self.write({"state": "proposed"})
+        for plan in self:
+            plan._portal_ensure_token()
+            plan.message_subscribe(partner_ids=plan.partner_id.ids)
+
+    def action_activate(self):
+        """Start the plan, e.g. agreed with the customer by phone or on the portal."""
+        self._check_state(("draft", "proposed"))
+        for plan in self:
+            plan._check_invoices()
+            plan._check_schedule()
+        self.write({"state": "active"})
+        for plan in self:
+            plan.message_post(
+                body=self.env._(
+                    "Plan active: %(count)s instalments, the last due on %(date)s.",
+                    count=len(plan.line_ids),
+                    date=max(plan.line_ids.mapped("date_due")),
+                )
+            )
+
+    def action_cancel(self):
+        self._check_state(("draft", "proposed", "active", "defaulted"))
+        self.write({"state": "cancelled"})
+
+    def action_draft(self):
+        self._check_state(("proposed", "cancelled"))
+        self.write({"state": "draft"})
+
+    def _update_completion(self):
+        """Active plans whose invoices are settled are completed."""
+        for plan in self.filtered(lambda record: record.state == "active"):
+            if plan.currency_id.is_zero(plan.amount_residual):
+                plan.state = "completed"
+                plan.message_post(body=self.env._("Every instalment is paid."))
+
+    # ------------------------------------------------------------------
+    # Schedule
+    # ------------------------------------------------------------------
+
+    def _set_schedule(self, dates_and_amounts):
+        self.ensure_one()
+        self.line_ids = [Command.clear()] + [
+            Command.create({"sequence": index, "date_due": date, "amount": amount})
+            for index, (date, amount) in enumerate(dates_and_amounts, start=1)
+        ]
+
+
+class SettlementInstalmentPlanLine(models.Model):
+    _name = "settlement.instalment.plan.line"
+    _description = "Instalment"
+    _order = "plan_id, sequence, date_due, id"
+
+    plan_id = fields.Many2one(
+        "settlement.instalment.plan", required=True, ondelete="cascade", index=True
+    )
+    sequence = fields.Integer(default=1)
+    currency_id = fields.Many2one(related="plan_id.currency_id")
+    company_id = fields.Many2one(related="plan_id.company_id", store=True)
+    date_due = fields.Date(string="Due Date", required=True)
+    amount = fields.Monetary(required=True)
+    amount_paid = fields.Monetary(string="Paid", compute="_compute_payment")
+    amount_residual = fields.Monetary(string="Left to Pay", compute="_compute_payment")
+    payment_state = fields.Selection(
+        selection=[
+            ("upcoming", "Upcoming"),
+            ("due", "Due Today"),
+            ("paid", "Paid"),
+            ("overdue", "Overdue"),
+        ],
+        string="Status",
+        compute="_compute_payment",
+    )
+
+    @api.depends("amount", "plan_id.amount_paid", "date_due")
+    def _compute_payment(self):
+        today = fields.Date.context_today(self)
+        for plan in self.plan_id:
+            lines = plan.line_ids.sorted(
+                lambda line: (line.sequence, line.date_due, line.id)
+            )
+            residuals = allocate_payment(
+                lines.mapped("amount"),
+                plan.amount_paid,
+                plan.currency_id.rounding or 0.01,
+            )
+            for line, residual in zip(lines, residuals, strict=True):
+                line.amount_residual = residual
+                line.amount_paid = line.amount - residual
+                if plan.currency_id.is_zero(residual):
+                    line.payment_state = "paid"
+                elif line.date_due < today:
+                    line.payment_state = "overdue"
+                elif line.date_due == today:
+                    line.payment_state = "due"
+                else:
+                    line.payment_state = "upcoming"
+        for line in self - self.plan_id.line_ids:
+            line.amount_residual = line.amount
+            line.amount_paid = 0.0
+            line.payment_state = "upcoming"
