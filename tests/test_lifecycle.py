@@ -70,6 +70,7 @@ print('SNAPSHOT' + json.dumps({
         [('state', '=', 'active')]).mapped('hold_type')),
     'grades': sorted(set(env['settlement.risk.score'].search([]).mapped('grade'))),
     'disputes': sorted(env['settlement.dispute'].search([]).mapped('state')),
+    'plans': env['settlement.instalment.plan'].search([]).mapped('state'),
     'portal_users': env['res.users'].search_count(
         [('login', 'in', ('portal.fa', 'portal.he'))]),
 }))
@@ -204,3 +205,4 @@ def test_demo_data_shows_every_state(odoo_cli):
     assert len(facts["grades"]) >= 3, facts["grades"]
     assert again == facts
     assert facts["disputes"] == ["accepted", "new", "rejected"], facts["disputes"]
+    assert facts["plans"] == ["active"], facts["plans"]

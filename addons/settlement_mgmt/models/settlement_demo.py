@@ -137,6 +137,7 @@ class SettlementDemo(models.AbstractModel):
         for invoice, share, payment_date in payments_due:
             demo._pay_demo_invoice(invoice, share, payment_date)
         demo._load_demo_disputes(invoices)
+        demo._load_demo_plans(invoices)
         demo._load_demo_credit_control(company)
         _logger.info("settlement_mgmt demo: %s invoices created", len(invoices))
 
@@ -187,6 +188,33 @@ class SettlementDemo(models.AbstractModel):
             }
         )
         rejected._reject("No transfer with this reference reached our bank account.")
+
+    def _load_demo_plans(self, invoices):
+        """An active three-month plan for Mehregan's overdue invoice."""
+        partner = self.env.ref("settlement_mgmt.demo_partner_mehregan")
+        moves = invoices.filtered(
+            lambda move: move.partner_id == partner
+            and move.state == "posted"
+            and move.amount_residual > 0
+        )
+        if not moves:
+            return
+        wizard = (
+            self.env["settlement.instalment.plan.create"]
+            .with_context(active_model="account.move", active_ids=moves.ids)
+            .create(
+                {
+                    "instalment_count": 3,
+                    "frequency": "monthly",
+                    "first_date": fields.Date.context_today(self) + timedelta(days=7),
+                }
+            )
+        )
+        plan = self.env["settlement.instalment.plan"].browse(
+            wizard.action_create()["res_id"]
+        )
+        plan.note = "سه قسط ماهانه، طبق توافق تلفنی با مدیر مالی."
+        plan.action_activate()
 
     def _load_demo_credit_control(self, company):
         # Block over the limit, and hold customers with items over 90 days late.
