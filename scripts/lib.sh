@@ -200,6 +200,8 @@ setup_all() {
     ensure_venv
     ensure_postgres
     write_odoo_conf
+    # Editors and the before-stop hook look for the project's Python in .venv.
+    [ -e "$REPO/.venv" ] || ln -s "$VENV" "$REPO/.venv"
 }
 
 odoo_bin() {
