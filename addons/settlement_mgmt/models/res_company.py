@@ -86,6 +86,20 @@ class ResCompany(models.Model):
         "or the overdue check.",
     )
 
+    settlement_plan_grace_days = fields.Integer(
+        string="Instalment Grace Days",
+        default=10,
+        help="An active instalment plan with an instalment unpaid this many days after "
+        "its due date is marked defaulted: the whole balance is due again.",
+    )
+
+    @api.constrains("settlement_plan_grace_days")
+    def _check_settlement_plan_grace_days(self):
+        if any(company.settlement_plan_grace_days < 0 for company in self):
+            raise ValidationError(
+                self.env._("Instalment grace days cannot be negative.")
+            )
+
     @api.constrains("settlement_overdue_days")
     def _check_settlement_overdue_days(self):
         if any(company.settlement_overdue_days < 0 for company in self):

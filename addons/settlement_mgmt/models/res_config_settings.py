@@ -21,6 +21,11 @@ class ResConfigSettings(models.TransientModel):
         readonly=False,
     )
 
+    settlement_plan_grace_days = fields.Integer(
+        related="company_id.settlement_plan_grace_days",
+        readonly=False,
+    )
+
     @api.onchange("settlement_credit_policy")
     def _onchange_settlement_credit_policy(self):
         # Blocking uses core's credit limits: make them visible on partners.

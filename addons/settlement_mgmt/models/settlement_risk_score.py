@@ -187,8 +187,9 @@ class SettlementRiskScore(models.Model):
     def _extra_risk_counts(self, company, partner_ids):
         """{partner id: (broken promises, lost disputes)} in the last 12 months.
 
-        A dispute is lost by the customer when it was rejected (closed afterwards
-        or not).  Broken promises come with the promise-to-pay feature."""
+        A defaulted instalment plan is a broken promise (promises to pay will
+        add theirs); a dispute is lost when it was rejected (closed afterwards
+        or not)."""
         since = fields.Datetime.now() - timedelta(days=HISTORY_DAYS)
         lost = (
             self.env["settlement.dispute"]
@@ -206,7 +207,23 @@ class SettlementRiskScore(models.Model):
                 aggregates=["__count"],
             )
         )
-        return {partner.id: (0, count) for partner, count in lost}
+        defaulted = (
+            self.env["settlement.instalment.plan"]
+            .sudo()
+            ._read_group(
+                [
+                    ("partner_id", "in", partner_ids),
+                    ("company_id", "=", company.id),
+                    ("date_defaulted", ">=", since.date()),
+                ],
+                groupby=["partner_id"],
+                aggregates=["__count"],
+            )
+        )
+        counts = {partner.id: [count, 0] for partner, count in defaulted}
+        for partner, count in lost:
+            counts.setdefault(partner.id, [0, 0])[1] = count
+        return {partner_id: tuple(pair) for partner_id, pair in counts.items()}
 
     @api.model
     def _recompute(self, company, partners=None):

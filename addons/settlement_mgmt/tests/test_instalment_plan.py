@@ -136,3 +136,44 @@ class TestInstalmentPlan(SettlementCommon):
         plan.action_cancel()
         plan.unlink()
         self.assertFalse(plan.exists())
+
+    def _age_plan(self, plan, days):
+        """Move every due date ``days`` into the past, as if time had passed."""
+        for line in plan.line_ids:
+            self.env.cr.execute(
+                "UPDATE settlement_instalment_plan_line"
+                " SET date_due = %s WHERE id = %s",
+                (line.date_due - timedelta(days=days), line.id),
+            )
+        plan.line_ids.invalidate_recordset()
+
+    def test_default_after_the_grace_days_only_once_and_it_counts_in_the_risk(self):
+        self.env.company.settlement_plan_grace_days = 10
+        plan = self._plan(instalment_count=3, first_date=self.today)
+        plan.action_activate()
+        Plan = self.env["settlement.instalment.plan"]
+        self._age_plan(plan, 10)
+        Plan._cron_settlement_plan_defaults()
+        self.assertEqual(plan.state, "active", "10 days late is within the grace")
+        self._age_plan(plan, 1)
+        Plan._cron_settlement_plan_defaults()
+        self.assertEqual(plan.state, "defaulted")
+        self.assertEqual(plan.date_defaulted, self.today)
+        self.assertEqual(plan.activity_ids.user_id, plan.user_id)
+        messages = len(plan.message_ids)
+        Plan._cron_settlement_plan_defaults()
+        self.assertEqual(len(plan.message_ids), messages)
+        self.env["settlement.risk.score"]._recompute(self.env.company, self.customer)
+        score = self.env["settlement.risk.score"].search(
+            [("partner_id", "=", self.customer.id)]
+        )
+        self.assertEqual(score.broken_promises, 1)
+        self.assertEqual(score.promise_penalty, 5.0)
+
+    def test_paid_instalments_do_not_default(self):
+        plan = self._plan(instalment_count=2, first_date=self.today)
+        plan.action_activate()
+        self._pay(self.first, 500.0)
+        self._age_plan(plan, 20)
+        self.env["settlement.instalment.plan"]._cron_settlement_plan_defaults()
+        self.assertEqual(plan.state, "active")
