@@ -97,6 +97,8 @@ class SettlementInstalmentPlan(models.Model):
     )
     note = fields.Text(string="Terms", help="Conditions shown to the customer.")
     date_defaulted = fields.Date(string="Defaulted On", readonly=True, copy=False)
+    accepted_by = fields.Char(readonly=True, copy=False, tracking=True)
+    accepted_on = fields.Datetime(readonly=True, copy=False)
 
     @api.depends(
         "amount_total",
@@ -267,6 +269,47 @@ class SettlementInstalmentPlan(models.Model):
                     count=len(plan.line_ids),
                     date=max(plan.line_ids.mapped("date_due")),
                 )
+            )
+
+    def _portal_accept(self, name):
+        """The customer accepts a proposed plan on the portal, signing with its
+        name.  Checked again as of today; nothing is written on refusal."""
+        self.ensure_one()
+        name = (name or "").strip()
+        if self.state != "proposed":
+            raise UserError(
+                self.env._("This plan is no longer waiting for your acceptance.")
+            )
+        if not name or len(name) > 128:
+            raise UserError(self.env._("Type your full name to accept the plan."))
+        try:
+            self._check_invoices()
+            self._check_schedule()
+        except ValidationError as error:
+            raise UserError(
+                self.env._(
+                    "This proposal cannot be accepted any more (%(reason)s). Please "
+                    "contact us for a new one.",
+                    reason=error.args[0],
+                )
+            ) from error
+        self.write(
+            {
+                "state": "active",
+                "accepted_by": name,
+                "accepted_on": fields.Datetime.now(),
+            }
+        )
+        self.message_post(
+            body=self.env._("Accepted on the customer portal by %(name)s.", name=name)
+        )
+        if self.user_id:
+            self.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=self.env._(
+                    "Plan %(plan)s accepted by the customer", plan=self.name
+                ),
+                user_id=self.user_id.id,
             )
 
     def action_cancel(self):

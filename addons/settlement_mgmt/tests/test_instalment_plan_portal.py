@@ -1,0 +1,77 @@
+from odoo.tests import HttpCase, new_test_user, tagged
+
+from .common import SettlementCommon
+
+
+@tagged("post_install", "-at_install")
+class TestInstalmentPlanPortal(SettlementCommon, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.invoice = cls._invoice(cls.customer, 900.0)
+        new_test_user(
+            cls.env,
+            login="plan_portal_a",
+            groups="base.group_portal",
+            partner_id=cls.customer_contact.id,
+        )
+        other_contact = cls.env["res.partner"].create(
+            {"name": "Other Contact", "parent_id": cls.other_customer.id}
+        )
+        new_test_user(
+            cls.env,
+            login="plan_portal_b",
+            groups="base.group_portal",
+            partner_id=other_contact.id,
+        )
+        wizard = (
+            cls.env["settlement.instalment.plan.create"]
+            .with_context(active_model="account.move", active_ids=cls.invoice.ids)
+            .create({"instalment_count": 3})
+        )
+        cls.plan = cls.env["settlement.instalment.plan"].browse(
+            wizard.action_create()["res_id"]
+        )
+        cls.plan.action_propose()
+
+    def _csrf(self, url):
+        page = self.url_open(url)
+        marker = 'name="csrf_token" value="'
+        start = page.text.index(marker) + len(marker)
+        return page.text[start : page.text.index('"', start)]
+
+    def test_customer_sees_and_accepts_the_proposed_plan(self):
+        self.authenticate("plan_portal_a", "plan_portal_a")
+        url = f"/my/plans/{self.plan.id}"
+        page = self.url_open(url)
+        self.assertIn(self.plan.name, page.text)
+        self.assertIn("300.00", page.text)
+        self.assertIn(self.plan.name, self.url_open("/my/plans").text)
+        token = self._csrf(url)
+        response = self.url_open(url, data={"csrf_token": token, "name": "  "})
+        self.assertIn("Type your full name", response.text)
+        self.assertEqual(self.plan.state, "proposed")
+        response = self.url_open(
+            url, data={"csrf_token": token, "name": "Credit Contact"}
+        )
+        self.assertIn("message=accepted", response.url)
+        self.assertEqual(self.plan.state, "active")
+        self.assertEqual(self.plan.accepted_by, "Credit Contact")
+        self.assertTrue(self.plan.accepted_on)
+        again = self.url_open(url, data={"csrf_token": token, "name": "Credit Contact"})
+        self.assertIn("no longer waiting", again.text)
+
+    def test_other_customers_and_missing_csrf_are_refused(self):
+        url = f"/my/plans/{self.plan.id}"
+        self.authenticate("plan_portal_b", "plan_portal_b")
+        self.assertTrue(self.url_open(url).url.endswith("/my"))
+        self.assertNotIn(self.plan.name, self.url_open("/my/plans").text)
+        self.authenticate("plan_portal_a", "plan_portal_a")
+        response = self.url_open(url, data={"name": "Credit Contact"})
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual(self.plan.state, "proposed")
+
+    def test_draft_plans_are_not_shown(self):
+        self.plan.action_draft()
+        self.authenticate("plan_portal_a", "plan_portal_a")
+        self.assertTrue(self.url_open(f"/my/plans/{self.plan.id}").url.endswith("/my"))
