@@ -38,6 +38,15 @@ class AccountMove(models.Model):
         compute="_compute_settlement_dispute_count",
         groups="settlement_mgmt.group_settlement_user",
     )
+    settlement_plan_id = fields.Many2one(
+        "settlement.instalment.plan",
+        string="Payment Plan",
+        compute="_compute_settlement_plan_id",
+        search="_search_settlement_plan_id",
+        groups="settlement_mgmt.group_settlement_user",
+        help="The proposed or active instalment plan that settles this invoice: its "
+        "schedule, not the invoice's due date, is what the customer agreed to.",
+    )
     settlement_partner_on_hold = fields.Boolean(
         string="Customer on Hold",
         related="commercial_partner_id.settlement_on_hold",
@@ -52,6 +61,23 @@ class AccountMove(models.Model):
             )
             move.settlement_is_disputed = bool(open_disputes)
             move.settlement_disputed_amount = sum(open_disputes.mapped("amount"))
+
+    def _compute_settlement_plan_id(self):
+        plans = self.env["settlement.instalment.plan"].search(
+            [("move_ids", "in", self.ids), ("state", "in", ("proposed", "active"))]
+        )
+        by_move = {move: plan for plan in plans for move in plan.move_ids}
+        for move in self:
+            move.settlement_plan_id = by_move.get(move, False)
+
+    def _search_settlement_plan_id(self, operator, value):
+        live = [("state", "in", ("proposed", "active"))]
+        Plan = self.env["settlement.instalment.plan"]
+        if (operator, value) in (("=", False), ("!=", True)):
+            return [("id", "not in", Plan.search(live).move_ids.ids)]
+        return [
+            ("id", "in", Plan.search([("id", operator, value), *live]).move_ids.ids)
+        ]
 
     def _compute_settlement_dispute_count(self):
         counts = dict(

@@ -177,3 +177,18 @@ class TestInstalmentPlan(SettlementCommon):
         self._age_plan(plan, 20)
         self.env["settlement.instalment.plan"]._cron_settlement_plan_defaults()
         self.assertEqual(plan.state, "active")
+
+    def test_invoices_show_their_live_plan(self):
+        plan = self._plan(moves=self.first)
+        self.assertFalse(
+            self.first.settlement_plan_id, "a draft plan is not an agreement"
+        )
+        plan.action_activate()
+        self.first.invalidate_recordset()
+        self.assertEqual(self.first.settlement_plan_id, plan)
+        Move = self.env["account.move"]
+        self.assertIn(self.first, Move.search([("settlement_plan_id", "!=", False)]))
+        self.assertNotIn(
+            self.second, Move.search([("settlement_plan_id", "!=", False)])
+        )
+        self.assertIn(self.second, Move.search([("settlement_plan_id", "=", False)]))
