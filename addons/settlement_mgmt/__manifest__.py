@@ -26,6 +26,7 @@
         "views/settlement_dispute_templates.xml",
         "views/settlement_instalment_plan_views.xml",
         "views/settlement_instalment_plan_templates.xml",
+        "views/settlement_receivable_item_views.xml",
         "report/settlement_dispute_analysis_views.xml",
         "views/settlement_menus.xml",
     ],

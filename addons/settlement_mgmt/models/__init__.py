@@ -6,6 +6,7 @@ from . import settlement_credit_override
 from . import settlement_dispute_reason
 from . import settlement_dispute
 from . import settlement_instalment_plan
+from . import settlement_receivable_item
 from . import settlement_risk_score
 from . import account_move
 from . import account_move_line

@@ -235,7 +235,8 @@ class ResPartner(models.Model):
         commercial_ids = list(set(self.commercial_partner_id.ids))
         if not commercial_ids:
             return {}
-        self._settlement_flush_receivables()
+        items = self.env["settlement.receivable.item"]
+        items._flush_sources()
         today = fields.Date.context_today(self)
         disputed_join, undisputed = self._settlement_undisputed_sql(company)
         rows = self.env.execute_query(
@@ -243,23 +244,27 @@ class ResPartner(models.Model):
                 """
             WITH open_items AS (
                 SELECT partner.commercial_partner_id AS partner_id,
-                       SUM(line.amount_residual) AS open_receivable,
-                       SUM(line.amount_residual * %(undisputed)s)
-                           FILTER (WHERE is_overdue) AS overdue,
-                       MAX(%(today)s - line.date_maturity) FILTER (WHERE is_overdue)
-                           AS oldest_overdue_days
+                       SUM(line.amount_residual) AS open_receivable
                   FROM account_move_line line
                   JOIN account_account account ON account.id = line.account_id
                   JOIN res_partner partner ON partner.id = line.partner_id
-                  %(disputed_join)s,
-                  LATERAL (SELECT line.amount_residual * %(undisputed)s > 0
-                                  AND line.date_maturity < %(today)s AS is_overdue) flag
                  WHERE account.account_type = 'asset_receivable'
                    AND line.parent_state = 'posted'
                    AND NOT line.reconciled
                    AND line.company_id = %(company_id)s
                    AND partner.commercial_partner_id = ANY(%(partner_ids)s)
               GROUP BY partner.commercial_partner_id
+            ), overdue_items AS (
+                SELECT line.partner_id,
+                       SUM(line.amount_residual * %(undisputed)s) AS overdue,
+                       MAX(%(today)s - line.date_due) AS oldest_overdue_days
+                  FROM %(items)s line
+                  %(disputed_join)s
+                 WHERE line.company_id = %(company_id)s
+                   AND line.partner_id = ANY(%(partner_ids)s)
+                   AND line.date_due < %(today)s
+                   AND line.amount_residual * %(undisputed)s > 0
+              GROUP BY line.partner_id
             ), drafts AS (
                 SELECT move.commercial_partner_id AS partner_id,
                        SUM(move.amount_total_signed) AS draft_invoiced
@@ -273,11 +278,13 @@ class ResPartner(models.Model):
             )
             SELECT COALESCE(o.partner_id, d.partner_id),
                    COALESCE(o.open_receivable, 0),
-                   COALESCE(o.overdue, 0),
-                   COALESCE(o.oldest_overdue_days, 0),
+                   COALESCE(late.overdue, 0),
+                   COALESCE(late.oldest_overdue_days, 0),
                    COALESCE(d.draft_invoiced, 0)
               FROM open_items o
               FULL JOIN drafts d ON d.partner_id = o.partner_id
+              LEFT JOIN overdue_items late
+                ON late.partner_id = COALESCE(o.partner_id, d.partner_id)
             """,
                 today=today,
                 company_id=company.id,
@@ -285,6 +292,7 @@ class ResPartner(models.Model):
                 exclude_ids=list(exclude_move_ids),
                 disputed_join=disputed_join,
                 undisputed=undisputed,
+                items=items._table_sql,
             )
         )
         return {row[0]: row[1:] for row in rows}

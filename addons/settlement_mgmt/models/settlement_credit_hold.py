@@ -200,8 +200,9 @@ class SettlementCreditHold(models.Model):
         allowed = company.settlement_overdue_days
         domain = SQL("TRUE")
         if partners is not None:
-            domain = SQL("partner.commercial_partner_id = ANY(%s)", partners.ids)
-        self.env["res.partner"]._settlement_flush_receivables()
+            domain = SQL("line.partner_id = ANY(%s)", partners.commercial_partner_id.ids)
+        items = self.env["settlement.receivable.item"]
+        items._flush_sources()
         today = fields.Date.context_today(self)
         disputed_join, undisputed = self.env["res.partner"]._settlement_undisputed_sql(
             company
@@ -209,20 +210,16 @@ class SettlementCreditHold(models.Model):
         rows = self.env.execute_query(
             SQL(
                 """
-            SELECT partner.commercial_partner_id, MAX(%(today)s - line.date_maturity)
-              FROM account_move_line line
-              JOIN account_account account ON account.id = line.account_id
-              JOIN res_partner partner ON partner.id = line.partner_id
+            SELECT line.partner_id, MAX(%(today)s - line.date_due)
+              FROM %(items)s line
               %(disputed_join)s
-             WHERE account.account_type = 'asset_receivable'
-               AND line.parent_state = 'posted'
-               AND NOT line.reconciled
-               AND line.amount_residual * %(undisputed)s > 0
+             WHERE line.amount_residual * %(undisputed)s > 0
                AND line.company_id = %(company_id)s
-               AND line.date_maturity < %(today)s - %(allowed)s
+               AND line.date_due < %(today)s - %(allowed)s
                AND %(domain)s
-          GROUP BY partner.commercial_partner_id
+          GROUP BY line.partner_id
             """,
+                items=items._table_sql,
                 today=today,
                 company_id=company.id,
                 allowed=allowed,

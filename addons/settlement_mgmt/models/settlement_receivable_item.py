@@ -1,0 +1,156 @@
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+
+class SettlementReceivableItem(models.Model):
+    """What a customer owes and when, as agreed: the schedule of record.
+
+    One row per open receivable journal item (so each instalment of a
+    multi-line payment term is its own item, with its own due date), except
+    for invoices settled by an active instalment plan: their journal items
+    are replaced by the plan's unpaid instalments.  Payments reduce the
+    instalments oldest first, as :func:`..lib.schedule.allocate_payment`
+    does.  Credit overdue checks, reminders, statements and the portal read
+    this view; the invoices, their legal due dates and the ledger stay
+    untouched.
+    """
+
+    _name = "settlement.receivable.item"
+    _description = "Open Receivable Item"
+    _auto = False
+    _order = "date_due, id"
+    _rec_name = "name"
+
+    name = fields.Char(string="Reference", readonly=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    company_currency_id = fields.Many2one("res.currency", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    move_id = fields.Many2one("account.move", string="Invoice", readonly=True)
+    move_line_id = fields.Many2one("account.move.line", readonly=True)
+    plan_id = fields.Many2one(
+        "settlement.instalment.plan", string="Payment Plan", readonly=True
+    )
+    plan_line_id = fields.Many2one(
+        "settlement.instalment.plan.line", string="Instalment", readonly=True
+    )
+    date_due = fields.Date(string="Due Date", readonly=True)
+    amount_residual = fields.Monetary(
+        string="Amount Due",
+        currency_field="company_currency_id",
+        readonly=True,
+        help="In the company currency.",
+    )
+    amount_residual_currency = fields.Monetary(
+        string="Amount Due in Currency", currency_field="currency_id", readonly=True
+    )
+    days_overdue = fields.Integer(compute="_compute_days_overdue")
+
+    @api.depends("date_due")
+    @api.depends_context("date")
+    def _compute_days_overdue(self):
+        today = fields.Date.context_today(self)
+        for item in self:
+            item.days_overdue = max((today - item.date_due).days, 0)
+
+    @api.model
+    def _flush_sources(self):
+        """Write pending ORM changes the view reads."""
+        self.env["res.partner"]._settlement_flush_receivables()
+        self.env["settlement.instalment.plan"].flush_model(
+            ["state", "amount_total", "move_ids", "currency_id", "company_id"]
+        )
+        self.env["settlement.instalment.plan.line"].flush_model()
+        self.env["account.move"].flush_model(
+            ["amount_residual", "amount_residual_signed", "name"]
+        )
+
+    @property
+    def _table_query(self):
+        return SQL(
+            """
+            WITH plan_move AS (
+                SELECT plan.id AS plan_id,
+                       move.id AS move_id,
+                       move.amount_residual,
+                       move.amount_residual_signed
+                  FROM settlement_instalment_plan plan
+                  JOIN account_move_settlement_instalment_plan_rel rel
+                    ON rel.settlement_instalment_plan_id = plan.id
+                  JOIN account_move move ON move.id = rel.account_move_id
+                 WHERE plan.state = 'active'
+            ), plan_open AS (
+                SELECT plan_id,
+                       SUM(amount_residual) AS residual,
+                       SUM(amount_residual_signed) AS residual_signed
+                  FROM plan_move
+              GROUP BY plan_id
+            ), instalment AS (
+                SELECT plan_line.id,
+                       plan_line.plan_id,
+                       plan_line.sequence,
+                       plan_line.date_due,
+                       plan_line.amount,
+                       GREATEST(plan.amount_total - plan_open.residual, 0) AS paid,
+                       SUM(plan_line.amount) OVER (
+                           PARTITION BY plan_line.plan_id
+                           ORDER BY plan_line.sequence, plan_line.date_due, plan_line.id
+                       ) - plan_line.amount AS scheduled_before,
+                       plan_open.residual AS plan_residual,
+                       plan_open.residual_signed AS plan_residual_signed
+                  FROM settlement_instalment_plan_line plan_line
+                  JOIN settlement_instalment_plan plan ON plan.id = plan_line.plan_id
+                  JOIN plan_open ON plan_open.plan_id = plan.id
+            ), instalment_due AS (
+                SELECT instalment.*,
+                       LEAST(instalment.amount, GREATEST(0, instalment.amount
+                             - GREATEST(0, instalment.paid
+                                           - instalment.scheduled_before)))
+                           AS residual_currency
+                  FROM instalment
+            )
+            SELECT line.id * 2 AS id,
+                   COALESCE(move.name, line.name) AS name,
+                   partner.commercial_partner_id AS partner_id,
+                   line.company_id,
+                   line.company_currency_id,
+                   line.currency_id,
+                   line.move_id,
+                   line.id AS move_line_id,
+                   NULL::integer AS plan_id,
+                   NULL::integer AS plan_line_id,
+                   COALESCE(line.date_maturity, line.date) AS date_due,
+                   line.amount_residual,
+                   line.amount_residual_currency
+              FROM account_move_line line
+              JOIN account_account account ON account.id = line.account_id
+              JOIN account_move move ON move.id = line.move_id
+              JOIN res_partner partner ON partner.id = line.partner_id
+             WHERE account.account_type = 'asset_receivable'
+               AND line.parent_state = 'posted'
+               AND NOT line.reconciled
+               AND NOT EXISTS (SELECT 1 FROM plan_move
+                                WHERE plan_move.move_id = line.move_id)
+            UNION ALL
+            SELECT instalment_due.id * 2 + 1,
+                   plan.name || ' ' || instalment_due.sequence,
+                   plan.partner_id,
+                   plan.company_id,
+                   company.currency_id,
+                   plan.currency_id,
+                   NULL,
+                   NULL,
+                   plan.id,
+                   instalment_due.id,
+                   instalment_due.date_due,
+                   ROUND(instalment_due.residual_currency
+                         * instalment_due.plan_residual_signed
+                         / NULLIF(instalment_due.plan_residual, 0), company_currency.decimal_places),
+                   instalment_due.residual_currency
+              FROM instalment_due
+              JOIN settlement_instalment_plan plan ON plan.id = instalment_due.plan_id
+              JOIN res_company company ON company.id = plan.company_id
+              JOIN res_currency company_currency ON company_currency.id = company.currency_id
+             WHERE instalment_due.residual_currency > 0
+            """
+        )
