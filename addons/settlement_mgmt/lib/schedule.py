@@ -102,3 +102,25 @@ def allocate_payment(residuals, paid, rounding=0.01):
         result.append(float((units - used) * step))
         left -= used
     return result
+
+
+def simple_interest(principal_parts, dates, start, annual_rate, rounding=0.01):
+    """Simple interest on a declining balance, rounded to the currency.
+
+    The customer owes the sum of ``principal_parts`` from ``start``; each part
+    is repaid on its date in ``dates``, so every period accrues
+    ``balance × annual_rate% × days / 365`` on what is still owed.  An
+    explainable figure a customer can check with a calculator."""
+    if annual_rate < 0:
+        raise ScheduleError("negative_rate", annual_rate)
+    step = Decimal(str(rounding))
+    balance = sum(Decimal(str(part)) for part in principal_parts)
+    rate = Decimal(str(annual_rate)) / Decimal(100) / Decimal(365)
+    interest = Decimal(0)
+    previous = start
+    for part, date in zip(principal_parts, dates, strict=True):
+        days = max((date - previous).days, 0)
+        interest += balance * rate * days
+        balance -= Decimal(str(part))
+        previous = date
+    return float((interest / step).to_integral_value(ROUND_HALF_UP) * step)

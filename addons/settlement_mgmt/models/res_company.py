@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..lib.aging import (
@@ -92,6 +92,42 @@ class ResCompany(models.Model):
         help="An active instalment plan with an instalment unpaid this many days after "
         "its due date is marked defaulted: the whole balance is due again.",
     )
+
+    settlement_plan_fee_product_id = fields.Many2one(
+        "product.product",
+        string="Instalment Plan Fee Product",
+        domain="[('type', '=', 'service')]",
+        help="Product (and so income account) of the invoices for instalment plan "
+        "fees and interest. Empty: a service 'Instalment plan fee and interest' "
+        "without taxes is created when first needed.",
+    )
+
+    def _settlement_plan_fee_product(self):
+        """The product of plan fee invoices, created on first use.
+
+        Made here rather than in XML data: product data loaded by this addon
+        would be written before modules that extend products (sale) and fail
+        on their required columns."""
+        self.ensure_one()
+        if not self.settlement_plan_fee_product_id:
+            product = (
+                self.env["product.product"]
+                .sudo()
+                .create(
+                    {
+                        "name": self.env._("Instalment plan fee and interest"),
+                        "default_code": "PLAN-FEE",
+                        "type": "service",
+                        "sale_ok": False,
+                        "purchase_ok": False,
+                        "taxes_id": [Command.clear()],
+                        "supplier_taxes_id": [Command.clear()],
+                        "company_id": self.id,
+                    }
+                )
+            )
+            self.sudo().settlement_plan_fee_product_id = product
+        return self.settlement_plan_fee_product_id
 
     @api.constrains("settlement_plan_grace_days")
     def _check_settlement_plan_grace_days(self):

@@ -25,6 +25,10 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.settlement_plan_grace_days",
         readonly=False,
     )
+    settlement_plan_fee_product_id = fields.Many2one(
+        related="company_id.settlement_plan_fee_product_id",
+        readonly=False,
+    )
 
     @api.onchange("settlement_credit_policy")
     def _onchange_settlement_credit_policy(self):

@@ -65,6 +65,19 @@ class SettlementInstalmentPlan(models.Model):
         tracking=True,
         help="What the invoices still owed when the plan was made.",
     )
+    amount_fee = fields.Monetary(
+        string="Fee and Interest",
+        readonly=True,
+        help="Charged for the arrangement and included in the plan total; invoiced "
+        "when the plan starts.",
+    )
+    fee_move_id = fields.Many2one(
+        "account.move",
+        string="Fee Invoice",
+        readonly=True,
+        copy=False,
+        check_company=True,
+    )
     amount_paid = fields.Monetary(string="Paid", compute="_compute_amounts")
     amount_residual = fields.Monetary(string="Left to Pay", compute="_compute_amounts")
     paid_percent = fields.Float(string="Progress", compute="_compute_amounts")
@@ -104,11 +117,15 @@ class SettlementInstalmentPlan(models.Model):
         "amount_total",
         "line_ids.amount",
         "move_ids.amount_residual",
+        "amount_fee",
+        "fee_move_id",
         "state",
     )
     def _compute_amounts(self):
         for plan in self:
             residual_now = sum(plan.move_ids.mapped("amount_residual"))
+            if not plan.fee_move_id:
+                residual_now += plan.amount_fee
             paid = (
                 max(plan.amount_total - residual_now, 0.0) if plan.amount_total else 0.0
             )
@@ -262,6 +279,7 @@ class SettlementInstalmentPlan(models.Model):
             plan._check_invoices()
             plan._check_schedule()
         self.write({"state": "active"})
+        self._invoice_fee()
         for plan in self:
             plan.message_post(
                 body=self.env._(
@@ -300,6 +318,7 @@ class SettlementInstalmentPlan(models.Model):
                 "accepted_on": fields.Datetime.now(),
             }
         )
+        self._invoice_fee()
         self.message_post(
             body=self.env._("Accepted on the customer portal by %(name)s.", name=name)
         )
@@ -311,6 +330,45 @@ class SettlementInstalmentPlan(models.Model):
                 ),
                 user_id=self.user_id.id,
             )
+
+    def _invoice_fee(self):
+        """Post the invoice of the plan's fee and interest, due with the last
+        instalment, and settle it with the plan.  No taxes: it is the price of
+        paying later, agreed in the plan."""
+        for plan in self.filtered(lambda p: p.amount_fee and not p.fee_move_id):
+            company = plan.company_id
+            product = company._settlement_plan_fee_product()
+            fee_move = (
+                self.env["account.move"]
+                .with_company(company)
+                .with_context(settlement_skip_credit_check=True)
+                .create(
+                    {
+                        "move_type": "out_invoice",
+                        "partner_id": plan.partner_id.id,
+                        "currency_id": plan.currency_id.id,
+                        "invoice_date": fields.Date.context_today(self),
+                        "invoice_date_due": max(plan.line_ids.mapped("date_due")),
+                        "invoice_origin": plan.name,
+                        "invoice_line_ids": [
+                            Command.create(
+                                {
+                                    "product_id": product.id,
+                                    "name": self.env._(
+                                        "Fee and interest of instalment plan %(plan)s",
+                                        plan=plan.name,
+                                    ),
+                                    "quantity": 1.0,
+                                    "price_unit": plan.amount_fee,
+                                    "tax_ids": [Command.clear()],
+                                }
+                            )
+                        ],
+                    }
+                )
+            )
+            fee_move.action_post()
+            plan.write({"fee_move_id": fee_move.id, "move_ids": [Command.link(fee_move.id)]})
 
     def action_cancel(self):
         self._check_state(("draft", "proposed", "active", "defaulted"))

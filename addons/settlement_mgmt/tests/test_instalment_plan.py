@@ -1,5 +1,7 @@
 from datetime import timedelta
 
+from dateutil.relativedelta import relativedelta
+
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
 
@@ -192,3 +194,55 @@ class TestInstalmentPlan(SettlementCommon):
             self.second, Move.search([("settlement_plan_id", "!=", False)])
         )
         self.assertIn(self.second, Move.search([("settlement_plan_id", "=", False)]))
+
+    def test_fee_and_interest_are_planned_then_invoiced_on_activation(self):
+        first_date = self.today + timedelta(days=30)
+        wizard = self._wizard(
+            self.first | self.second,
+            instalment_count=2,
+            frequency="monthly",
+            first_date=first_date,
+            fee_fixed=20.0,
+            interest_rate=12.0,
+        )
+        second_date = first_date + relativedelta(months=1)
+        expected_interest = round(
+            1000 * 0.12 * 30 / 365 + 500 * 0.12 * (second_date - first_date).days / 365,
+            2,
+        )
+        self.assertAlmostEqual(wizard.amount_fee, 20.0 + expected_interest)
+        plan = self.env["settlement.instalment.plan"].browse(
+            wizard.action_create()["res_id"]
+        )
+        fee = plan.amount_fee
+        self.assertAlmostEqual(plan.amount_total, 1000.0 + fee)
+        self.assertAlmostEqual(sum(plan.line_ids.mapped("amount")), 1000.0 + fee)
+        self.assertEqual(plan.amount_paid, 0.0)
+        self.assertFalse(plan.fee_move_id)
+        plan.action_activate()
+        fee_move = plan.fee_move_id
+        self.assertEqual(fee_move.state, "posted")
+        self.assertIn(fee_move, plan.move_ids)
+        self.assertAlmostEqual(fee_move.amount_total, fee)
+        self.assertFalse(fee_move.invoice_line_ids.tax_ids)
+        self.assertEqual(fee_move.invoice_date_due, second_date)
+        self.assertEqual(plan.amount_paid, 0.0)
+        self.assertAlmostEqual(plan.amount_residual, 1000.0 + fee)
+        # Activating twice never invoices the fee twice.
+        plan._invoice_fee()
+        self.assertEqual(
+            self.env["account.move"].search_count([("invoice_origin", "=", plan.name)]),
+            1,
+        )
+
+    def test_fee_and_interest_bad_input(self):
+        for values, message in (
+            ({"fee_fixed": -5.0}, "fee cannot be negative"),
+            ({"interest_rate": -1.0}, "between 0 and 100"),
+            ({"interest_rate": 150.0}, "between 0 and 100"),
+        ):
+            with self.subTest(values=values):
+                wizard = self._wizard(self.first, **values)
+                with self.assertRaisesRegex(UserError, message):
+                    wizard.action_create()
+        self.assertFalse(self.env["settlement.instalment.plan"].search([]))

@@ -7,6 +7,7 @@ from ..lib.schedule import (
     allocate_payment,
     check_schedule,
     due_dates,
+    simple_interest,
     split_amount,
 )
 
@@ -101,3 +102,21 @@ class TestAllocatePayment(unittest.TestCase):
         self.assertEqual(allocate_payment([33.33, 33.33, 33.34], 500), [0.0, 0.0, 0.0])
         self.assertEqual(allocate_payment([10.0, 20.0], 0), [10.0, 20.0])
         self.assertEqual(allocate_payment([10.0, 20.0], -5), [10.0, 20.0])
+
+
+class TestSimpleInterest(unittest.TestCase):
+    def test_declining_balance_by_hand(self):
+        # 1,200 at 12%/year, repaid 600 after 31 days and 600 after 30 more:
+        # 1200 × 0.12 × 31/365 + 600 × 0.12 × 30/365 = 12.2301 + 5.9178
+        dates = [date(2026, 12, 23), date(2027, 1, 22)]
+        self.assertEqual(simple_interest([600, 600], dates, TODAY, 12), 18.15)
+
+    def test_zero_rate_and_rounding(self):
+        dates = [date(2027, 11, 22)]
+        self.assertEqual(simple_interest([1000], dates, TODAY, 0), 0.0)
+        self.assertEqual(simple_interest([1000], dates, TODAY, 5), 50.0)
+        self.assertEqual(simple_interest([999], dates, TODAY, 5, rounding=1), 50.0)
+
+    def test_negative_rate_is_refused(self):
+        with self.assertRaises(ScheduleError):
+            simple_interest([100], [TODAY], TODAY, -1)

@@ -3,7 +3,13 @@ from datetime import timedelta
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
-from ..lib.schedule import MAX_INSTALMENTS, ScheduleError, due_dates, split_amount
+from ..lib.schedule import (
+    MAX_INSTALMENTS,
+    ScheduleError,
+    due_dates,
+    simple_interest,
+    split_amount,
+)
 
 
 class SettlementInstalmentPlanCreate(models.TransientModel):
@@ -45,6 +51,17 @@ class SettlementInstalmentPlanCreate(models.TransientModel):
         required=True,
         default=lambda self: fields.Date.context_today(self) + timedelta(days=30),
     )
+    fee_fixed = fields.Monetary(
+        string="Plan Fee", help="A fixed charge for the arrangement, invoiced."
+    )
+    interest_rate = fields.Float(
+        string="Interest (% a year)",
+        digits=(5, 2),
+        help="Simple interest on the balance still owed between instalments.",
+    )
+    amount_fee = fields.Monetary(
+        string="Fee and Interest", compute="_compute_preview", readonly=True
+    )
     preview = fields.Html(compute="_compute_preview", sanitize=True)
 
     @api.model
@@ -85,7 +102,8 @@ class SettlementInstalmentPlanCreate(models.TransientModel):
             wizard.amount_total = sum(wizard.move_ids.mapped("amount_residual"))
 
     def _schedule(self):
-        """[(date, amount)] of the plan the wizard would make; raises UserError."""
+        """([(date, amount)], fee and interest) of the plan the wizard would
+        make; raises UserError."""
         self.ensure_one()
         currency = self.currency_id
         if len(self.move_ids.currency_id) > 1:
@@ -113,13 +131,26 @@ class SettlementInstalmentPlanCreate(models.TransientModel):
                     "The down payment must be at least zero and less than the total."
                 )
             )
+        if currency.compare_amounts(self.fee_fixed, 0) < 0:
+            raise UserError(self.env._("The plan fee cannot be negative."))
+        if not 0 <= self.interest_rate <= 100:
+            raise UserError(
+                self.env._("The interest rate must be between 0 and 100% a year.")
+            )
+        principal = self.amount_total - self.down_payment
         try:
-            amounts = split_amount(
-                self.amount_total - self.down_payment,
-                self.instalment_count,
+            dates = due_dates(self.first_date, self.instalment_count, self.frequency)
+            interest = simple_interest(
+                split_amount(principal, self.instalment_count, currency.rounding),
+                dates,
+                today,
+                self.interest_rate,
                 currency.rounding,
             )
-            dates = due_dates(self.first_date, self.instalment_count, self.frequency)
+            fee = currency.round(self.fee_fixed + interest)
+            amounts = split_amount(
+                principal + fee, self.instalment_count, currency.rounding
+            )
         except ScheduleError as error:
             raise UserError(
                 self.env._(
@@ -130,16 +161,25 @@ class SettlementInstalmentPlanCreate(models.TransientModel):
         schedule = list(zip(dates, amounts, strict=True))
         if not currency.is_zero(self.down_payment):
             schedule.insert(0, (today, self.down_payment))
-        return schedule
+        return schedule, fee
 
     @api.depends(
-        "move_ids", "down_payment", "instalment_count", "frequency", "first_date"
+        "move_ids",
+        "down_payment",
+        "instalment_count",
+        "frequency",
+        "first_date",
+        "fee_fixed",
+        "interest_rate",
     )
     def _compute_preview(self):
         for wizard in self:
+            wizard.amount_fee = 0.0
             try:
-                schedule = (
-                    wizard._schedule() if wizard.move_ids and wizard.first_date else []
+                schedule, wizard.amount_fee = (
+                    wizard._schedule()
+                    if wizard.move_ids and wizard.first_date
+                    else ([], 0.0)
                 )
             except UserError as error:
                 wizard.preview = f'<p class="text-danger">{error.args[0]}</p>'
@@ -153,13 +193,14 @@ class SettlementInstalmentPlanCreate(models.TransientModel):
 
     def action_create(self):
         self.ensure_one()
-        schedule = self._schedule()
+        schedule, fee = self._schedule()
         values = {
             "partner_id": self.partner_id.commercial_partner_id.id,
             "company_id": self.company_id.id,
             "currency_id": self.currency_id.id,
             "move_ids": [Command.set(self.move_ids.ids)],
-            "amount_total": self.amount_total,
+            "amount_total": self.amount_total + fee,
+            "amount_fee": fee,
         }
         # Check before writing anything.
         self.env["settlement.instalment.plan"].new(values)._check_invoices()
