@@ -7,7 +7,7 @@
     "website": "https://github.com/settlement-mgmt/settlement_mgmt",
     "author": "settlement_mgmt contributors",
     "license": "LGPL-3",
-    "depends": ["account", "portal", "mail"],
+    "depends": ["account", "account_payment", "portal", "mail"],
     "external_dependencies": {"python": ["num2words", "xlsxwriter"]},
     "data": [
         "security/settlement_groups.xml",

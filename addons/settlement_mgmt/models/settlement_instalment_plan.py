@@ -281,6 +281,7 @@ class SettlementInstalmentPlan(models.Model):
         self.write({"state": "active"})
         self._invoice_fee()
         for plan in self:
+            plan._portal_ensure_token()
             plan.message_post(
                 body=self.env._(
                     "Plan active: %(count)s instalments, the last due on %(date)s.",
@@ -369,6 +370,41 @@ class SettlementInstalmentPlan(models.Model):
             )
             fee_move.action_post()
             plan.write({"fee_move_id": fee_move.id, "move_ids": [Command.link(fee_move.id)]})
+
+    def _portal_amount_to_pay(self):
+        """What the customer should pay now on an active plan: every instalment
+        due until today, or else the next one."""
+        self.ensure_one()
+        if self.state != "active":
+            return 0.0
+        today = fields.Date.context_today(self)
+        unpaid = self.line_ids.filtered(
+            lambda line: not self.currency_id.is_zero(line.amount_residual)
+        )
+        due = unpaid.filtered(lambda line: line.date_due <= today) or unpaid[:1]
+        return self.currency_id.round(sum(due.mapped("amount_residual")))
+
+    def _portal_payment_available(self):
+        """Whether a payment provider can take this plan's payments online."""
+        self.ensure_one()
+        providers = (
+            self.env["payment.provider"]
+            .sudo()
+            ._get_compatible_providers(
+                self.company_id.id,
+                self.partner_id.id,
+                self._portal_amount_to_pay(),
+                currency_id=self.currency_id.id,
+            )
+        )
+        return bool(providers)
+
+    def _portal_open_invoices(self):
+        """The plan's invoices still open, the oldest due first."""
+        return self.move_ids.filtered(
+            lambda move: move.state == "posted"
+            and not move.currency_id.is_zero(move.amount_residual)
+        ).sorted(lambda move: (move.invoice_date_due or move.date, move.id))
 
     def action_cancel(self):
         self._check_state(("draft", "proposed", "active", "defaulted"))
