@@ -64,16 +64,16 @@ class SettlementPlanPaymentPortal(AccountPaymentPortal, PortalAccount):
         )
         return request.render("account_payment.portal_overdue_invoices_page", values)
 
-    @http.route(
-        ["/my/plans/<int:plan_id>/transaction"], type="json", auth="public"
-    )
+    @http.route(["/my/plans/<int:plan_id>/transaction"], type="json", auth="public")
     def portal_plan_transaction(self, plan_id, access_token=None, **kwargs):
         try:
             plan_sudo = self._plan_check_access(plan_id, access_token)
         except MissingError:
             raise
         except AccessError as error:
-            raise ValidationError(request.env._("The access token is invalid.")) from error
+            raise ValidationError(
+                request.env._("The access token is invalid.")
+            ) from error
         amount = plan_sudo._portal_amount_to_pay()
         if not amount:
             raise ValidationError(request.env._("Nothing is due on this plan."))

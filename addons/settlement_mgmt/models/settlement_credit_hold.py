@@ -200,7 +200,9 @@ class SettlementCreditHold(models.Model):
         allowed = company.settlement_overdue_days
         domain = SQL("TRUE")
         if partners is not None:
-            domain = SQL("line.partner_id = ANY(%s)", partners.commercial_partner_id.ids)
+            domain = SQL(
+                "line.partner_id = ANY(%s)", partners.commercial_partner_id.ids
+            )
         items = self.env["settlement.receivable.item"]
         items._flush_sources()
         today = fields.Date.context_today(self)

@@ -223,7 +223,7 @@ class SettlementInstalmentPlan(models.Model):
                 )
         others = self.search(
             [
-                ("id", "!=", self.id),
+                ("id", "not in", self.ids),
                 ("state", "in", LIVE_STATES),
                 ("move_ids", "in", self.move_ids.ids),
             ]
@@ -369,7 +369,9 @@ class SettlementInstalmentPlan(models.Model):
                 )
             )
             fee_move.action_post()
-            plan.write({"fee_move_id": fee_move.id, "move_ids": [Command.link(fee_move.id)]})
+            plan.write(
+                {"fee_move_id": fee_move.id, "move_ids": [Command.link(fee_move.id)]}
+            )
 
     def _portal_amount_to_pay(self):
         """What the customer should pay now on an active plan: every instalment

@@ -145,12 +145,14 @@ class SettlementReceivableItem(models.Model):
                    instalment_due.date_due,
                    ROUND(instalment_due.residual_currency
                          * instalment_due.plan_residual_signed
-                         / NULLIF(instalment_due.plan_residual, 0), company_currency.decimal_places),
+                         / NULLIF(instalment_due.plan_residual, 0),
+                         company_currency.decimal_places),
                    instalment_due.residual_currency
               FROM instalment_due
               JOIN settlement_instalment_plan plan ON plan.id = instalment_due.plan_id
               JOIN res_company company ON company.id = plan.company_id
-              JOIN res_currency company_currency ON company_currency.id = company.currency_id
+              JOIN res_currency company_currency
+                ON company_currency.id = company.currency_id
              WHERE instalment_due.residual_currency > 0
             """
         )

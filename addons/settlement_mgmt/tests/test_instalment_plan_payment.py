@@ -10,7 +10,9 @@ from .common import SettlementCommon
 
 
 @tagged("post_install", "-at_install")
-class TestInstalmentPlanPayment(SettlementCommon, AccountPaymentCommon, PaymentHttpCommon):
+class TestInstalmentPlanPayment(
+    SettlementCommon, AccountPaymentCommon, PaymentHttpCommon
+):
     """Paying the next instalment online with core's payment form and providers."""
 
     @classmethod
@@ -108,7 +110,9 @@ class TestInstalmentPlanPayment(SettlementCommon, AccountPaymentCommon, PaymentH
                 access_token="forged",
             )
         self.assertFalse(
-            self.env["payment.transaction"].search([("invoice_ids", "in", self.invoice.ids)])
+            self.env["payment.transaction"].search(
+                [("invoice_ids", "in", self.invoice.ids)]
+            )
         )
 
     def test_nothing_to_pay_without_an_active_plan(self):

@@ -1,3 +1,6 @@
+import shutil
+
+from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import SettlementCommon
@@ -75,3 +78,26 @@ class TestInstalmentPlanPortal(SettlementCommon, HttpCase):
         self.plan.action_draft()
         self.authenticate("plan_portal_a", "plan_portal_a")
         self.assertTrue(self.url_open(f"/my/plans/{self.plan.id}").url.endswith("/my"))
+
+    def test_acceptance_in_headless_chromium(self):
+        self.assertTrue(
+            shutil.which("chromium") or shutil.which("google-chrome"),
+            "browser tests need headless Chromium (apt-get install chromium)",
+        )
+        method = self.env.ref("payment.payment_method_unknown")
+        self.env["payment.provider"].create(
+            {
+                "name": "Test Provider",
+                "code": "none",
+                "state": "test",
+                "is_published": True,
+                "payment_method_ids": [Command.set(method.ids)],
+                "available_currency_ids": [
+                    Command.set(self.env.company.currency_id.ids)
+                ],
+            }
+        )
+        method.active = True
+        self.start_tour("/my/plans", "settlement_plan_portal", login="plan_portal_a")
+        self.assertEqual(self.plan.state, "active")
+        self.assertEqual(self.plan.accepted_by, "Credit Contact")
