@@ -7,6 +7,10 @@ from . import settlement_dispute_reason
 from . import settlement_dispute
 from . import settlement_instalment_plan
 from . import settlement_receivable_item
+from . import settlement_dunning_policy
+from . import settlement_dunning_level
+from . import settlement_dunning_communication
+from . import settlement_promise
 from . import settlement_risk_score
 from . import account_move
 from . import account_move_line

@@ -102,21 +102,56 @@ class ResCompany(models.Model):
         "without taxes is created when first needed.",
     )
 
-    def _settlement_plan_fee_product(self):
-        """The product of plan fee invoices, created on first use.
+    settlement_dunning_policy_id = fields.Many2one(
+        "settlement.dunning.policy",
+        string="Dunning Policy",
+        domain="[('company_id', '=', id)]",
+        help="Reminder levels for customers without a policy of their own. Empty: "
+        "no reminders are sent.",
+    )
+    settlement_late_fee_product_id = fields.Many2one(
+        "product.product",
+        string="Late Fee Product",
+        domain="[('type', '=', 'service')]",
+        help="Product (and so income account) of late fee and interest invoices. "
+        "Empty: a service 'Late payment fee and interest' without taxes is created "
+        "when first needed.",
+    )
+    settlement_promise_grace_days = fields.Integer(
+        string="Promise Grace Days",
+        default=3,
+        help="Days after a promised payment date before the promise counts as "
+        "broken and reminders resume.",
+    )
+
+    def _settlement_service_product(self, kind):
+        """The product of plan fee ("plan_fee") or late fee ("late_fee")
+        invoices, created on first use.
 
         Made here rather than in XML data: product data loaded by this addon
         would be written before modules that extend products (sale) and fail
         on their required columns."""
         self.ensure_one()
-        if not self.settlement_plan_fee_product_id:
-            product = (
+        field_name, name, code = {
+            "plan_fee": (
+                "settlement_plan_fee_product_id",
+                self.env._("Instalment plan fee and interest"),
+                "PLAN-FEE",
+            ),
+            "late_fee": (
+                "settlement_late_fee_product_id",
+                self.env._("Late payment fee and interest"),
+                "LATE-FEE",
+            ),
+        }[kind]
+        if not self[field_name]:
+            self.sudo()[field_name] = (
                 self.env["product.product"]
                 .sudo()
                 .create(
                     {
-                        "name": self.env._("Instalment plan fee and interest"),
-                        "default_code": "PLAN-FEE",
+                        "name": name,
+                        "default_code": code,
                         "type": "service",
                         "sale_ok": False,
                         "purchase_ok": False,
@@ -126,8 +161,7 @@ class ResCompany(models.Model):
                     }
                 )
             )
-            self.sudo().settlement_plan_fee_product_id = product
-        return self.settlement_plan_fee_product_id
+        return self[field_name]
 
     @api.constrains("settlement_plan_grace_days")
     def _check_settlement_plan_grace_days(self):
@@ -135,6 +169,11 @@ class ResCompany(models.Model):
             raise ValidationError(
                 self.env._("Instalment grace days cannot be negative.")
             )
+
+    @api.constrains("settlement_promise_grace_days")
+    def _check_settlement_promise_grace_days(self):
+        if any(company.settlement_promise_grace_days < 0 for company in self):
+            raise ValidationError(self.env._("Promise grace days cannot be negative."))
 
     @api.constrains("settlement_overdue_days")
     def _check_settlement_overdue_days(self):

@@ -29,6 +29,18 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.settlement_plan_fee_product_id",
         readonly=False,
     )
+    settlement_dunning_policy_id = fields.Many2one(
+        related="company_id.settlement_dunning_policy_id",
+        readonly=False,
+    )
+    settlement_late_fee_product_id = fields.Many2one(
+        related="company_id.settlement_late_fee_product_id",
+        readonly=False,
+    )
+    settlement_promise_grace_days = fields.Integer(
+        related="company_id.settlement_promise_grace_days",
+        readonly=False,
+    )
 
     @api.onchange("settlement_credit_policy")
     def _onchange_settlement_credit_policy(self):

@@ -141,6 +141,35 @@ class ResPartner(models.Model):
         search="_search_settlement_risk_grade",
         groups=CREDIT_GROUPS,
     )
+    settlement_dunning_policy_id = fields.Many2one(
+        "settlement.dunning.policy",
+        string="Dunning Policy",
+        company_dependent=True,
+        groups=CREDIT_GROUPS,
+        help="Overrides the company's dunning policy for this customer.",
+    )
+    settlement_no_reminders = fields.Boolean(
+        string="No Reminders",
+        company_dependent=True,
+        groups=CREDIT_GROUPS,
+        help="Never send this customer payment reminders.",
+    )
+    settlement_dunning_paused_until = fields.Date(
+        string="Reminders Paused Until",
+        company_dependent=True,
+        groups=CREDIT_GROUPS,
+    )
+    settlement_communication_ids = fields.One2many(
+        "settlement.dunning.communication",
+        "partner_id",
+        string="Reminders",
+        groups=CREDIT_GROUPS,
+    )
+    settlement_communication_count = fields.Integer(
+        string="Reminders Sent",
+        compute="_compute_settlement_communication_count",
+        groups=CREDIT_GROUPS,
+    )
 
     # ------------------------------------------------------------------
     # Policy and exposure
@@ -608,6 +637,26 @@ class ResPartner(models.Model):
         )
         action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
         action["context"] = {"default_partner_id": self.commercial_partner_id.id}
+        return action
+
+    def _compute_settlement_communication_count(self):
+        groups = self.env["settlement.dunning.communication"]._read_group(
+            [("partner_id", "in", self.commercial_partner_id.ids)],
+            groupby=["partner_id"],
+            aggregates=["__count"],
+        )
+        counts = {partner.id: count for partner, count in groups}
+        for partner in self:
+            partner.settlement_communication_count = counts.get(
+                partner.commercial_partner_id.id, 0
+            )
+
+    def action_settlement_view_communications(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "settlement_mgmt.settlement_dunning_communication_action"
+        )
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
         return action
 
     def action_settlement_view_overrides(self):

@@ -5,6 +5,7 @@ from odoo.tools import SQL
 HOLD_TYPES = [
     ("manual", "Manual"),
     ("overdue", "Overdue items"),
+    ("dunning", "Reminder level"),
 ]
 
 
@@ -281,9 +282,61 @@ class SettlementCreditHold(models.Model):
 
     def _release_resolved_automatic_holds(self, partners, company):
         _to_hold, to_release = self._overdue_rule_changes(company, partners)
-        return to_release.sudo()._release(
+        released = to_release.sudo()._release(
             self.env._("No item is overdue beyond the allowance any more.")
         )
+        return released | self._release_paid_dunning_holds(partners, company)
+
+    # ------------------------------------------------------------------
+    # Holds placed by a reminder level
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _settlement_place_dunning_hold(self, communication):
+        """Hold the reminded customer, unless it already has such a hold."""
+        existing = self.sudo().search_count(
+            [
+                ("partner_id", "=", communication.partner_id.id),
+                ("company_id", "=", communication.company_id.id),
+                ("hold_type", "=", "dunning"),
+                ("state", "=", "active"),
+            ]
+        )
+        if existing:
+            return self.browse()
+        return (
+            self.sudo()
+            .with_company(communication.company_id)
+            .create(
+                {
+                    "partner_id": communication.partner_id.id,
+                    "company_id": communication.company_id.id,
+                    "hold_type": "dunning",
+                    "user_id": self.env.ref("base.user_root").id,
+                    "reason": self.env._(
+                        "Reminder %(name)s (%(level)s) puts the customer on hold.",
+                        name=communication.name,
+                        level=communication.level_id.name,
+                    ),
+                }
+            )
+        )
+
+    def _release_paid_dunning_holds(self, partners, company):
+        """Release reminder holds of customers with nothing overdue any more."""
+        holds = self.sudo().search(
+            [
+                ("state", "=", "active"),
+                ("hold_type", "=", "dunning"),
+                ("company_id", "=", company.id),
+                ("partner_id", "in", partners.commercial_partner_id.ids),
+            ]
+        )
+        if not holds:
+            return self.browse()
+        exposures = holds.partner_id._settlement_exposures(company)
+        paid = holds.filtered(lambda hold: exposures[hold.partner_id.id][1] <= 0)
+        return paid._release(self.env._("Everything overdue has been paid."))
 
     @api.model
     def _cron_settlement_credit_holds(self, batch_size=200):

@@ -338,7 +338,7 @@ class SettlementInstalmentPlan(models.Model):
         paying later, agreed in the plan."""
         for plan in self.filtered(lambda p: p.amount_fee and not p.fee_move_id):
             company = plan.company_id
-            product = company._settlement_plan_fee_product()
+            product = company._settlement_service_product("plan_fee")
             fee_move = (
                 self.env["account.move"]
                 .with_company(company)

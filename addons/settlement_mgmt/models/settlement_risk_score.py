@@ -187,8 +187,8 @@ class SettlementRiskScore(models.Model):
     def _extra_risk_counts(self, company, partner_ids):
         """{partner id: (broken promises, lost disputes)} in the last 12 months.
 
-        A defaulted instalment plan is a broken promise (promises to pay will
-        add theirs); a dispute is lost when it was rejected (closed afterwards
+        Broken promises to pay and defaulted instalment plans are broken
+        promises; a dispute is lost when it was rejected (closed afterwards
         or not)."""
         since = fields.Datetime.now() - timedelta(days=HISTORY_DAYS)
         lost = (
@@ -220,7 +220,23 @@ class SettlementRiskScore(models.Model):
                 aggregates=["__count"],
             )
         )
-        counts = {partner.id: [count, 0] for partner, count in defaulted}
+        broken = (
+            self.env["settlement.promise"]
+            .sudo()
+            ._read_group(
+                [
+                    ("partner_id", "in", partner_ids),
+                    ("company_id", "=", company.id),
+                    ("state", "=", "broken"),
+                    ("date_closed", ">=", since.date()),
+                ],
+                groupby=["partner_id"],
+                aggregates=["__count"],
+            )
+        )
+        counts = {}
+        for partner, count in defaulted + broken:
+            counts.setdefault(partner.id, [0, 0])[0] += count
         for partner, count in lost:
             counts.setdefault(partner.id, [0, 0])[1] = count
         return {partner_id: tuple(pair) for partner_id, pair in counts.items()}

@@ -7,10 +7,12 @@ from . import test_credit_http
 from . import test_credit_lib
 from . import test_dispute
 from . import test_dispute_portal
+from . import test_dunning
+from . import test_dunning_lib
 from . import test_i18n
 from . import test_instalment_plan
-from . import test_instalment_plan_portal
 from . import test_instalment_plan_payment
+from . import test_instalment_plan_portal
 from . import test_open_receivables
 from . import test_receivable_item
 from . import test_risk_score

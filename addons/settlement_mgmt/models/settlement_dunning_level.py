@@ -1,0 +1,137 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..lib.dunning import FEE_TYPES
+
+
+class SettlementDunningLevel(models.Model):
+    """One step of a dunning policy, reached a number of days after the due
+    date (before it when negative), with its channels, fees and actions."""
+
+    _name = "settlement.dunning.level"
+    _description = "Dunning Level"
+    _order = "policy_id, days, id"
+
+    policy_id = fields.Many2one(
+        "settlement.dunning.policy", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(related="policy_id.company_id", store=True)
+    currency_id = fields.Many2one(related="policy_id.currency_id")
+    name = fields.Char(required=True, translate=True)
+    days = fields.Integer(
+        string="Days after Due Date",
+        required=True,
+        help="Reached this many days after an item's due date; negative for a "
+        "courtesy reminder before it.",
+    )
+    send_email = fields.Boolean(string="E-mail", default=True)
+    send_letter = fields.Boolean(
+        string="Letter", help="Print a PDF letter to post to the customer."
+    )
+    create_call = fields.Boolean(
+        string="Phone Call", help="Put the customer on the collector's call list."
+    )
+    mail_template_id = fields.Many2one(
+        "mail.template",
+        string="E-mail Template",
+        domain="[('model', '=', 'settlement.dunning.communication')]",
+    )
+    attach_invoices = fields.Boolean(
+        string="Attach Invoices", help="Attach the PDF of each invoice reminded."
+    )
+    call_script = fields.Html(
+        translate=True,
+        sanitize=True,
+        help="What the collector says on the phone at this level.",
+    )
+    fee_type = fields.Selection(
+        selection=[
+            ("none", "No Fee"),
+            ("fixed", "Fixed Amount"),
+            ("percent", "Percentage of the Overdue Amount"),
+        ],
+        string="Late Fee",
+        default="none",
+        required=True,
+    )
+    fee_fixed = fields.Monetary(string="Fee Amount")
+    fee_percent = fields.Float(string="Fee (%)", digits=(5, 2))
+    fee_min = fields.Monetary(string="Minimum Fee")
+    fee_max = fields.Monetary(string="Maximum Fee", help="0 for no maximum.")
+    interest_rate = fields.Float(
+        string="Interest (% a year)",
+        digits=(5, 2),
+        help="Simple interest on overdue amounts, accrued to the reminder date.",
+    )
+    interest_grace_days = fields.Integer(
+        string="Interest Grace Days", help="Days after the due date free of interest."
+    )
+    action_hold = fields.Boolean(
+        string="Put on Credit Hold", help="Block new invoices and orders."
+    )
+    action_notify_salesperson = fields.Boolean(
+        string="Notify Salesperson",
+        help="Give the customer's salesperson an activity about the reminder.",
+    )
+    action_legal = fields.Boolean(
+        string="Hand Over to Legal",
+        help="Give the legal contact an activity to pass the customer to legal or "
+        "a collection agency.",
+    )
+
+    _sql_constraints = [
+        (
+            "policy_days_uniq",
+            "unique(policy_id, days)",
+            "Two levels of a policy cannot start on the same day.",
+        ),
+    ]
+
+    @api.constrains(
+        "fee_type",
+        "fee_fixed",
+        "fee_percent",
+        "fee_min",
+        "fee_max",
+        "interest_rate",
+        "interest_grace_days",
+        "send_email",
+        "send_letter",
+        "create_call",
+    )
+    def _check_level(self):
+        for level in self:
+            if level.fee_type not in FEE_TYPES:
+                raise ValidationError(self.env._("Unknown late fee type."))
+            if level.fee_type == "fixed" and level.fee_fixed <= 0:
+                raise ValidationError(
+                    self.env._("A fixed late fee must be a positive amount.")
+                )
+            if level.fee_type == "percent" and not 0 < level.fee_percent < 100:
+                raise ValidationError(
+                    self.env._("A late fee percentage must be between 0 and 100.")
+                )
+            if level.fee_min < 0 or level.fee_max < 0:
+                raise ValidationError(
+                    self.env._("Minimum and maximum fees cannot be negative.")
+                )
+            if level.fee_max and level.fee_min > level.fee_max:
+                raise ValidationError(
+                    self.env._("The minimum fee cannot exceed the maximum fee.")
+                )
+            if not 0 <= level.interest_rate <= 100:
+                raise ValidationError(
+                    self.env._("The interest rate must be between 0 and 100% a year.")
+                )
+            if level.interest_grace_days < 0:
+                raise ValidationError(
+                    self.env._("Interest grace days cannot be negative.")
+                )
+            if not (level.send_email or level.send_letter or level.create_call):
+                raise ValidationError(
+                    self.env._(
+                        "Level %(level)s needs a channel: e-mail, letter or phone "
+                        "call.",
+                        level=level.name,
+                    )
+                )
