@@ -71,6 +71,11 @@ print('SNAPSHOT' + json.dumps({
     'grades': sorted(set(env['settlement.risk.score'].search([]).mapped('grade'))),
     'disputes': sorted(env['settlement.dispute'].search([]).mapped('state')),
     'plans': env['settlement.instalment.plan'].search([]).mapped('state'),
+    'reminder_levels': sorted(set(
+        env['settlement.dunning.communication'].search([]).mapped('level_days'))),
+    'late_fees': env['settlement.dunning.communication'].search_count(
+        [('fee_move_id.state', '=', 'posted')]),
+    'promises': sorted(env['settlement.promise'].search([]).mapped('state')),
     'portal_users': env['res.users'].search_count(
         [('login', 'in', ('portal.fa', 'portal.he'))]),
 }))
@@ -206,3 +211,6 @@ def test_demo_data_shows_every_state(odoo_cli):
     assert again == facts
     assert facts["disputes"] == ["accepted", "new", "rejected"], facts["disputes"]
     assert facts["plans"] == ["active"], facts["plans"]
+    assert len(facts["reminder_levels"]) >= 3, facts["reminder_levels"]
+    assert facts["late_fees"] >= 1, facts["late_fees"]
+    assert facts["promises"] == ["broken", "open"], facts["promises"]

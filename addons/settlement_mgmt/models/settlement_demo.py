@@ -139,6 +139,7 @@ class SettlementDemo(models.AbstractModel):
         demo._load_demo_disputes(invoices)
         demo._load_demo_plans(invoices)
         demo._load_demo_credit_control(company)
+        demo._load_demo_dunning(company)
         _logger.info("settlement_mgmt demo: %s invoices created", len(invoices))
 
     def _load_demo_disputes(self, invoices):
@@ -229,6 +230,51 @@ class SettlementDemo(models.AbstractModel):
             }
         )
         self.env["settlement.credit.hold"]._cron_settlement_credit_holds()
+        self.env["settlement.risk.score"]._recompute(company)
+
+    def _load_demo_dunning(self, company):
+        """Late fee and interest on the final notice, today's reminders, an open
+        promise to pay and one broken earlier."""
+        self.env.ref("settlement_mgmt.dunning_level_final").write(
+            {
+                "fee_type": "fixed",
+                "fee_fixed": 25.0,
+                "interest_rate": 8.0,
+                "interest_grace_days": 10,
+            }
+        )
+        Promise = self.env["settlement.promise"]
+        today = fields.Date.context_today(self)
+        Promise.create(
+            {
+                "partner_id": self.env.ref("settlement_mgmt.demo_partner_bluewater").id,
+                "company_id": company.id,
+                "amount": 2000.0,
+                "date_promised": today + timedelta(days=6),
+                "channel": "phone",
+                "note": "Finance director: transfer planned after their month end.",
+            }
+        )
+        broken = Promise.create(
+            {
+                "partner_id": self.env.ref("settlement_mgmt.demo_partner_alon").id,
+                "company_id": company.id,
+                "amount": 1500.0,
+                "date_promised": today,
+                "channel": "email",
+            }
+        )
+        # Promised a month ago and never paid.
+        self.env.cr.execute(
+            "UPDATE settlement_promise SET date_promised = %s WHERE id = %s",
+            (today - timedelta(days=30), broken.id),
+        )
+        broken.invalidate_recordset()
+        Promise._cron_settlement_promises()
+        Communication = self.env["settlement.dunning.communication"]
+        Communication._dunning_send(
+            company, Communication._dunning_candidates(company), today
+        )
         self.env["settlement.risk.score"]._recompute(company)
 
     def _install_demo_languages(self):

@@ -5,7 +5,7 @@ import psycopg2
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, mute_logger
+from odoo.tools import SQL, format_amount, format_date, mute_logger
 
 from ..lib.dunning import accrued_interest, call_priority, late_fee, level_index
 
@@ -210,7 +210,9 @@ class SettlementDunningCommunication(models.Model):
         sends it after the run's transaction commits, so a crash sends nothing."""
         self.ensure_one()
         template = self.level_id.mail_template_id or self.env.ref(
-            "settlement_mgmt.mail_template_dunning_reminder"
+            "settlement_mgmt.mail_template_dunning_courtesy"
+            if self.level_days < 0
+            else "settlement_mgmt.mail_template_dunning_reminder"
         )
         recipient = self.env["res.partner"].browse(
             self.partner_id.address_get(["invoice"])["invoice"]
@@ -409,7 +411,8 @@ class SettlementDunningCommunication(models.Model):
         (item ref, customer id, invoice id, journal item id, instalment id,
         reference, due date, days overdue, undisputed amount in company
         currency and in the item's currency, currency id, highest level days
-        already reminded for the item or None)."""
+        already reminded for the item or None, early discount date, discounted
+        amount)."""
         items = self.env["settlement.receivable.item"]
         items._flush_sources()
         self.env["settlement.dunning.communication.line"].flush_model()
@@ -435,7 +438,9 @@ class SettlementDunningCommunication(models.Model):
                    line.amount_residual * %(undisputed)s,
                    line.amount_residual_currency * %(undisputed)s,
                    line.currency_id,
-                   reminded.days
+                   reminded.days,
+                   line.discount_date,
+                   line.discount_amount_currency
               FROM %(items)s line
               %(disputed_join)s
               LEFT JOIN LATERAL (
@@ -572,6 +577,12 @@ class SettlementDunningCommunication(models.Model):
                         "amount_residual_currency": row[9],
                         "currency_id": row[10],
                         "interest_amount": line_interest,
+                        "discount_date": row[12]
+                        if row[12] and row[12] >= today
+                        else False,
+                        "discount_amount_currency": (
+                            row[13] if row[12] and row[12] >= today else 0.0
+                        ),
                     }
                 )
                 for row, line_interest in zip(rows, interest, strict=True)
@@ -733,6 +744,30 @@ class SettlementDunningCommunicationLine(models.Model):
     interest_amount = fields.Monetary(
         string="Interest", currency_field="company_currency_id"
     )
+    discount_date = fields.Date(string="Early Discount Until")
+    discount_amount_currency = fields.Monetary(
+        string="Discounted Amount", currency_field="currency_id"
+    )
+    discount_note = fields.Char(
+        string="Early Payment Offer", compute="_compute_discount_note"
+    )
+
+    @api.depends_context("lang")
+    @api.depends("discount_date", "discount_amount_currency")
+    def _compute_discount_note(self):
+        for line in self:
+            line.discount_note = line.discount_date and self.env._(
+                "Pay %(amount)s by %(date)s to save %(saving)s",
+                amount=format_amount(
+                    self.env, line.discount_amount_currency, line.currency_id
+                ),
+                date=format_date(self.env, line.discount_date),
+                saving=format_amount(
+                    self.env,
+                    line.amount_residual_currency - line.discount_amount_currency,
+                    line.currency_id,
+                ),
+            )
 
     def init(self):
         # One reminder per item and level, even when two runs race.

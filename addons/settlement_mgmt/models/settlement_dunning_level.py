@@ -36,9 +36,7 @@ class SettlementDunningLevel(models.Model):
         string="E-mail Template",
         domain="[('model', '=', 'settlement.dunning.communication')]",
     )
-    attach_invoices = fields.Boolean(
-        string="Attach Invoices", help="Attach the PDF of each invoice reminded."
-    )
+    attach_invoices = fields.Boolean(help="Attach the PDF of each invoice reminded.")
     call_script = fields.Html(
         translate=True,
         sanitize=True,
@@ -64,7 +62,7 @@ class SettlementDunningLevel(models.Model):
         help="Simple interest on overdue amounts, accrued to the reminder date.",
     )
     interest_grace_days = fields.Integer(
-        string="Interest Grace Days", help="Days after the due date free of interest."
+        help="Days after the due date free of interest."
     )
     action_hold = fields.Boolean(
         string="Put on Credit Hold", help="Block new invoices and orders."

@@ -33,7 +33,6 @@ class SettlementDunningPolicy(models.Model):
     )
     collector_id = fields.Many2one(
         "res.users",
-        string="Collector",
         domain="[('share', '=', False)]",
         help="Gets the phone calls to make. Empty: the customer's salesperson.",
     )

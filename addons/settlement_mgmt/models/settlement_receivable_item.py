@@ -44,6 +44,14 @@ class SettlementReceivableItem(models.Model):
     amount_residual_currency = fields.Monetary(
         string="Amount Due in Currency", currency_field="currency_id", readonly=True
     )
+    discount_date = fields.Date(
+        string="Early Discount Until",
+        readonly=True,
+        help="Core's early payment discount of the invoice, while nothing is paid.",
+    )
+    discount_amount_currency = fields.Monetary(
+        string="Discounted Amount", currency_field="currency_id", readonly=True
+    )
     days_overdue = fields.Integer(compute="_compute_days_overdue")
 
     @api.depends("date_due")
@@ -62,7 +70,7 @@ class SettlementReceivableItem(models.Model):
         )
         self.env["settlement.instalment.plan.line"].flush_model()
         self.env["account.move"].flush_model(
-            ["amount_residual", "amount_residual_signed", "name"]
+            ["amount_residual", "amount_residual_signed", "name", "payment_state"]
         )
 
     @property
@@ -121,7 +129,13 @@ class SettlementReceivableItem(models.Model):
                    NULL::integer AS plan_line_id,
                    COALESCE(line.date_maturity, line.date) AS date_due,
                    line.amount_residual,
-                   line.amount_residual_currency
+                   line.amount_residual_currency,
+                   CASE WHEN move.payment_state = 'not_paid'
+                        THEN line.discount_date END AS discount_date,
+                   CASE WHEN move.payment_state = 'not_paid'
+                         AND line.discount_date IS NOT NULL
+                        THEN line.discount_amount_currency END
+                       AS discount_amount_currency
               FROM account_move_line line
               JOIN account_account account ON account.id = line.account_id
               JOIN account_move move ON move.id = line.move_id
@@ -147,7 +161,9 @@ class SettlementReceivableItem(models.Model):
                          * instalment_due.plan_residual_signed
                          / NULLIF(instalment_due.plan_residual, 0),
                          company_currency.decimal_places),
-                   instalment_due.residual_currency
+                   instalment_due.residual_currency,
+                   NULL::date,
+                   NULL::numeric
               FROM instalment_due
               JOIN settlement_instalment_plan plan ON plan.id = instalment_due.plan_id
               JOIN res_company company ON company.id = plan.company_id

@@ -107,6 +107,55 @@ class TestDunning(SettlementCommon):
         self.assertEqual(mine.delivery_state, "pending")
         self.assertIn(mine, self.customer.settlement_communication_ids)
 
+    def test_courtesy_reminder_shows_the_early_discount_still_available(self):
+        term = self.env.ref("account.account_payment_term_30days_early_discount")
+        move = self._invoice(
+            self.customer,
+            1000.0,
+            days_old=28,
+            invoice_payment_term_id=term.id,
+            invoice_date_due=False,
+        )
+        line = move.line_ids.filtered(lambda line: line.discount_date)
+        self.assertTrue(line)
+        # The discount window of core's term has passed: nothing to offer.
+        sent = self._run()
+        self.assertEqual(sent.level_id, self.courtesy)
+        if line.discount_date >= self.today:
+            self.assertEqual(sent.line_ids.discount_date, line.discount_date)
+            self.assertIn("to save", str(sent.mail_message_id.body))
+        else:
+            self.assertFalse(sent.line_ids.discount_date)
+            self.assertNotIn("to save", str(sent.mail_message_id.body))
+        # An invoice whose discount still runs shows it, with the amount to pay.
+        fresh = self._invoice(
+            self.other_customer,
+            1000.0,
+            days_old=0,
+            invoice_payment_term_id=self.env["account.payment.term"]
+            .create(
+                {
+                    "name": "2% within 10 days, net 2",
+                    "early_discount": True,
+                    "discount_percentage": 2.0,
+                    "discount_days": 10,
+                    "line_ids": [
+                        Command.create(
+                            {"value": "percent", "value_amount": 100.0, "nb_days": 2}
+                        )
+                    ],
+                }
+            )
+            .id,
+            invoice_date_due=False,
+        )
+        sent = self._run().filtered(lambda c: c.partner_id == self.other_customer)
+        self.assertEqual(sent.line_ids.move_id, fresh)
+        self.assertEqual(sent.line_ids.discount_amount_currency, 980.0)
+        self.assertEqual(sent.line_ids.discount_date, self.today + timedelta(days=10))
+        self.assertIn("by", sent.line_ids.discount_note)
+        self.assertIn("to save $&nbsp;20.00", str(sent.mail_message_id.body))
+
     def test_rerunning_sends_nothing_twice_and_escalates_later(self):
         invoice = self._overdue_invoice(self.customer, 200.0, 8)
         self._run()
@@ -434,7 +483,10 @@ class TestDunning(SettlementCommon):
                 communication = sent.filtered(
                     lambda c, code=code: c.partner_id.lang == code
                 )
-                self.assertRegex(str(communication.mail_message_id.body), pattern)
+                body = str(communication.mail_message_id.body)
+                self.assertRegex(body, pattern)
+                # The template's own sentences, not only the items table.
+                self.assertEqual("According to our records" in body, code == "en_US")
                 self.assertRegex(communication.mail_message_id.subject or "", r"\S")
                 self.assertTrue(
                     communication.letter_attachment_id.raw.startswith(b"%PDF")

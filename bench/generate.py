@@ -1,0 +1,102 @@
+"""Generate receivables for benchmarks, inside ``odoo shell``.
+
+Customers in several languages with posted invoices spread over the past
+months (due 30 days after their date), a share of them paid in part.  Sizes come
+from the environment: BENCH_CUSTOMERS, BENCH_INVOICES (per customer), BENCH_SEED.
+Run through ``./dev bench``; idempotent per size (a parameter records what exists).
+"""
+
+import os
+import random
+import time
+from datetime import timedelta
+
+from odoo import Command, fields
+
+LANGS = ("en_US", "fa_IR", "ar_001", "he_IL")
+
+
+def generate(env, customers=1000, invoices=5, seed=42):
+    key = f"settlement_bench.generated.{customers}x{invoices}.{seed}"
+    parameters = env["ir.config_parameter"].sudo()
+    if parameters.get_param(key):
+        return
+    started = time.monotonic()
+    rng = random.Random(seed)
+    for code in LANGS[1:]:
+        env["res.lang"]._activate_lang(code)
+    today = fields.Date.context_today(env["account.move"])
+    company = env.company
+    journal = env["account.journal"].search(
+        [*env["account.journal"]._check_company_domain(company), ("type", "=", "sale")],
+        limit=1,
+    )
+    partners = env["res.partner"].create(
+        [
+            {
+                "name": f"Bench customer {index:05d}",
+                "is_company": True,
+                "email": f"ap{index}@bench.example.com",
+                "lang": LANGS[index % len(LANGS)],
+            }
+            for index in range(customers)
+        ]
+    )
+    batch = 500
+    values = []
+    for partner in partners:
+        for _index in range(invoices):
+            invoice_date = today - timedelta(days=rng.randint(0, 180))
+            values.append(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": partner.id,
+                    "journal_id": journal.id,
+                    "invoice_date": invoice_date,
+                    "invoice_date_due": invoice_date + timedelta(days=30),
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "name": "Goods",
+                                "quantity": 1,
+                                "price_unit": rng.randint(50, 5000),
+                                "tax_ids": [Command.clear()],
+                            }
+                        )
+                    ],
+                }
+            )
+    moves = env["account.move"]
+    for start in range(0, len(values), batch):
+        chunk = (
+            env["account.move"]
+            .with_context(settlement_skip_credit_check=True, tracking_disable=True)
+            .create(values[start : start + batch])
+        )
+        chunk.action_post()
+        moves |= chunk
+        env.cr.commit()
+    # A quarter of the invoices paid in part, in one payment each.
+    to_pay = moves.filtered(lambda move: rng.random() < 0.25)
+    for start in range(0, len(to_pay), batch):
+        chunk = to_pay[start : start + batch]
+        for move in chunk:
+            env["account.payment.register"].with_context(
+                active_model="account.move", active_ids=move.ids
+            ).create({"amount": round(move.amount_total * 0.4, 2)})._create_payments()
+        env.cr.commit()
+    parameters.set_param(key, "1")
+    env.cr.commit()
+    print(
+        f"generated {customers} customers, {len(moves)} invoices, "
+        f"{len(to_pay)} partial payments in {time.monotonic() - started:.0f} s"
+    )
+
+
+if __name__ in ("__main__", "builtins"):
+    generate(
+        env,  # noqa: F821 - provided by odoo shell
+        int(os.environ.get("BENCH_CUSTOMERS", 1000)),
+        int(os.environ.get("BENCH_INVOICES", 5)),
+        int(os.environ.get("BENCH_SEED", 42)),
+    )
