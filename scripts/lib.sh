@@ -296,6 +296,23 @@ run_pytest() {
         --odoo-log-level=warn "$@")
 }
 
+# Benchmarks on a kept database (settlement_bench): generate the dataset once
+# per size, then run bench/bench_<name>.py inside odoo shell.
+run_bench() {
+    local name="${1:-dunning}"
+    setup_all
+    local db="${SETTLEMENT_BENCH_DB:-settlement_bench}"
+    [ -f "$REPO/bench/bench_$name.py" ] || die "no benchmark bench/bench_$name.py"
+    odoo_bin -d "$db" -i "$ADDONS" --without-demo=all --stop-after-init \
+        --log-level=warn || die "could not install $ADDONS in $db"
+    say "generating ${BENCH_CUSTOMERS:-1000} customers x ${BENCH_INVOICES:-5} invoices (once per size)"
+    "$VENV/bin/python" "$ODOO_SRC/odoo-bin" shell -c "$ODOO_CONF" -d "$db" \
+        --log-level=warn --no-http <"$REPO/bench/generate.py"
+    say "running bench/bench_$name.py"
+    "$VENV/bin/python" "$ODOO_SRC/odoo-bin" shell -c "$ODOO_CONF" -d "$db" \
+        --log-level=warn --no-http <"$REPO/bench/bench_$name.py"
+}
+
 # Development loop: update the addon in a kept database (settlement_dev) and run
 # the given pytest arguments against it, e.g. ./dev pytest addons/settlement_mgmt/tests -x
 run_dev_pytest() {

@@ -1,9 +1,9 @@
 import base64
 import math
 
-from odoo import http
+from odoo import fields, http
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
-from odoo.http import request
+from odoo.http import content_disposition, request
 from odoo.tools import plaintext2html
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
@@ -246,3 +246,87 @@ class SettlementPortal(CustomerPortal):
             False,
         )
         return request.render("settlement_mgmt.portal_plan_page", values)
+
+    # ------------------------------------------------------------------
+    # Statement of account
+    # ------------------------------------------------------------------
+
+    def _statement_period(self, date_from, date_to):
+        """(date from, date to, error) from the query string; bad or reversed
+        dates fall back to the default period with a message."""
+        Statement = request.env["settlement.statement"]
+        default_from, default_to = Statement._default_period()
+        try:
+            start = fields.Date.to_date(date_from) or default_from
+            end = fields.Date.to_date(date_to) or default_to
+        except ValueError:
+            return default_from, default_to, request.env._("Dates must be YYYY-MM-DD.")
+        if start > end:
+            return (
+                default_from,
+                default_to,
+                request.env._("The start of the period is after its end."),
+            )
+        return start, end, None
+
+    @http.route(["/my/statement"], type="http", auth="user", website=True)
+    def portal_my_statement(self, date_from=None, date_to=None, report_type=None, **kw):
+        # Always the logged-in customer's own statement: no id to tamper with.
+        partner = request.env.user.partner_id.commercial_partner_id
+        company = request.env.company
+        start, end, error = self._statement_period(date_from, date_to)
+        Statement = request.env["settlement.statement"]
+        if report_type in ("pdf", "xlsx"):
+            return self._statement_download(partner, company, start, end, report_type)
+        values = self._prepare_portal_layout_values()
+        st = Statement._statement_data(partner, start, end, company)
+        values.update(
+            {
+                "page_name": "statement",
+                "st": st,
+                "partner": partner,
+                "Statement": Statement,
+                "error": error,
+                "overdue": any(section["overdue"] > 0 for section in st["sections"]),
+            }
+        )
+        return request.render("settlement_mgmt.portal_my_statement", values)
+
+    def _statement_download(self, partner, company, start, end, report_type):
+        Statement = request.env["settlement.statement"].sudo()
+        filename = Statement._statement_filename(partner, end)
+        if report_type == "pdf":
+            content, _type = (
+                request.env["ir.actions.report"]
+                .sudo()
+                .with_context(lang=partner.lang)
+                ._render_qweb_pdf(
+                    "settlement_mgmt.action_report_statement",
+                    partner.ids,
+                    data={
+                        "date_from": fields.Date.to_string(start),
+                        "date_to": fields.Date.to_string(end),
+                        "statement_company_id": company.id,
+                    },
+                )
+            )
+            mimetype, extension = "application/pdf", "pdf"
+        else:
+            content = Statement.with_context(lang=partner.lang)._statement_xlsx(
+                partner, start, end, company
+            )
+            mimetype = (
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            )
+            extension = "xlsx"
+        return request.make_response(
+            content,
+            headers=[
+                ("Content-Type", mimetype),
+                ("Content-Length", len(content)),
+                (
+                    "Content-Disposition",
+                    content_disposition(f"{filename}.{extension}"),
+                ),
+            ],
+        )

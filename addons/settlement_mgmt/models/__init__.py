@@ -11,6 +11,8 @@ from . import settlement_dunning_policy
 from . import settlement_dunning_level
 from . import settlement_dunning_communication
 from . import settlement_promise
+from . import settlement_statement
+from . import settlement_statement_sending
 from . import settlement_risk_score
 from . import account_move
 from . import account_move_line

@@ -159,6 +159,26 @@ class ResPartner(models.Model):
         company_dependent=True,
         groups=CREDIT_GROUPS,
     )
+    settlement_calendar = fields.Selection(
+        selection=[
+            ("gregorian", "Gregorian"),
+            ("jalali", "Jalali (Solar Hijri)"),
+            ("hijri", "Hijri (Umm al-Qura)"),
+        ],
+        string="Calendar on Documents",
+        help="Calendar of the dates on statements. Empty: Jalali for Persian, "
+        "Gregorian otherwise.",
+    )
+    settlement_native_digits = fields.Boolean(
+        string="Native Digits on Documents",
+        help="Write numbers with Persian or Arabic-Indic digits on statements.",
+    )
+    settlement_statement_opt_in = fields.Boolean(
+        string="Monthly Statement",
+        company_dependent=True,
+        groups=CREDIT_GROUPS,
+        help="E-mail this customer its statement of account every month.",
+    )
     settlement_communication_ids = fields.One2many(
         "settlement.dunning.communication",
         "partner_id",

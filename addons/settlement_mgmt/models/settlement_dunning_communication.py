@@ -190,20 +190,23 @@ class SettlementDunningCommunication(models.Model):
             )
         return attachments
 
-    def _render_letter(self):
-        self.ensure_one()
-        content, _report_type = self.env["ir.actions.report"]._render_qweb_pdf(
-            "settlement_mgmt.settlement_dunning_communication_report", self.ids
+    def _render_letters(self):
+        """Render each reminder's letter; the report saves it as the reminder's
+        attachment.  One wkhtmltopdf run per letter: Debian's wkhtmltopdf
+        (unpatched Qt) returns an empty file for several documents at once."""
+        report = self.env.ref("settlement_mgmt.settlement_dunning_communication_report")
+        for communication in self:
+            self.env["ir.actions.report"]._render_qweb_pdf(report, communication.ids)
+        attachments = self.env["ir.attachment"].search(
+            [
+                ("res_model", "=", self._name),
+                ("res_id", "in", self.ids),
+                ("mimetype", "=", "application/pdf"),
+            ]
         )
-        self.letter_attachment_id = self.env["ir.attachment"].create(
-            {
-                "name": f"{self._get_report_base_filename()}.pdf",
-                "raw": content,
-                "res_model": self._name,
-                "res_id": self.id,
-                "mimetype": "application/pdf",
-            }
-        )
+        by_record = {attachment.res_id: attachment for attachment in attachments}
+        for communication in self:
+            communication.letter_attachment_id = by_record.get(communication.id)
 
     def _send_email(self):
         """Queue the level's e-mail in the customer's language; the mail queue
@@ -381,8 +384,8 @@ class SettlementDunningCommunication(models.Model):
         """Everything a new reminder does, in the run's transaction."""
         for communication in self:
             communication._invoice_fee()
-            if communication.send_letter:
-                communication._render_letter()
+        self.filtered("send_letter")._render_letters()
+        for communication in self:
             if communication.send_email:
                 communication._send_email()
             if communication.create_call:
@@ -615,6 +618,8 @@ class SettlementDunningCommunication(models.Model):
         work left is recomputed at every call from what is recorded, so a rerun
         the same day or a resumed crash sends nothing twice; the cron runner
         commits between batches."""
+        # Every company's customers, whoever the cron user may access.
+        self = self.sudo()
         today = fields.Date.context_today(self)
         for company in self.env["res.company"].search([("active", "=", True)]):
             if not company.settlement_dunning_policy_id and not self.env[

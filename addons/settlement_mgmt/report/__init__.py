@@ -1,1 +1,2 @@
 from . import settlement_dispute_analysis
+from . import settlement_statement_report

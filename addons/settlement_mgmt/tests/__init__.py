@@ -18,3 +18,5 @@ from . import test_receivable_item
 from . import test_risk_score
 from . import test_schedule
 from . import test_security
+from . import test_statement
+from . import test_words_and_calendars

@@ -1,8 +1,8 @@
 from datetime import timedelta
 
 from odoo import Command
-from odoo.exceptions import UserError, ValidationError
-from odoo.tests import tagged
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import new_test_user, tagged
 
 from .common import SettlementCommon
 
@@ -545,3 +545,26 @@ class TestDunning(SettlementCommon):
         large, found = queries_for_candidates()
         self.assertEqual(found, 12)
         self.assertEqual(small, large)
+
+    def test_access_by_role(self):
+        self._overdue_invoice(self.customer, 200.0, 8)
+        user = new_test_user(
+            self.env,
+            login="dunning_user",
+            groups="settlement_mgmt.group_settlement_user",
+        )
+        Run = self.env["settlement.dunning.run"]
+        with self.assertRaises(AccessError):
+            Run.with_user(user).create({})
+        run = Run.with_user(self.controller).create({})
+        run.action_preview()
+        self.assertEqual(run.line_ids.partner_id, self.customer)
+        self.assertEqual(run.amount_total, 200.0)
+        action = run.action_send()
+        sent = self.Communication.search(action["domain"])
+        self.assertEqual(sent.partner_id, self.customer)
+        self.assertEqual(self.Communication.with_user(user).search([]), sent)
+        with self.assertRaises(AccessError):
+            sent.with_user(user).write({"call_state": "reached"})
+        with self.assertRaisesRegex(UserError, "no reminder to send"):
+            Run.with_user(self.controller).create({}).action_send()

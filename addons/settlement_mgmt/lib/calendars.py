@@ -1,0 +1,63 @@
+"""Dates in the calendar a customer reads: Gregorian, Jalali (Solar Hijri,
+Iran) or Hijri (Umm al-Qura), with optional native digits."""
+
+import hijridate
+import jdatetime
+
+CALENDARS = ("gregorian", "jalali", "hijri")
+DIGITS = {
+    "latin": "0123456789",
+    "persian": "۰۱۲۳۴۵۶۷۸۹",
+    "arabic": "٠١٢٣٤٥٦٧٨٩",
+}
+
+
+def native_digits(text, digits="latin"):
+    """``text`` with its ASCII digits written in ``digits``."""
+    if digits == "latin":
+        return text
+    return text.translate(str.maketrans(DIGITS["latin"], DIGITS[digits]))
+
+
+def calendar_date(date, calendar):
+    """(year, month, day) of a Gregorian ``date`` in ``calendar``."""
+    if calendar == "jalali":
+        converted = jdatetime.date.fromgregorian(date=date)
+        return converted.year, converted.month, converted.day
+    if calendar == "hijri":
+        converted = hijridate.Gregorian(date.year, date.month, date.day).to_hijri()
+        return converted.year, converted.month, converted.day
+    if calendar != "gregorian":
+        raise ValueError(calendar)
+    return date.year, date.month, date.day
+
+
+def month_name(calendar, month, lang="en"):
+    if calendar == "jalali":
+        names = (
+            jdatetime.date.j_months_fa if lang == "fa" else jdatetime.date.j_months_en
+        )
+        return names[month - 1]
+    if calendar == "hijri":
+        return hijridate.Hijri(1445, month, 1).month_name(
+            language="ar" if lang in ("ar", "fa") else "en"
+        )
+    raise ValueError(calendar)
+
+
+def format_calendar_date(
+    date, calendar="gregorian", lang="en", digits="latin", long=False
+):
+    """``date`` written in ``calendar``: 1405/09/01, or with the month's name
+    (1 Azar 1405) when ``long``; None for an empty date.  Gregorian dates are
+    left to the caller's locale formatting and only get their digits."""
+    if not date:
+        return None
+    year, month, day = calendar_date(date, calendar)
+    if calendar == "gregorian":
+        text = f"{year:04d}-{month:02d}-{day:02d}"
+    elif long:
+        text = f"{day} {month_name(calendar, month, lang)} {year}"
+    else:
+        text = f"{year:04d}/{month:02d}/{day:02d}"
+    return native_digits(text, digits)

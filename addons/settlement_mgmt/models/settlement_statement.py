@@ -1,0 +1,445 @@
+import io
+
+import xlsxwriter
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.tools import SQL, format_amount, format_date
+
+from ..lib.aging import bucket_index, bucket_ranges
+from ..lib.amount_words import amount_in_words, supports
+from ..lib.calendars import format_calendar_date
+from ..lib.calendars import native_digits as native_digits_text
+
+
+class SettlementStatement(models.AbstractModel):
+    """The statement of account of a customer for a period: one section per
+    currency with its opening balance, every receivable movement with a
+    running balance, its closing balance (the ledger's on that date) and its
+    aging as of the end date.  Read by the PDF, the XLSX, the portal page and
+    the e-mails; a constant number of queries whatever the history."""
+
+    _name = "settlement.statement"
+    _description = "Statement of Account"
+
+    @api.model
+    def _default_period(self, today=None):
+        today = today or fields.Date.context_today(self)
+        return today.replace(day=1) - relativedelta(months=2), today
+
+    @api.model
+    def _receivable_filter(self, partner, company):
+        return SQL(
+            """account.account_type = 'asset_receivable'
+               AND line.parent_state = 'posted'
+               AND line.company_id = %(company)s
+               AND line.partner_id IN (SELECT id FROM res_partner
+                                        WHERE commercial_partner_id = %(partner)s)""",
+            company=company.id,
+            partner=partner.commercial_partner_id.id,
+        )
+
+    @api.model
+    def _balances(self, partner, company, date_from, date_to):
+        """{currency id: (opening, closing, opening company, closing company)}."""
+        rows = self.env.execute_query(
+            SQL(
+                """
+            SELECT line.currency_id,
+                   SUM(line.amount_currency) FILTER (WHERE line.date < %(date_from)s),
+                   SUM(line.amount_currency),
+                   SUM(line.balance) FILTER (WHERE line.date < %(date_from)s),
+                   SUM(line.balance)
+              FROM account_move_line line
+              JOIN account_account account ON account.id = line.account_id
+             WHERE %(receivable)s
+               AND line.date <= %(date_to)s
+          GROUP BY line.currency_id
+            """,
+                date_from=date_from,
+                date_to=date_to,
+                receivable=self._receivable_filter(partner, company),
+            )
+        )
+        return {
+            currency_id: tuple(value or 0.0 for value in values)
+            for currency_id, *values in rows
+        }
+
+    @api.model
+    def _movements(self, partner, company, date_from, date_to):
+        """One row per document (its receivable items summed) in the period."""
+        return self.env.execute_query(
+            SQL(
+                """
+            SELECT line.currency_id,
+                   move.id,
+                   move.date,
+                   move.name,
+                   COALESCE(NULLIF(move.ref, ''), move.payment_reference, ''),
+                   CASE WHEN move.origin_payment_id IS NOT NULL THEN 'payment'
+                        ELSE move.move_type END,
+                   MIN(line.date_maturity),
+                   SUM(line.amount_currency),
+                   SUM(line.balance)
+              FROM account_move_line line
+              JOIN account_account account ON account.id = line.account_id
+              JOIN account_move move ON move.id = line.move_id
+             WHERE %(receivable)s
+               AND line.date BETWEEN %(date_from)s AND %(date_to)s
+          GROUP BY line.currency_id, move.id
+          ORDER BY line.currency_id, move.date, move.name, move.id
+            """,
+                date_from=date_from,
+                date_to=date_to,
+                receivable=self._receivable_filter(partner, company),
+            )
+        )
+
+    @api.model
+    def _open_items_at(self, partner, company, date_to):
+        """(currency id, due date, residual in currency) of every receivable
+        item open on ``date_to``: reconciliations made later are ignored."""
+        return self.env.execute_query(
+            SQL(
+                """
+            SELECT line.currency_id,
+                   COALESCE(line.date_maturity, line.date),
+                   line.amount_currency
+                   - COALESCE(SUM(partial.debit_amount_currency)
+                              FILTER (WHERE partial.debit_move_id = line.id), 0)
+                   + COALESCE(SUM(partial.credit_amount_currency)
+                              FILTER (WHERE partial.credit_move_id = line.id), 0)
+              FROM account_move_line line
+              JOIN account_account account ON account.id = line.account_id
+              LEFT JOIN account_partial_reconcile partial
+                ON (partial.debit_move_id = line.id OR partial.credit_move_id = line.id)
+               AND partial.max_date <= %(date_to)s
+             WHERE %(receivable)s
+               AND line.date <= %(date_to)s
+               AND (NOT line.reconciled OR EXISTS (
+                        SELECT 1 FROM account_partial_reconcile later
+                         WHERE (later.debit_move_id = line.id
+                                OR later.credit_move_id = line.id)
+                           AND later.max_date > %(date_to)s))
+          GROUP BY line.id
+            """,
+                date_to=date_to,
+                receivable=self._receivable_filter(partner, company),
+            )
+        )
+
+    @api.model
+    def _statement_data(self, partner, date_from=None, date_to=None, company=None):
+        partner = partner.commercial_partner_id
+        company = company or self.env.company
+        default_from, default_to = self._default_period()
+        date_from = date_from or default_from
+        date_to = date_to or default_to
+        self.env["res.partner"]._settlement_flush_receivables()
+        self.env["account.move"].flush_model(
+            [
+                "name",
+                "ref",
+                "date",
+                "move_type",
+                "origin_payment_id",
+                "payment_reference",
+            ]
+        )
+        boundaries = company._settlement_aging_boundaries()
+        labels = self._aging_labels(boundaries)
+        currencies = {}
+        balances = self._balances(partner, company, date_from, date_to)
+        for currency_id, (opening, closing, _oc, _cc) in balances.items():
+            currencies[currency_id] = {
+                "opening": opening,
+                "closing": closing,
+                "lines": [],
+                "aging": [0.0] * len(labels),
+            }
+        move_types = dict(
+            self.env["account.move"]
+            ._fields["move_type"]
+            ._description_selection(self.env)
+        )
+        for row in self._movements(partner, company, date_from, date_to):
+            currency_id, move_id, date, name, ref, move_type, due, amount, _bal = row
+            section = currencies.setdefault(
+                currency_id,
+                {
+                    "opening": 0.0,
+                    "closing": 0.0,
+                    "lines": [],
+                    "aging": [0.0] * len(labels),
+                },
+            )
+            section["lines"].append(
+                {
+                    "move_id": move_id,
+                    "date": date,
+                    "name": name,
+                    "ref": ref,
+                    "type": move_types.get(move_type, ""),
+                    "date_due": due if amount > 0 else None,
+                    "debit": amount if amount > 0 else 0.0,
+                    "credit": -amount if amount < 0 else 0.0,
+                }
+            )
+        for currency_id, due, residual in self._open_items_at(
+            partner, company, date_to
+        ):
+            if currency_id in currencies and residual:
+                index = bucket_index((date_to - due).days, boundaries)
+                currencies[currency_id]["aging"][index] += residual
+        Currency = self.env["res.currency"]
+        sections = []
+        for currency_id, section in sorted(
+            currencies.items(),
+            key=lambda item: (item[0] != company.currency_id.id, item[0]),
+        ):
+            currency = Currency.browse(currency_id)
+            running = section["opening"]
+            for line in section["lines"]:
+                running += line["debit"] - line["credit"]
+                line["balance"] = currency.round(running)
+            if (
+                currency.is_zero(section["opening"])
+                and not section["lines"]
+                and (currency.is_zero(section["closing"]))
+            ):
+                continue
+            sections.append(
+                {
+                    "currency": currency,
+                    "opening": currency.round(section["opening"]),
+                    "closing": currency.round(section["closing"]),
+                    "lines": section["lines"],
+                    "aging": list(
+                        zip(
+                            labels,
+                            [currency.round(a) for a in section["aging"]],
+                            strict=True,
+                        )
+                    ),
+                    "overdue": currency.round(sum(section["aging"][1:])),
+                    "in_words": self._amount_in_words(
+                        currency.round(section["closing"]), currency, partner.lang
+                    ),
+                }
+            )
+        return {
+            "partner": partner,
+            "company": company,
+            "date_from": date_from,
+            "date_to": date_to,
+            "sections": sections,
+            "plans": self._open_plans(partner, company),
+            "disputes": self.env["settlement.dispute"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "=", partner.id),
+                    ("company_id", "=", company.id),
+                    ("state", "in", ("new", "under_review")),
+                ]
+            ),
+            "discounts": self._open_discounts(partner, company, date_to),
+            "available_credit": (
+                partner.with_company(company).sudo().settlement_available_credit
+                if partner.credit_limit
+                else None
+            ),
+        }
+
+    @api.model
+    def _aging_labels(self, boundaries):
+        return [self.env._("Not Due")] + [
+            f"{low}–{high}" if high else f"{low}+"
+            for low, high in bucket_ranges(boundaries)
+        ]
+
+    @api.model
+    def _open_plans(self, partner, company):
+        return (
+            self.env["settlement.instalment.plan"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "=", partner.id),
+                    ("company_id", "=", company.id),
+                    ("state", "=", "active"),
+                ]
+            )
+        )
+
+    @api.model
+    def _open_discounts(self, partner, company, date_to):
+        """Journal items whose early payment discount still runs on ``date_to``."""
+        Item = self.env["settlement.receivable.item"].sudo()
+        return Item.search(
+            [
+                ("partner_id", "=", partner.id),
+                ("company_id", "=", company.id),
+                ("discount_date", ">=", date_to),
+            ]
+        )
+
+    @api.model
+    def _amount_in_words(self, amount, currency, lang):
+        """The amount in words in ``lang`` with the currency's own units; core's
+        ``amount_to_text`` where our table does not know the currency."""
+        short = (lang or "en_US").split("_")[0]
+        decimals = currency.decimal_places
+        if supports(short, currency.name):
+            return amount_in_words(amount, currency.name, short, decimals)
+        return currency.with_context(lang=lang).amount_to_text(abs(amount))
+
+    @api.model
+    def _partner_calendar(self, partner):
+        """(calendar, digits) the customer reads dates in."""
+        calendar = partner.settlement_calendar or (
+            "jalali" if (partner.lang or "").startswith("fa") else "gregorian"
+        )
+        digits = "latin"
+        if partner.settlement_native_digits:
+            digits = "persian" if (partner.lang or "").startswith("fa") else "arabic"
+        return calendar, digits
+
+    @api.model
+    def _format_date(self, date, partner):
+        """``date`` as the customer reads it: its calendar and digits, or the
+        language's own format for Gregorian dates."""
+        if not date:
+            return ""
+        calendar, digits = self._partner_calendar(partner)
+        if calendar == "gregorian":
+            text = format_date(self.env, date, lang_code=partner.lang)
+            return native_digits_text(text, digits)
+        return format_calendar_date(
+            date, calendar, lang=(partner.lang or "en")[:2], digits=digits
+        )
+
+    @api.model
+    def _format_amount(self, amount, currency, partner):
+        text = format_amount(self.env, amount, currency, lang_code=partner.lang)
+        _calendar, digits = self._partner_calendar(partner)
+        return native_digits_text(text, digits)
+
+    # ------------------------------------------------------------------
+    # Outputs
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _statement_filename(self, partner, date_to):
+        return self.env._(
+            "Statement %(customer)s %(date)s",
+            customer=partner.commercial_partner_id.name,
+            date=fields.Date.to_string(date_to),
+        ).replace("/", "-")
+
+    @api.model
+    def _statement_xlsx(self, partner, date_from, date_to, company=None):
+        """The statement as a workbook: real dates and numbers, currency
+        formats, frozen header, filter, right-to-left for fa/ar/he."""
+        st = self._statement_data(partner, date_from, date_to, company)
+        partner = st["partner"]
+        output = io.BytesIO()
+        workbook = xlsxwriter.Workbook(output, {"in_memory": True})
+        bold = workbook.add_format({"bold": True})
+        title = workbook.add_format({"bold": True, "font_size": 14})
+        date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
+        header = workbook.add_format({"bold": True, "bottom": 1, "bg_color": "#EEEEEE"})
+        sheet = workbook.add_worksheet(self.env._("Statement"))
+        direction = (
+            self.env["res.lang"]._get_data(code=self.env.lang or "en_US").direction
+        )
+        if direction == "rtl":
+            sheet.right_to_left()
+        sheet.write(0, 0, self.env._("Statement of Account"), title)
+        sheet.write(1, 0, st["company"].name, bold)
+        sheet.write(2, 0, partner.name)
+        sheet.write(3, 0, self.env._("Period"))
+        sheet.write_datetime(
+            3, 1, fields.Datetime.to_datetime(st["date_from"]), date_format
+        )
+        sheet.write_datetime(
+            3, 2, fields.Datetime.to_datetime(st["date_to"]), date_format
+        )
+        columns = [
+            (self.env._("Date"), 12),
+            (self.env._("Document"), 22),
+            (self.env._("Reference"), 22),
+            (self.env._("Due Date"), 12),
+            (self.env._("Debit"), 16),
+            (self.env._("Credit"), 16),
+            (self.env._("Balance"), 16),
+        ]
+        for column, (_label, width) in enumerate(columns):
+            sheet.set_column(column, column, width)
+        row = 5
+        header_row = row
+        for section in st["sections"]:
+            currency = section["currency"]
+            symbol = currency.symbol or currency.name
+            pattern = (
+                f"#,##0.{'0' * currency.decimal_places}"
+                if currency.decimal_places
+                else "#,##0"
+            )
+            money = workbook.add_format(
+                {
+                    "num_format": f'"{symbol}" {pattern}'
+                    if currency.position == "before"
+                    else f'{pattern} "{symbol}"'
+                }
+            )
+            money_bold = workbook.add_format(
+                {"bold": True, "num_format": money.num_format}
+            )
+            sheet.write(row, 0, currency.name, bold)
+            row += 1
+            for column, (label, _width) in enumerate(columns):
+                sheet.write(row, column, label, header)
+            header_row = header_row if header_row != 5 else row
+            row += 1
+            sheet.write_datetime(
+                row, 0, fields.Datetime.to_datetime(st["date_from"]), date_format
+            )
+            sheet.write(row, 1, self.env._("Opening balance"), bold)
+            sheet.write_number(row, 6, section["opening"], money_bold)
+            row += 1
+            for line in section["lines"]:
+                sheet.write_datetime(
+                    row, 0, fields.Datetime.to_datetime(line["date"]), date_format
+                )
+                sheet.write_string(row, 1, line["name"] or "")
+                sheet.write_string(row, 2, line["ref"] or "")
+                if line["date_due"]:
+                    sheet.write_datetime(
+                        row,
+                        3,
+                        fields.Datetime.to_datetime(line["date_due"]),
+                        date_format,
+                    )
+                sheet.write_number(row, 4, line["debit"], money)
+                sheet.write_number(row, 5, line["credit"], money)
+                sheet.write_number(row, 6, line["balance"], money)
+                row += 1
+            sheet.write_datetime(
+                row, 0, fields.Datetime.to_datetime(st["date_to"]), date_format
+            )
+            sheet.write(row, 1, self.env._("Closing balance"), bold)
+            sheet.write_number(row, 6, section["closing"], money_bold)
+            row += 1
+            if section["in_words"]:
+                sheet.write(row, 1, section["in_words"])
+                row += 1
+            row += 1
+            for column, (label, amount) in enumerate(section["aging"]):
+                sheet.write(row, column, label, header)
+                sheet.write_number(row + 1, column, amount, money)
+            row += 3
+        sheet.freeze_panes(header_row + 1, 0)
+        workbook.close()
+        return output.getvalue()
