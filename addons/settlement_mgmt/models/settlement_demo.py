@@ -271,6 +271,14 @@ class SettlementDemo(models.AbstractModel):
         )
         broken.invalidate_recordset()
         Promise._cron_settlement_promises()
+        # Monthly statements for the Persian and Hebrew customers, the Persian
+        # one in Persian digits (its dates are Jalali by default).
+        self.env.ref("settlement_mgmt.demo_partner_aria").write(
+            {"settlement_statement_opt_in": True, "settlement_native_digits": True}
+        )
+        self.env.ref(
+            "settlement_mgmt.demo_partner_alon"
+        ).settlement_statement_opt_in = True
         Communication = self.env["settlement.dunning.communication"]
         Communication._dunning_send(
             company, Communication._dunning_candidates(company), today

@@ -190,6 +190,35 @@ class SettlementDunningCommunication(models.Model):
             )
         return attachments
 
+    def _statement_attachment(self):
+        """The customer's statement of account to date, as a PDF attachment."""
+        self.ensure_one()
+        Statement = self.env["settlement.statement"]
+        date_from, date_to = Statement._default_period(self.date)
+        content, _report_type = (
+            self.env["ir.actions.report"]
+            .with_context(lang=self.partner_id.lang)
+            ._render_qweb_pdf(
+                "settlement_mgmt.action_report_statement",
+                self.partner_id.ids,
+                data={
+                    "date_from": fields.Date.to_string(date_from),
+                    "date_to": fields.Date.to_string(date_to),
+                    "statement_company_id": self.company_id.id,
+                },
+            )
+        )
+        filename = Statement._statement_filename(self.partner_id, date_to)
+        return self.env["ir.attachment"].create(
+            {
+                "name": f"{filename}.pdf",
+                "raw": content,
+                "res_model": self._name,
+                "res_id": self.id,
+                "mimetype": "application/pdf",
+            }
+        )
+
     def _render_letters(self):
         """Render each reminder's letter; the report saves it as the reminder's
         attachment.  One wkhtmltopdf run per letter: Debian's wkhtmltopdf
@@ -225,6 +254,8 @@ class SettlementDunningCommunication(models.Model):
             attachment_ids += self._invoice_attachments().ids
         if self.letter_attachment_id:
             attachment_ids.append(self.letter_attachment_id.id)
+        if self.level_id.attach_statement:
+            attachment_ids.append(self._statement_attachment().id)
         message = self.with_context(
             lang=recipient.lang, mail_notify_force_send=False
         ).message_post_with_source(
@@ -598,7 +629,7 @@ class SettlementDunningCommunication(models.Model):
         created under a savepoint: if another run recorded the same customer,
         level and day, or the same item at this level, meanwhile, the unique
         indexes refuse it and it is skipped, not sent twice."""
-        sent = self.browse()
+        sent = self.sudo().browse()
         for (customer, level), rows in candidates.items():
             values = self._dunning_communication_values(customer, level, rows, today)
             try:

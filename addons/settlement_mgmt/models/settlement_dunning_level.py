@@ -37,6 +37,9 @@ class SettlementDunningLevel(models.Model):
         domain="[('model', '=', 'settlement.dunning.communication')]",
     )
     attach_invoices = fields.Boolean(help="Attach the PDF of each invoice reminded.")
+    attach_statement = fields.Boolean(
+        help="Attach the customer's statement of account (last three months)."
+    )
     call_script = fields.Html(
         translate=True,
         sanitize=True,

@@ -454,7 +454,7 @@ class TestDunning(SettlementCommon):
         self.env["ir.module.module"].search(
             [("name", "=", "settlement_mgmt")]
         )._update_translations(["fa_IR", "ar_001", "he_IL"])
-        self.first.send_letter = True
+        self.first.write({"send_letter": True, "attach_statement": True})
         scripts = {
             "fa_IR": "[\u0600-\u06ff]",
             "ar_001": "[\u0600-\u06ff]",
@@ -491,6 +491,9 @@ class TestDunning(SettlementCommon):
                 self.assertTrue(
                     communication.letter_attachment_id.raw.startswith(b"%PDF")
                 )
+                attachments = communication.mail_message_id.attachment_ids
+                self.assertEqual(len(attachments), 2)  # the letter and the statement
+                self.assertTrue(all(a.raw.startswith(b"%PDF") for a in attachments))
 
     def test_level_validation(self):
         Level = self.env["settlement.dunning.level"]

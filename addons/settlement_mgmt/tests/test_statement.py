@@ -125,6 +125,16 @@ class TestStatement(SettlementCommon, HttpCase):
                 self.assertIn(b"o_settlement_statement_closing", html)
                 direction = b'dir="rtl"' if lang != "en_US" else b'dir="ltr"'
                 self.assertIn(direction, html)
+        pdf, _type = (
+            self.env["ir.actions.report"]
+            .with_context(lang="fa_IR", force_report_rendering=True)
+            ._render_qweb_pdf(
+                "settlement_mgmt.action_report_statement",
+                self.customer.ids,
+                data={"date_from": str(self.date_from), "date_to": str(self.today)},
+            )
+        )
+        self.assertTrue(pdf.startswith(b"%PDF"))
         content = self.Statement.with_context(lang="he_IL")._statement_xlsx(
             self.customer, self.date_from, self.today
         )
