@@ -571,3 +571,16 @@ class TestDunning(SettlementCommon):
             sent.with_user(user).write({"call_state": "reached"})
         with self.assertRaisesRegex(UserError, "no reminder to send"):
             Run.with_user(self.controller).create({}).action_send()
+
+    def test_delivery_state_follows_the_mail_notifications(self):
+        self._overdue_invoice(self.customer, 200.0, 8)
+        sent = self._run()
+        self.assertEqual(sent.delivery_state, "pending")
+        notification = sent.mail_message_id.notification_ids.sudo()
+        notification.write({"notification_status": "bounce"})
+        self.assertEqual(sent.delivery_state, "bounced")
+        self.assertIn(
+            sent, self.Communication.search([("delivery_state", "=", "bounced")])
+        )
+        notification.write({"notification_status": "sent"})
+        self.assertEqual(sent.delivery_state, "sent")
