@@ -74,13 +74,26 @@ class SettlementPromise(models.Model):
         string="Paid Since", readonly=True, help="Payments received since the promise."
     )
     date_closed = fields.Date(string="Closed On", readonly=True)
+    reconcile_watermark = fields.Integer(
+        readonly=True,
+        copy=False,
+        help="Last reconciliation when the promise was made: later ones pay it.",
+    )
     user_id = fields.Many2one(
         "res.users", string="Taken By", default=lambda self: self.env.user
     )
 
     @api.model_create_multi
     def create(self, vals_list):
+        # Reconciliation ids grow with time, unlike create dates that are equal
+        # within a transaction: what is reconciled after this id pays the promise.
+        self.env["account.partial.reconcile"].flush_model()
+        self.env.cr.execute(
+            "SELECT COALESCE(MAX(id), 0) FROM account_partial_reconcile"
+        )
+        watermark = self.env.cr.fetchone()[0]
         for vals in vals_list:
+            vals["reconcile_watermark"] = watermark
             if vals.get("name", "/") == "/":
                 vals["name"] = (
                     self.env["ir.sequence"].next_by_code("settlement.promise") or "/"
@@ -150,11 +163,13 @@ class SettlementPromise(models.Model):
     def _paid_since(self):
         """{promise id: amount received since the promise on what it covers}
         in one query: partial reconciliations of the customer's receivable
-        debits created after the promise."""
+        debits made after the promise."""
         if not self:
             return {}
         self.env["res.partner"]._settlement_flush_receivables()
-        self.flush_recordset(["partner_id", "company_id", "move_ids"])
+        self.flush_recordset(
+            ["partner_id", "company_id", "move_ids", "reconcile_watermark"]
+        )
         rows = self.env.execute_query(
             SQL(
                 """
@@ -170,7 +185,7 @@ class SettlementPromise(models.Model):
                AND account.account_type = 'asset_receivable'
               JOIN account_partial_reconcile partial
                 ON partial.debit_move_id = line.id
-               AND partial.create_date >= promise.create_date
+               AND partial.id > promise.reconcile_watermark
              WHERE promise.id = ANY(%(ids)s)
                AND (NOT EXISTS (SELECT 1 FROM account_move_settlement_promise_rel rel
                                  WHERE rel.settlement_promise_id = promise.id)
