@@ -124,6 +124,22 @@ class ResCompany(models.Model):
         "broken and reminders resume.",
     )
 
+    settlement_calendar = fields.Selection(
+        selection=[
+            ("gregorian", "Gregorian"),
+            ("jalali", "Jalali (Solar Hijri)"),
+            ("hijri", "Hijri (Umm al-Qura)"),
+        ],
+        string="Calendar on Documents",
+        help="Calendar of the dates on statements for customers without their own. "
+        "Empty: Jalali for Persian-speaking customers, Gregorian otherwise.",
+    )
+    settlement_native_digits = fields.Boolean(
+        string="Native Digits on Documents",
+        help="Persian or Arabic-Indic digits on statements of customers writing "
+        "Persian or Arabic, unless set on the customer.",
+    )
+
     def _settlement_service_product(self, kind):
         """The product of plan fee ("plan_fee") or late fee ("late_fee")
         invoices, created on first use.

@@ -37,6 +37,14 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.settlement_late_fee_product_id",
         readonly=False,
     )
+    settlement_calendar = fields.Selection(
+        related="company_id.settlement_calendar",
+        readonly=False,
+    )
+    settlement_native_digits = fields.Boolean(
+        related="company_id.settlement_native_digits",
+        readonly=False,
+    )
     settlement_promise_grace_days = fields.Integer(
         related="company_id.settlement_promise_grace_days",
         readonly=False,

@@ -297,13 +297,19 @@ class SettlementStatement(models.AbstractModel):
 
     @api.model
     def _partner_calendar(self, partner):
-        """(calendar, digits) the customer reads dates in."""
-        calendar = partner.settlement_calendar or (
-            "jalali" if (partner.lang or "").startswith("fa") else "gregorian"
+        """(calendar, digits) the customer reads dates in: its own choice, else
+        the company's, else Jalali for Persian and Gregorian otherwise."""
+        company = self.env.company
+        lang = partner.lang or ""
+        calendar = (
+            partner.settlement_calendar
+            or company.settlement_calendar
+            or ("jalali" if lang.startswith("fa") else "gregorian")
         )
         digits = "latin"
-        if partner.settlement_native_digits:
-            digits = "persian" if (partner.lang or "").startswith("fa") else "arabic"
+        native = partner.settlement_native_digits or company.settlement_native_digits
+        if native and lang[:2] in ("fa", "ar"):
+            digits = "persian" if lang.startswith("fa") else "arabic"
         return calendar, digits
 
     @api.model
@@ -369,10 +375,10 @@ class SettlementStatement(models.AbstractModel):
         columns = [
             (self.env._("Date"), 12),
             (self.env._("Document"), 22),
-            (self.env._("Reference"), 22),
+            (self.env._("Your Reference"), 22),
             (self.env._("Due Date"), 12),
-            (self.env._("Debit"), 16),
-            (self.env._("Credit"), 16),
+            (self.env._("Charges"), 16),
+            (self.env._("Payments and Credits"), 16),
             (self.env._("Balance"), 16),
         ]
         for column, (_label, width) in enumerate(columns):
