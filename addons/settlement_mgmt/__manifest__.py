@@ -36,6 +36,7 @@
         "views/settlement_promise_views.xml",
         "views/settlement_statement_templates.xml",
         "views/settlement_statement_views.xml",
+        "views/settlement_aged_receivable_export_views.xml",
         "report/settlement_dispute_analysis_views.xml",
         "views/settlement_menus.xml",
     ],

@@ -1,0 +1,92 @@
+import datetime
+from datetime import timedelta
+from io import BytesIO
+
+import openpyxl
+
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from .common import SettlementCommon
+
+
+@tagged("post_install", "-at_install")
+class TestAgedReceivableExport(SettlementCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.company.settlement_aging_days = "30, 60, 90"
+        cls.old = cls._invoice(cls.customer, 1000.0, days_old=120, due_days=30)
+        cls._pay(cls.old, 400.0, days_old=100)
+        cls.recent = cls._invoice(cls.customer, 500.0, days_old=20, due_days=30)
+        cls._pay(cls.old, 200.0, days_old=5)
+        cls.other = cls._invoice(cls.other_customer, 300.0, days_old=45, due_days=30)
+
+    def _export(self, **values):
+        wizard = self.env["settlement.aged.receivable.export"].create(values)
+        book = openpyxl.load_workbook(BytesIO(wizard._export_content()))
+        sheet = book.active
+        rows = list(sheet.iter_rows(values_only=True))
+        header = rows[6]
+        return sheet, header, rows[7:]
+
+    def test_summary_by_customer_with_formula_totals(self):
+        sheet, header, rows = self._export()
+        self.assertEqual(
+            header[-6:], ("Not Due", "1–30", "31–60", "61–90", "91+", "Total")
+        )
+        data = {row[0]: row for row in rows if row[0] and row[0] != "Total"}
+        credit = data["Credit Customer"]
+        # 400 of the old invoice is 90 days late; the recent one is not due.
+        self.assertEqual(credit[-6:], (500.0, 0, 0, 400.0, 0, 900.0))
+        self.assertEqual(data["Other Customer"][-6:], (0, 300.0, 0, 0, 0, 300.0))
+        total = rows[-1]
+        self.assertEqual(total[0], "Total")
+        self.assertTrue(str(total[-1]).startswith("=SUM("))
+        self.assertIsNotNone(sheet.freeze_panes)
+        self.assertTrue(sheet.auto_filter.ref)
+
+    def test_detail_as_of_a_past_date_ignores_later_payments(self):
+        as_of = self.today - timedelta(days=30)
+        _sheet, _header, rows = self._export(
+            detail=True, date_at=as_of, partner_ids=[(6, 0, self.customer.ids)]
+        )
+        items = [row for row in rows if row[0] and row[0] != "Total"]
+        # Thirty days ago only the old invoice existed, still owing 600.
+        self.assertEqual(len(items), 1)
+        (item,) = items
+        self.assertEqual(item[3], self.old.name)
+        self.assertIsInstance(item[4], datetime.datetime)
+        self.assertEqual(item[6], 60)
+        self.assertEqual(item[7], 600.0)
+        self.assertEqual(item[-6:], (0, 0, 600.0, 0, 0, 600.0))
+
+    def test_right_to_left_and_translated_for_hebrew(self):
+        self.env["res.lang"]._activate_lang("he_IL")
+        self.env["ir.module.module"].search(
+            [("name", "=", "settlement_mgmt")]
+        )._update_translations(["he_IL"])
+        wizard = (
+            self.env["settlement.aged.receivable.export"]
+            .with_context(lang="he_IL")
+            .create({})
+        )
+        sheet = openpyxl.load_workbook(BytesIO(wizard._export_content())).active
+        self.assertTrue(sheet.sheet_view.rightToLeft)
+        self.assertRegex(str(sheet.cell(7, 1).value), "[\u0590-\u05ff]")
+
+    def test_bad_input(self):
+        Export = self.env["settlement.aged.receivable.export"]
+        with self.assertRaisesRegex(UserError, "future"):
+            Export.create({"date_at": self.today + timedelta(days=1)}).action_export()
+        with self.assertRaises(UserError):
+            Export.create({"aging_days": "60, 30"})._export_content()
+        self.assertFalse(
+            self.env["ir.attachment"].search([("res_model", "=", Export._name)])
+        )
+
+    def test_action_returns_a_download(self):
+        action = (
+            self.env["settlement.aged.receivable.export"].create({}).action_export()
+        )
+        self.assertTrue(action["url"].startswith("/web/content/"))

@@ -1,0 +1,291 @@
+import tempfile
+
+import xlsxwriter
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from ..lib.aging import BucketLayoutError, bucket_index, parse_boundaries
+
+
+class SettlementAgedReceivableExport(models.TransientModel):
+    """Aged receivables as of any date in a workbook accountants trust: one
+    set-based query streamed row by row into xlsxwriter (constant memory)."""
+
+    _name = "settlement.aged.receivable.export"
+    _description = "Aged Receivables Export"
+
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    date_at = fields.Date(
+        string="As of", required=True, default=fields.Date.context_today
+    )
+    detail = fields.Boolean(
+        string="One Row per Item", help="Otherwise one row per customer and currency."
+    )
+    aging_days = fields.Char(
+        string="Aging Buckets",
+        required=True,
+        default=lambda self: self.env.company.settlement_aging_days,
+        help="Day limits of the buckets, e.g. 30, 60, 90.",
+    )
+    partner_ids = fields.Many2many(
+        "res.partner",
+        relation="settlement_aged_export_partner_rel",
+        string="Customers",
+        help="Empty: every customer.",
+    )
+    user_ids = fields.Many2many(
+        "res.users",
+        relation="settlement_aged_export_user_rel",
+        string="Salespersons",
+        help="Empty: every salesperson.",
+    )
+
+    def _boundaries(self):
+        try:
+            return parse_boundaries(self.aging_days)
+        except BucketLayoutError as error:
+            raise UserError(
+                self.env["res.company"]._aging_layout_message(error)
+            ) from error
+
+    @api.model
+    def _rows_query(self, company, date_at, partners=None, users=None):
+        """Every receivable item open on ``date_at`` with its residual then:
+        reconciliations dated later are ignored."""
+        filters = [SQL("TRUE")]
+        if partners:
+            filters.append(SQL("partner.commercial_partner_id = ANY(%s)", partners.ids))
+        if users:
+            filters.append(SQL("move.invoice_user_id = ANY(%s)", users.ids))
+        return SQL(
+            """
+            WITH partial AS (
+                SELECT debit_move_id AS line_id, amount,
+                       debit_amount_currency AS amount_currency
+                  FROM account_partial_reconcile
+                 WHERE company_id = %(company)s AND max_date <= %(date_at)s
+                 UNION ALL
+                SELECT credit_move_id, -amount, -credit_amount_currency
+                  FROM account_partial_reconcile
+                 WHERE company_id = %(company)s AND max_date <= %(date_at)s
+            ), later AS (
+                SELECT debit_move_id AS line_id FROM account_partial_reconcile
+                 WHERE company_id = %(company)s AND max_date > %(date_at)s
+                 UNION
+                SELECT credit_move_id FROM account_partial_reconcile
+                 WHERE company_id = %(company)s AND max_date > %(date_at)s
+            )
+            SELECT commercial.id, commercial.name, salesperson.name, currency.name,
+                   move.name, line.date, COALESCE(line.date_maturity, line.date),
+                   line.balance - COALESCE(SUM(partial.amount), 0),
+                   line.amount_currency - COALESCE(SUM(partial.amount_currency), 0)
+              FROM account_move_line line
+              JOIN account_account account ON account.id = line.account_id
+              JOIN account_move move ON move.id = line.move_id
+              JOIN res_partner partner ON partner.id = line.partner_id
+              JOIN res_partner commercial
+                ON commercial.id = partner.commercial_partner_id
+              JOIN res_currency currency ON currency.id = line.currency_id
+              LEFT JOIN res_users users ON users.id = move.invoice_user_id
+              LEFT JOIN res_partner salesperson ON salesperson.id = users.partner_id
+              LEFT JOIN partial ON partial.line_id = line.id
+             WHERE account.account_type = 'asset_receivable'
+               AND line.parent_state = 'posted'
+               AND line.company_id = %(company)s
+               AND line.date <= %(date_at)s
+               AND (NOT line.reconciled OR line.id IN (SELECT line_id FROM later))
+               AND %(filters)s
+          GROUP BY line.id, commercial.id, salesperson.name, currency.name, move.name
+            HAVING line.balance - COALESCE(SUM(partial.amount), 0) != 0
+          ORDER BY commercial.name, commercial.id, currency.name,
+                   COALESCE(line.date_maturity, line.date), line.id
+            """,
+            company=company.id,
+            date_at=date_at,
+            filters=SQL(" AND ").join(filters),
+        )
+
+    def _stream_rows(self, query, batch=5000):
+        """Rows of ``query`` through a server-side cursor, so memory stays flat
+        however many items there are."""
+        # Odoo's cursor has no named-cursor API; psycopg2's runs in the same
+        # transaction, so it sees what this transaction wrote.
+        self.env.flush_all()
+        with self.env.cr._cnx.cursor(name="settlement_aged_export") as cursor:
+            cursor.itersize = batch
+            cursor.execute(query.code, query.params)
+            yield from cursor
+
+    def _headers(self, labels):
+        env = self.env
+        columns = [
+            (env._("Customer"), 30),
+            (env._("Salesperson"), 20),
+            (env._("Currency"), 9),
+        ]
+        if self.detail:
+            columns += [
+                (env._("Document"), 20),
+                (env._("Date"), 11),
+                (env._("Due Date"), 11),
+                (env._("Days Overdue"), 9),
+                (env._("Amount in Currency"), 16),
+            ]
+        columns += [(label, 14) for label in labels]
+        columns.append((env._("Total"), 16))
+        return columns
+
+    def _workbook(self, path):
+        """Write the workbook to ``path``; returns the number of data rows."""
+        self.ensure_one()
+        boundaries = self._boundaries()
+        labels = self.env["settlement.statement"]._aging_labels(boundaries)
+        company = self.company_id
+        currency = company.currency_id
+        workbook = xlsxwriter.Workbook(path, {"constant_memory": True})
+        bold = workbook.add_format({"bold": True})
+        title = workbook.add_format({"bold": True, "font_size": 14})
+        header = workbook.add_format(
+            {"bold": True, "bottom": 1, "bg_color": "#EEEEEE", "text_wrap": True}
+        )
+        date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
+        decimals = "0" * currency.decimal_places
+        money = workbook.add_format(
+            {"num_format": f"#,##0.{decimals}" if decimals else "#,##0"}
+        )
+        money_total = workbook.add_format(
+            {"num_format": money.num_format, "bold": True, "top": 1}
+        )
+        sheet = workbook.add_worksheet(self.env._("Aged Receivables"))
+        lang = self.env["res.lang"]._get_data(code=self.env.lang or "en_US")
+        if lang.direction == "rtl":
+            sheet.right_to_left()
+        columns = self._headers(labels)
+        for index, (_label, width) in enumerate(columns):
+            sheet.set_column(index, index, width)
+        sheet.write(0, 0, self.env._("Aged Receivables"), title)
+        sheet.write(1, 0, company.name, bold)
+        sheet.write(2, 0, self.env._("As of"))
+        sheet.write_datetime(
+            2, 1, fields.Datetime.to_datetime(self.date_at), date_format
+        )
+        sheet.write(3, 0, self.env._("Amounts in"))
+        sheet.write(3, 1, currency.name)
+        filters = ", ".join(
+            self.partner_ids.mapped("name") + self.user_ids.mapped("name")
+        )
+        if filters:
+            sheet.write(4, 0, self.env._("Filters"))
+            sheet.write(4, 1, filters)
+        header_row = 6
+        for index, (label, _width) in enumerate(columns):
+            sheet.write(header_row, index, label, header)
+        first_bucket = len(columns) - len(labels) - 1
+        row = header_row + 1
+        query = self._rows_query(
+            company, self.date_at, self.partner_ids.commercial_partner_id, self.user_ids
+        )
+        summary = None
+
+        def write_amounts(row, amounts):
+            for offset, amount in enumerate(amounts):
+                sheet.write_number(row, first_bucket + offset, amount, money)
+            sheet.write_number(row, first_bucket + len(amounts), sum(amounts), money)
+
+        for (
+            partner_id,
+            partner,
+            salesperson,
+            currency_name,
+            document,
+            date,
+            due,
+            residual,
+            residual_currency,
+        ) in self._stream_rows(query):
+            amounts = [0.0] * len(labels)
+            amounts[bucket_index((self.date_at - due).days, boundaries)] = residual
+            if self.detail:
+                sheet.write_string(row, 0, partner or "")
+                sheet.write_string(row, 1, salesperson or "")
+                sheet.write_string(row, 2, currency_name)
+                sheet.write_string(row, 3, document or "")
+                sheet.write_datetime(
+                    row, 4, fields.Datetime.to_datetime(date), date_format
+                )
+                sheet.write_datetime(
+                    row, 5, fields.Datetime.to_datetime(due), date_format
+                )
+                sheet.write_number(row, 6, max((self.date_at - due).days, 0))
+                sheet.write_number(row, 7, residual_currency, money)
+                write_amounts(row, amounts)
+                row += 1
+                continue
+            key = (partner_id, currency_name)
+            if summary and summary[0] != key:
+                sheet.write_string(row, 0, summary[1] or "")
+                sheet.write_string(row, 1, summary[2] or "")
+                sheet.write_string(row, 2, summary[0][1])
+                write_amounts(row, summary[3])
+                row += 1
+                summary = None
+            if not summary:
+                summary = [key, partner, salesperson, [0.0] * len(labels)]
+            summary[3] = [a + b for a, b in zip(summary[3], amounts, strict=True)]
+        if summary:
+            sheet.write_string(row, 0, summary[1] or "")
+            sheet.write_string(row, 1, summary[2] or "")
+            sheet.write_string(row, 2, summary[0][1])
+            write_amounts(row, summary[3])
+            row += 1
+        data_rows = row - header_row - 1
+        sheet.write(row, 0, self.env._("Total"), bold)
+        for column in range(first_bucket, len(columns)):
+            letter = xlsxwriter.utility.xl_col_to_name(column)
+            sheet.write_formula(
+                row,
+                column,
+                f"=SUM({letter}{header_row + 2}:{letter}{max(row, header_row + 2)})",
+                money_total,
+            )
+        sheet.freeze_panes(header_row + 1, 1)
+        sheet.autofilter(header_row, 0, max(row - 1, header_row), len(columns) - 1)
+        workbook.close()
+        return data_rows
+
+    def _export_content(self):
+        with tempfile.NamedTemporaryFile(suffix=".xlsx") as file:
+            self._workbook(file.name)
+            file.seek(0)
+            return file.read()
+
+    def action_export(self):
+        self.ensure_one()
+        if self.date_at > fields.Date.context_today(self):
+            raise UserError(
+                self.env._("Aged receivables cannot be dated in the future.")
+            )
+        content = self._export_content()
+        name = self.env._(
+            "Aged Receivables %(date)s", date=fields.Date.to_string(self.date_at)
+        )
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": f"{name}.xlsx",
+                "raw": content,
+                "res_model": self._name,
+                "res_id": self.id,
+                "mimetype": (
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                ),
+            }
+        )
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{attachment.id}?download=true",
+            "target": "self",
+        }
