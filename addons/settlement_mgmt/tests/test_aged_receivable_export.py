@@ -38,8 +38,11 @@ class TestAgedReceivableExport(SettlementCommon):
         data = {row[0]: row for row in rows if row[0] and row[0] != "Total"}
         credit = data["Credit Customer"]
         # 400 of the old invoice is 90 days late; the recent one is not due.
-        self.assertEqual(credit[-6:], (500.0, 0, 0, 400.0, 0, 900.0))
-        self.assertEqual(data["Other Customer"][-6:], (0, 300.0, 0, 0, 0, 300.0))
+        # Empty bucket cells stay empty (read as zero by Excel).
+        self.assertEqual(credit[-6:], (500.0, None, None, 400.0, None, 900.0))
+        self.assertEqual(
+            data["Other Customer"][-6:], (None, 300.0, None, None, None, 300.0)
+        )
         total = rows[-1]
         self.assertEqual(total[0], "Total")
         self.assertTrue(str(total[-1]).startswith("=SUM("))
@@ -59,7 +62,7 @@ class TestAgedReceivableExport(SettlementCommon):
         self.assertIsInstance(item[4], datetime.datetime)
         self.assertEqual(item[6], 60)
         self.assertEqual(item[7], 600.0)
-        self.assertEqual(item[-6:], (0, 0, 600.0, 0, 0, 600.0))
+        self.assertEqual(item[-6:], (None, None, 600.0, None, None, 600.0))
 
     def test_right_to_left_and_translated_for_hebrew(self):
         self.env["res.lang"]._activate_lang("he_IL")

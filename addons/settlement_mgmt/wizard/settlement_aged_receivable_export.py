@@ -192,10 +192,15 @@ class SettlementAgedReceivableExport(models.TransientModel):
         summary = None
 
         def write_amounts(row, amounts):
+            # Only the non-zero buckets: empty cells read as zero and keep
+            # the file small.
             for offset, amount in enumerate(amounts):
-                sheet.write_number(row, first_bucket + offset, amount, money)
+                if amount:
+                    sheet.write_number(row, first_bucket + offset, amount, money)
             sheet.write_number(row, first_bucket + len(amounts), sum(amounts), money)
 
+        date_at = self.date_at
+        bucket_count = len(labels)
         for (
             partner_id,
             partner,
@@ -207,22 +212,20 @@ class SettlementAgedReceivableExport(models.TransientModel):
             residual,
             residual_currency,
         ) in self._stream_rows(query):
-            amounts = [0.0] * len(labels)
-            amounts[bucket_index((self.date_at - due).days, boundaries)] = residual
+            days = (date_at - due).days
+            index = bucket_index(days, boundaries)
             if self.detail:
+                # xlsxwriter takes date objects as they come from the cursor.
                 sheet.write_string(row, 0, partner or "")
                 sheet.write_string(row, 1, salesperson or "")
                 sheet.write_string(row, 2, currency_name)
                 sheet.write_string(row, 3, document or "")
-                sheet.write_datetime(
-                    row, 4, fields.Datetime.to_datetime(date), date_format
-                )
-                sheet.write_datetime(
-                    row, 5, fields.Datetime.to_datetime(due), date_format
-                )
-                sheet.write_number(row, 6, max((self.date_at - due).days, 0))
+                sheet.write_datetime(row, 4, date, date_format)
+                sheet.write_datetime(row, 5, due, date_format)
+                sheet.write_number(row, 6, days if days > 0 else 0)
                 sheet.write_number(row, 7, residual_currency, money)
-                write_amounts(row, amounts)
+                sheet.write_number(row, first_bucket + index, residual, money)
+                sheet.write_number(row, first_bucket + bucket_count, residual, money)
                 row += 1
                 continue
             key = (partner_id, currency_name)
@@ -234,8 +237,8 @@ class SettlementAgedReceivableExport(models.TransientModel):
                 row += 1
                 summary = None
             if not summary:
-                summary = [key, partner, salesperson, [0.0] * len(labels)]
-            summary[3] = [a + b for a, b in zip(summary[3], amounts, strict=True)]
+                summary = [key, partner, salesperson, [0.0] * bucket_count]
+            summary[3][index] += residual
         if summary:
             sheet.write_string(row, 0, summary[1] or "")
             sheet.write_string(row, 1, summary[2] or "")
