@@ -17,6 +17,7 @@ from . import test_instalment_plan_portal
 from . import test_open_receivables
 from . import test_portal_rtl_browser
 from . import test_receivable_item
+from . import test_register_export
 from . import test_risk_score
 from . import test_schedule
 from . import test_security

@@ -6,3 +6,4 @@ from . import settlement_dunning_run
 from . import settlement_dunning_fee_waive
 from . import settlement_statement_send
 from . import settlement_aged_receivable_export
+from . import settlement_register_export

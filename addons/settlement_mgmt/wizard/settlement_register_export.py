@@ -1,0 +1,254 @@
+import tempfile
+
+import xlsxwriter
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+BATCH = 2000
+
+
+class SettlementRegisterExport(models.TransientModel):
+    """The settlement registers as workbooks: instalment plans (one row per
+    instalment), disputes, reminders with their fees, promises to pay, and
+    credit exposure with risk grades.  Records are read in batches with their
+    fields prefetched together and streamed into a constant-memory workbook."""
+
+    _name = "settlement.register.export"
+    _description = "Settlement Register Export"
+
+    register = fields.Selection(
+        selection=[
+            ("plans", "Instalment Plans"),
+            ("disputes", "Disputes"),
+            ("reminders", "Reminders and Fees"),
+            ("promises", "Promises to Pay"),
+            ("exposure", "Credit Exposure and Risk"),
+        ],
+        required=True,
+        default="plans",
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    date_from = fields.Date(help="Empty: from the beginning.")
+    date_to = fields.Date(help="Empty: up to today.")
+
+    @api.model
+    def _registers(self):
+        """register: (model, date field, [(label, field name, kind)])."""
+        env = self.env
+        return {
+            "plans": (
+                "settlement.instalment.plan.line",
+                "date_due",
+                [
+                    (env._("Plan"), "plan_id.name", "text"),
+                    (env._("Customer"), "plan_id.partner_id.name", "text"),
+                    (env._("Status"), "plan_id.state", "selection"),
+                    (env._("Due Date"), "date_due", "date"),
+                    (env._("Currency"), "currency_id.name", "text"),
+                    (env._("Amount"), "amount", "money"),
+                    (env._("Paid"), "amount_paid", "money"),
+                    (env._("Left to Pay"), "amount_residual", "money"),
+                    (env._("Instalment Status"), "payment_state", "selection"),
+                ],
+            ),
+            "disputes": (
+                "settlement.dispute",
+                "create_date",
+                [
+                    (env._("Number"), "name", "text"),
+                    (env._("Customer"), "partner_id.name", "text"),
+                    (env._("Invoice"), "move_id.name", "text"),
+                    (env._("Reason"), "reason_id.name", "text"),
+                    (env._("Status"), "state", "selection"),
+                    (env._("Created on"), "create_date", "date"),
+                    (env._("Currency"), "currency_id.name", "text"),
+                    (env._("Disputed Amount"), "amount", "money"),
+                    (env._("Accepted Amount"), "accepted_amount", "money"),
+                    (env._("Resolved On"), "date_resolved", "date"),
+                    (env._("Responsible"), "user_id.name", "text"),
+                ],
+            ),
+            "reminders": (
+                "settlement.dunning.communication",
+                "date",
+                [
+                    (env._("Number"), "name", "text"),
+                    (env._("Date"), "date", "date"),
+                    (env._("Customer"), "partner_id.name", "text"),
+                    (env._("Level"), "level_id.name", "text"),
+                    (env._("Days Overdue"), "max_days_overdue", "number"),
+                    (env._("Amount Reminded"), "amount_overdue", "money"),
+                    (env._("Late Fee"), "fee_amount", "money"),
+                    (env._("Interest"), "interest_amount", "money"),
+                    (env._("Fee Invoice"), "fee_move_id.name", "text"),
+                    (env._("Fee Waived"), "fee_waived", "bool"),
+                    (env._("Delivery"), "delivery_state", "selection"),
+                ],
+            ),
+            "promises": (
+                "settlement.promise",
+                "date_promised",
+                [
+                    (env._("Number"), "name", "text"),
+                    (env._("Customer"), "partner_id.name", "text"),
+                    (env._("Promised For"), "date_promised", "date"),
+                    (env._("Amount"), "amount", "money"),
+                    (env._("Paid Since"), "amount_paid", "money"),
+                    (env._("Status"), "state", "selection"),
+                    (env._("Channel"), "channel", "selection"),
+                ],
+            ),
+            "exposure": (
+                "res.partner",
+                None,
+                [
+                    (env._("Customer"), "name", "text"),
+                    (env._("Credit Limit"), "credit_limit", "money"),
+                    (env._("Open Receivable"), "settlement_open_receivable", "money"),
+                    (env._("Exposure"), "settlement_exposure", "money"),
+                    (env._("Available Credit"), "settlement_available_credit", "money"),
+                    (env._("Overdue"), "settlement_overdue_amount", "money"),
+                    (
+                        env._("Oldest Overdue Days"),
+                        "settlement_oldest_overdue_days",
+                        "number",
+                    ),
+                    (env._("Risk Grade"), "settlement_risk_grade", "selection"),
+                    (env._("Risk Score"), "settlement_risk_score", "number"),
+                    (env._("On Hold"), "settlement_on_hold", "bool"),
+                ],
+            ),
+        }
+
+    def _domain(self, model, date_field):
+        if model == "res.partner":
+            return [("parent_id", "=", False), ("customer_rank", ">", 0)]
+        domain = [("company_id", "=", self.company_id.id)]
+        if date_field and self.date_from:
+            domain.append((date_field, ">=", self.date_from))
+        if date_field and self.date_to:
+            domain.append((date_field, "<=", self.date_to))
+        return domain
+
+    def _records(self, model, domain):
+        """Records in batches, each batch's fields fetched together."""
+        Model = self.env[model].with_company(self.company_id)
+        ids = Model.search(domain, order="id").ids
+        for start in range(0, len(ids), BATCH):
+            batch = Model.browse(ids[start : start + BATCH])
+            yield from batch
+            batch.invalidate_recordset()
+
+    @staticmethod
+    def _value(record, path):
+        for name in path.split(".")[:-1]:
+            record = record[name]
+        return record[path.split(".")[-1]] if record else False
+
+    def _workbook(self, path):
+        self.ensure_one()
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            raise UserError(self.env._("The start of the period is after its end."))
+        model, date_field, columns = self._registers()[self.register]
+        labels = dict(self._fields["register"]._description_selection(self.env))
+        workbook = xlsxwriter.Workbook(path, {"constant_memory": True})
+        bold = workbook.add_format({"bold": True})
+        title = workbook.add_format({"bold": True, "font_size": 14})
+        header = workbook.add_format({"bold": True, "bottom": 1, "bg_color": "#EEEEEE"})
+        date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
+        money = workbook.add_format({"num_format": "#,##0.00"})
+        total_format = workbook.add_format(
+            {"num_format": "#,##0.00", "bold": True, "top": 1}
+        )
+        sheet = workbook.add_worksheet(labels[self.register][:31])
+        if (
+            self.env["res.lang"]._get_data(code=self.env.lang or "en_US").direction
+            == "rtl"
+        ):
+            sheet.right_to_left()
+        sheet.write(0, 0, labels[self.register], title)
+        sheet.write(1, 0, self.company_id.name, bold)
+        sheet.write(2, 0, self.env._("Exported on"))
+        sheet.write_datetime(2, 1, fields.Date.context_today(self), date_format)
+        header_row = 4
+        for column, (label, _path, kind) in enumerate(columns):
+            sheet.write(header_row, column, label, header)
+            sheet.set_column(
+                column, column, 12 if kind in ("date", "number", "bool") else 18
+            )
+        Model = self.env[model]
+        selections = {
+            path: dict(Model._fields[path]._description_selection(self.env))
+            for _label, path, kind in columns
+            if kind == "selection" and "." not in path
+        }
+        for _label, path, kind in columns:
+            if kind == "selection" and "." in path:
+                first, name = path.split(".")
+                target = self.env[Model._fields[first].comodel_name]
+                selections[path] = dict(
+                    target._fields[name]._description_selection(self.env)
+                )
+        row = header_row + 1
+        for record in self._records(model, self._domain(model, date_field)):
+            for column, (_label, path, kind) in enumerate(columns):
+                value = self._value(record, path)
+                if kind == "date":
+                    if value:
+                        sheet.write_datetime(row, column, value, date_format)
+                elif kind == "money":
+                    sheet.write_number(row, column, value or 0.0, money)
+                elif kind == "number":
+                    sheet.write_number(row, column, value or 0)
+                elif kind == "bool":
+                    sheet.write_boolean(row, column, bool(value))
+                elif kind == "selection":
+                    sheet.write_string(row, column, selections[path].get(value, ""))
+                else:
+                    sheet.write_string(row, column, value or "")
+            row += 1
+        sheet.write(row, 0, self.env._("Total"), bold)
+        last = max(row, header_row + 2)
+        for column, (_label, _path, kind) in enumerate(columns):
+            if kind == "money":
+                letter = xlsxwriter.utility.xl_col_to_name(column)
+                sheet.write_formula(
+                    row,
+                    column,
+                    f"=SUM({letter}{header_row + 2}:{letter}{last})",
+                    total_format,
+                )
+        sheet.freeze_panes(header_row + 1, 1)
+        sheet.autofilter(header_row, 0, max(row - 1, header_row), len(columns) - 1)
+        workbook.close()
+        return row - header_row - 1
+
+    def _export_content(self):
+        with tempfile.NamedTemporaryFile(suffix=".xlsx") as file:
+            self._workbook(file.name)
+            file.seek(0)
+            return file.read()
+
+    def action_export(self):
+        self.ensure_one()
+        content = self._export_content()
+        labels = dict(self._fields["register"]._description_selection(self.env))
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": f"{labels[self.register]}.xlsx",
+                "raw": content,
+                "res_model": self._name,
+                "res_id": self.id,
+                "mimetype": (
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                ),
+            }
+        )
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{attachment.id}?download=true",
+            "target": "self",
+        }
