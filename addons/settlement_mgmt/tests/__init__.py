@@ -1,3 +1,4 @@
+from . import test_access_matrix
 from . import test_aged_receivable_export
 from . import test_aging
 from . import test_backend_browser
