@@ -2,6 +2,7 @@ from . import test_access_matrix
 from . import test_aged_receivable_export
 from . import test_aging
 from . import test_backend_browser
+from . import test_bad_input
 from . import test_company_settings
 from . import test_credit_control
 from . import test_credit_holds_cron
