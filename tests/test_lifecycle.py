@@ -9,6 +9,7 @@ database, as ./dev demo makes it, whose contents are checked.
 import json
 import os
 import subprocess
+import time
 
 import pytest
 from conftest import REPO
@@ -80,6 +81,69 @@ print('SNAPSHOT' + json.dumps({
         [('login', 'in', ('portal.fa', 'portal.he'))]),
 }))
 """
+
+
+# Two workers sending the same day's reminders at the same moment, each in its
+# own process and transaction: the unique indexes let each reminder through once.
+RACE_PREPARE = """
+env['settlement.dunning.level'].search([]).write(
+    {'send_letter': False, 'fee_type': 'none', 'interest_rate': 0})
+env['settlement.dunning.communication'].search([]).unlink()
+Communication = env['settlement.dunning.communication']
+company = env.ref('base.main_company')
+candidates = Communication._dunning_candidates(company)
+env.cr.commit()
+print('SNAPSHOT%s' % len(candidates))
+"""
+RACE_WORKER = """
+import time
+from odoo import fields
+Communication = env['settlement.dunning.communication']
+company = env.ref('base.main_company')
+candidates = Communication._dunning_candidates(company)
+time.sleep(max(0.0, %(start)s - time.time()))
+sent = Communication._dunning_send(company, candidates, fields.Date.today())
+env.cr.commit()
+print('SNAPSHOT%%s' %% len(sent))
+"""
+RACE_CHECK = """
+import json
+env.cr.execute(
+    "SELECT COUNT(*), COUNT(DISTINCT (partner_id, level_id, date))"
+    " FROM settlement_dunning_communication")
+reminders, distinct = env.cr.fetchone()
+env.cr.execute(
+    "SELECT COUNT(*), COUNT(DISTINCT (item_ref, level_id))"
+    " FROM settlement_dunning_communication_line")
+items, distinct_items = env.cr.fetchone()
+print('SNAPSHOT' + json.dumps([reminders, distinct, items, distinct_items]))
+"""
+
+
+def _race(database):
+    """Run two reminder workers at once; returns what each one sent."""
+    start = time.time() + 25
+    workers = [
+        subprocess.Popen(
+            [str(REPO / "dev"), "odoo", "shell", "-d", database, "--no-http"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _worker in range(2)
+    ]
+    outputs = [
+        worker.communicate(RACE_WORKER % {"start": start}, timeout=600)
+        for worker in workers
+    ]
+    sent = []
+    for worker, (stdout, stderr) in zip(workers, outputs, strict=True):
+        assert worker.returncode == 0, stderr[-3000:]
+        lines = [line for line in stdout.splitlines() if line.startswith("SNAPSHOT")]
+        assert lines, stdout[-2000:] + stderr[-2000:]
+        sent.append(int(lines[-1][len("SNAPSHOT") :]))
+    return sent
 
 
 def _shell(odoo_cli, database, script):
@@ -197,6 +261,11 @@ def test_demo_data_shows_every_state(odoo_cli):
         # ./dev demo updates an existing demo database: nothing may double
         _ok(odoo_cli("-d", database, "-u", "settlement_mgmt", "--stop-after-init"))
         again = _shell(odoo_cli, database, DEMO_FACTS)
+        expected = _shell(odoo_cli, database, RACE_PREPARE)
+        sent = _race(database)
+        reminders, distinct, items, distinct_items = _shell(
+            odoo_cli, database, RACE_CHECK
+        )
     finally:
         _drop(database)
     assert facts["langs"] == ["ar_001", "en_US", "fa_IR", "he_IL"]
@@ -214,3 +283,7 @@ def test_demo_data_shows_every_state(odoo_cli):
     assert len(facts["reminder_levels"]) >= 3, facts["reminder_levels"]
     assert facts["late_fees"] >= 1, facts["late_fees"]
     assert facts["promises"] == ["broken", "open"], facts["promises"]
+    # Both workers raced for the same reminders: each went out exactly once.
+    assert expected >= 3, expected
+    assert sum(sent) == expected == reminders == distinct, (sent, expected, reminders)
+    assert items == distinct_items, (items, distinct_items)
