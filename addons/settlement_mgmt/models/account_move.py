@@ -47,6 +47,18 @@ class AccountMove(models.Model):
         help="The proposed or active instalment plan that settles this invoice: its "
         "schedule, not the invoice's due date, is what the customer agreed to.",
     )
+    settlement_last_reminder_id = fields.Many2one(
+        "settlement.dunning.communication",
+        string="Last Reminder",
+        compute="_compute_settlement_last_reminder",
+        groups="settlement_mgmt.group_settlement_user",
+        help="The latest reminder that listed this invoice, and so its dunning level.",
+    )
+    settlement_last_reminder_level = fields.Char(
+        string="Reminder Level",
+        compute="_compute_settlement_last_reminder",
+        groups="settlement_mgmt.group_settlement_user",
+    )
     settlement_partner_on_hold = fields.Boolean(
         string="Customer on Hold",
         related="commercial_partner_id.settlement_on_hold",
@@ -61,6 +73,19 @@ class AccountMove(models.Model):
             )
             move.settlement_is_disputed = bool(open_disputes)
             move.settlement_disputed_amount = sum(open_disputes.mapped("amount"))
+
+    def _compute_settlement_last_reminder(self):
+        groups = self.env["settlement.dunning.communication.line"]._read_group(
+            [("move_id", "in", self.ids)],
+            groupby=["move_id"],
+            aggregates=["communication_id:max"],
+        )
+        Communication = self.env["settlement.dunning.communication"]
+        latest = {move: Communication.browse(max_id) for move, max_id in groups}
+        for move in self:
+            reminder = latest.get(move, Communication)
+            move.settlement_last_reminder_id = reminder
+            move.settlement_last_reminder_level = reminder.level_id.name
 
     def _compute_settlement_plan_id(self):
         plans = self.env["settlement.instalment.plan"].search(
@@ -115,6 +140,10 @@ class AccountMove(models.Model):
                 - self.settlement_disputed_amount,
             },
         }
+
+    def action_settlement_view_last_reminder(self):
+        self.ensure_one()
+        return self.settlement_last_reminder_id._get_records_action()
 
     def action_settlement_view_disputes(self):
         self.ensure_one()

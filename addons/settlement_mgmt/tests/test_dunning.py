@@ -52,6 +52,9 @@ class TestDunning(SettlementCommon):
             partner, amount, days_old=days_overdue + 30, due_days=30, **values
         )
 
+    def _recent_unreminded(self):
+        return self._overdue_invoice(self.customer, 10.0, -20)
+
     def _candidates(self, partners=None):
         return {
             (customer, level): [row[2] for row in rows]
@@ -106,6 +109,11 @@ class TestDunning(SettlementCommon):
         self.assertIn(one.name, str(mine.mail_message_id.body))
         self.assertEqual(mine.delivery_state, "pending")
         self.assertIn(mine, self.customer.settlement_communication_ids)
+        # The invoices show their last reminder and its level.
+        (one | two).invalidate_recordset()
+        self.assertEqual(one.settlement_last_reminder_id, mine)
+        self.assertEqual(two.settlement_last_reminder_level, "First")
+        self.assertFalse(self._recent_unreminded().settlement_last_reminder_id)
 
     def test_courtesy_reminder_shows_the_early_discount_still_available(self):
         term = self.env.ref("account.account_payment_term_30days_early_discount")
