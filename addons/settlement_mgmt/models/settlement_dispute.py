@@ -10,20 +10,18 @@ OPEN_STATES = ("new", "under_review")
 class SettlementDispute(models.Model):
     _name = "settlement.dispute"
     _description = "Invoice Dispute"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "settlement.numbered.mixin",
+        "portal.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+    ]
+    _sequence_code = "settlement.dispute"
     _order = "id desc"
     _check_company_auto = True
     # Customers may write in the conversation of the disputes they can read.
     _mail_post_access = "read"
 
-    name = fields.Char(
-        string="Number",
-        required=True,
-        readonly=True,
-        copy=False,
-        default="/",
-        index=True,
-    )
     move_id = fields.Many2one(
         "account.move",
         string="Invoice",
@@ -213,10 +211,6 @@ class SettlementDispute(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                vals["name"] = (
-                    self.env["ir.sequence"].next_by_code("settlement.dispute") or "/"
-                )
             if not vals.get("user_id") and vals.get("reason_id"):
                 reason = self.env["settlement.dispute.reason"].browse(vals["reason_id"])
                 if reason.user_id:

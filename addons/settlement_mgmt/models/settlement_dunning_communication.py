@@ -27,13 +27,11 @@ class SettlementDunningCommunication(models.Model):
 
     _name = "settlement.dunning.communication"
     _description = "Reminder"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["settlement.numbered.mixin", "mail.thread", "mail.activity.mixin"]
+    _sequence_code = "settlement.dunning.communication"
     _order = "date desc, id desc"
     _check_company_auto = True
 
-    name = fields.Char(
-        string="Number", required=True, readonly=True, copy=False, default="/"
-    )
     partner_id = fields.Many2one(
         "res.partner", string="Customer", required=True, readonly=True, index=True
     )
@@ -147,18 +145,6 @@ class SettlementDunningCommunication(models.Model):
                 "settlement_mgmt.dunning_items_table",
                 {"communication": communication},
             )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                vals["name"] = (
-                    self.env["ir.sequence"].next_by_code(
-                        "settlement.dunning.communication"
-                    )
-                    or "/"
-                )
-        return super().create(vals_list)
 
     def _get_report_base_filename(self):
         return self.env._("Reminder %(name)s", name=self.name).replace("/", "-")

@@ -23,18 +23,16 @@ class SettlementInstalmentPlan(models.Model):
 
     _name = "settlement.instalment.plan"
     _description = "Instalment Plan"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "settlement.numbered.mixin",
+        "portal.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+    ]
+    _sequence_code = "settlement.instalment.plan"
     _order = "id desc"
     _check_company_auto = True
 
-    name = fields.Char(
-        string="Number",
-        required=True,
-        readonly=True,
-        copy=False,
-        default="/",
-        index=True,
-    )
     partner_id = fields.Many2one(
         "res.partner",
         string="Customer",
@@ -142,16 +140,6 @@ class SettlementInstalmentPlan(models.Model):
     def _compute_access_url(self):
         for plan in self:
             plan.access_url = f"/my/plans/{plan.id}"
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                vals["name"] = (
-                    self.env["ir.sequence"].next_by_code("settlement.instalment.plan")
-                    or "/"
-                )
-        return super().create(vals_list)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_drafts(self):

@@ -13,13 +13,11 @@ class SettlementPromise(models.Model):
 
     _name = "settlement.promise"
     _description = "Promise to Pay"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["settlement.numbered.mixin", "mail.thread", "mail.activity.mixin"]
+    _sequence_code = "settlement.promise"
     _order = "date_promised desc, id desc"
     _check_company_auto = True
 
-    name = fields.Char(
-        string="Number", required=True, readonly=True, copy=False, default="/"
-    )
     partner_id = fields.Many2one(
         "res.partner",
         string="Customer",
@@ -94,10 +92,6 @@ class SettlementPromise(models.Model):
         watermark = self.env.cr.fetchone()[0]
         for vals in vals_list:
             vals["reconcile_watermark"] = watermark
-            if vals.get("name", "/") == "/":
-                vals["name"] = (
-                    self.env["ir.sequence"].next_by_code("settlement.promise") or "/"
-                )
         promises = super().create(vals_list)
         for promise in promises.filtered("communication_id"):
             if promise.communication_id.call_state == "to_call":
