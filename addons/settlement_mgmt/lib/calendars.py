@@ -5,6 +5,11 @@ import hijridate
 import jdatetime
 
 CALENDARS = ("gregorian", "jalali", "hijri")
+CALENDAR_SELECTION = [
+    ("gregorian", "Gregorian"),
+    ("jalali", "Jalali (Solar Hijri)"),
+    ("hijri", "Hijri (Umm al-Qura)"),
+]
 DIGITS = {
     "latin": "0123456789",
     "persian": "۰۱۲۳۴۵۶۷۸۹",

@@ -7,6 +7,7 @@ from ..lib.aging import (
     BucketLayoutError,
     parse_boundaries,
 )
+from ..lib.calendars import CALENDAR_SELECTION
 
 CREDIT_POLICIES = [
     ("warn", "Warn only"),
@@ -125,11 +126,7 @@ class ResCompany(models.Model):
     )
 
     settlement_calendar = fields.Selection(
-        selection=[
-            ("gregorian", "Gregorian"),
-            ("jalali", "Jalali (Solar Hijri)"),
-            ("hijri", "Hijri (Umm al-Qura)"),
-        ],
+        selection=CALENDAR_SELECTION,
         string="Calendar on Documents",
         help="Calendar of the dates on statements for customers without their own. "
         "Empty: Jalali for Persian-speaking customers, Gregorian otherwise.",

@@ -6,6 +6,7 @@ from odoo.http import request
 from odoo.tools import SQL
 from odoo.tools.misc import formatLang
 
+from ..lib.calendars import CALENDAR_SELECTION
 from ..lib.credit import (
     BLOCK_HOLD,
     BLOCK_LIMIT,
@@ -160,11 +161,7 @@ class ResPartner(models.Model):
         groups=CREDIT_GROUPS,
     )
     settlement_calendar = fields.Selection(
-        selection=[
-            ("gregorian", "Gregorian"),
-            ("jalali", "Jalali (Solar Hijri)"),
-            ("hijri", "Hijri (Umm al-Qura)"),
-        ],
+        selection=CALENDAR_SELECTION,
         string="Calendar on Documents",
         help="Calendar of the dates on statements. Empty: Jalali for Persian, "
         "Gregorian otherwise.",

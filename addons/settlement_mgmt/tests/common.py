@@ -72,6 +72,43 @@ class SettlementCommon(AccountTestInvoicingCommon):
         return move
 
     @classmethod
+    def _split_term(cls, first_percent, last_days):
+        """A payment term: ``first_percent`` due at once, the rest after
+        ``last_days`` days (two receivable lines per invoice)."""
+        return cls.env["account.payment.term"].create(
+            {
+                "name": f"{first_percent}% now, the rest in {last_days} days",
+                "line_ids": [
+                    Command.create(
+                        {"value": "percent", "value_amount": percent, "nb_days": days}
+                    )
+                    for percent, days in (
+                        (first_percent, 0),
+                        (100.0 - first_percent, last_days),
+                    )
+                ],
+            }
+        )
+
+    @classmethod
+    def _portal_user(cls, login, partner):
+        return new_test_user(
+            cls.env, login=login, groups="base.group_portal", partner_id=partner.id
+        )
+
+    @classmethod
+    def _portal_pair(cls, prefix):
+        """Portal users ``<prefix>_a`` (a contact of the customer) and
+        ``<prefix>_b`` (a contact of the other customer)."""
+        other_contact = cls.env["res.partner"].create(
+            {"name": f"{prefix} contact", "parent_id": cls.other_customer.id}
+        )
+        return (
+            cls._portal_user(f"{prefix}_a", cls.customer_contact),
+            cls._portal_user(f"{prefix}_b", other_contact),
+        )
+
+    @classmethod
     def _pay(cls, invoice, amount=None, days_old=0):
         wizard = (
             cls.env["account.payment.register"]

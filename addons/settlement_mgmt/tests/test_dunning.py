@@ -215,19 +215,7 @@ class TestDunning(SettlementCommon):
         self.assertEqual(self.Communication.search_count([]), 5)
 
     def test_payment_term_instalments_are_reminded_one_by_one(self):
-        term = self.env["account.payment.term"].create(
-            {
-                "name": "Half now, half in 60 days",
-                "line_ids": [
-                    Command.create(
-                        {"value": "percent", "value_amount": 50.0, "nb_days": 0}
-                    ),
-                    Command.create(
-                        {"value": "percent", "value_amount": 50.0, "nb_days": 60}
-                    ),
-                ],
-            }
-        )
+        term = self._split_term(50.0, 60)
         move = self._invoice(
             self.customer,
             1000.0,

@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo.tests import JsonRpcException, new_test_user, tagged
+from odoo.tests import JsonRpcException, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.account_payment.tests.common import AccountPaymentCommon
@@ -19,21 +19,7 @@ class TestInstalmentPlanPayment(
     def setUpClass(cls):
         super().setUpClass()
         cls.invoice = cls._invoice(cls.customer, 900.0)
-        new_test_user(
-            cls.env,
-            login="plan_pay_a",
-            groups="base.group_portal",
-            partner_id=cls.customer_contact.id,
-        )
-        other_contact = cls.env["res.partner"].create(
-            {"name": "Other Payer", "parent_id": cls.other_customer.id}
-        )
-        new_test_user(
-            cls.env,
-            login="plan_pay_b",
-            groups="base.group_portal",
-            partner_id=other_contact.id,
-        )
+        cls._portal_pair("plan_pay")
         cls.plan = cls.env["settlement.instalment.plan"].create(
             {
                 "partner_id": cls.customer.id,

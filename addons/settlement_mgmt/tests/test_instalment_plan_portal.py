@@ -1,7 +1,7 @@
 import shutil
 
 from odoo import Command
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
 
 from .common import SettlementCommon
 
@@ -12,21 +12,7 @@ class TestInstalmentPlanPortal(SettlementCommon, HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.invoice = cls._invoice(cls.customer, 900.0)
-        new_test_user(
-            cls.env,
-            login="plan_portal_a",
-            groups="base.group_portal",
-            partner_id=cls.customer_contact.id,
-        )
-        other_contact = cls.env["res.partner"].create(
-            {"name": "Other Contact", "parent_id": cls.other_customer.id}
-        )
-        new_test_user(
-            cls.env,
-            login="plan_portal_b",
-            groups="base.group_portal",
-            partner_id=other_contact.id,
-        )
+        cls._portal_pair("plan_portal")
         wizard = (
             cls.env["settlement.instalment.plan.create"]
             .with_context(active_model="account.move", active_ids=cls.invoice.ids)

@@ -40,19 +40,7 @@ class TestReceivableItem(SettlementCommon):
         return plan
 
     def test_each_journal_item_of_a_multi_line_term_is_its_own_item(self):
-        term = self.env["account.payment.term"].create(
-            {
-                "name": "30% now, 70% in 60 days",
-                "line_ids": [
-                    Command.create(
-                        {"value": "percent", "value_amount": 30.0, "nb_days": 0}
-                    ),
-                    Command.create(
-                        {"value": "percent", "value_amount": 70.0, "nb_days": 60}
-                    ),
-                ],
-            }
-        )
+        term = self._split_term(30.0, 60)
         move = self._invoice(
             self.other_customer,
             1000.0,

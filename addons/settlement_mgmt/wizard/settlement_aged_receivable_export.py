@@ -1,5 +1,3 @@
-import tempfile
-
 import xlsxwriter
 
 from odoo import api, fields, models
@@ -14,6 +12,7 @@ class SettlementAgedReceivableExport(models.TransientModel):
     set-based query streamed row by row into xlsxwriter (constant memory)."""
 
     _name = "settlement.aged.receivable.export"
+    _inherit = "settlement.xlsx.export.mixin"
     _description = "Aged Receivables Export"
 
     company_id = fields.Many2one(
@@ -260,35 +259,13 @@ class SettlementAgedReceivableExport(models.TransientModel):
         workbook.close()
         return data_rows
 
-    def _export_content(self):
-        with tempfile.NamedTemporaryFile(suffix=".xlsx") as file:
-            self._workbook(file.name)
-            file.seek(0)
-            return file.read()
-
     def action_export(self):
         self.ensure_one()
         if self.date_at > fields.Date.context_today(self):
             raise UserError(
                 self.env._("Aged receivables cannot be dated in the future.")
             )
-        content = self._export_content()
         name = self.env._(
             "Aged Receivables %(date)s", date=fields.Date.to_string(self.date_at)
         )
-        attachment = self.env["ir.attachment"].create(
-            {
-                "name": f"{name}.xlsx",
-                "raw": content,
-                "res_model": self._name,
-                "res_id": self.id,
-                "mimetype": (
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-                ),
-            }
-        )
-        return {
-            "type": "ir.actions.act_url",
-            "url": f"/web/content/{attachment.id}?download=true",
-            "target": "self",
-        }
+        return self._download_xlsx(name)

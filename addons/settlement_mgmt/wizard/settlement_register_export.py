@@ -1,5 +1,3 @@
-import tempfile
-
 import xlsxwriter
 
 from odoo import api, fields, models
@@ -15,6 +13,7 @@ class SettlementRegisterExport(models.TransientModel):
     fields prefetched together and streamed into a constant-memory workbook."""
 
     _name = "settlement.register.export"
+    _inherit = "settlement.xlsx.export.mixin"
     _description = "Settlement Register Export"
 
     register = fields.Selection(
@@ -226,29 +225,7 @@ class SettlementRegisterExport(models.TransientModel):
         workbook.close()
         return row - header_row - 1
 
-    def _export_content(self):
-        with tempfile.NamedTemporaryFile(suffix=".xlsx") as file:
-            self._workbook(file.name)
-            file.seek(0)
-            return file.read()
-
     def action_export(self):
         self.ensure_one()
-        content = self._export_content()
         labels = dict(self._fields["register"]._description_selection(self.env))
-        attachment = self.env["ir.attachment"].create(
-            {
-                "name": f"{labels[self.register]}.xlsx",
-                "raw": content,
-                "res_model": self._name,
-                "res_id": self.id,
-                "mimetype": (
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-                ),
-            }
-        )
-        return {
-            "type": "ir.actions.act_url",
-            "url": f"/web/content/{attachment.id}?download=true",
-            "target": "self",
-        }
+        return self._download_xlsx(labels[self.register])
