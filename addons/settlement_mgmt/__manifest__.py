@@ -17,6 +17,7 @@
         "data/settlement_dispute_data.xml",
         "report/settlement_dunning_reports.xml",
         "report/settlement_statement_reports.xml",
+        "report/account_move_reports.xml",
         "data/mail_template_data.xml",
         "data/settlement_dunning_data.xml",
         "views/settlement_dunning_policy_views.xml",
@@ -38,6 +39,7 @@
         "views/settlement_statement_views.xml",
         "views/settlement_aged_receivable_export_views.xml",
         "report/settlement_dispute_analysis_views.xml",
+        "report/settlement_discount_analysis_views.xml",
         "views/settlement_menus.xml",
     ],
     "assets": {

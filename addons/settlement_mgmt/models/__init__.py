@@ -16,6 +16,9 @@ from . import settlement_promise
 from . import settlement_statement
 from . import settlement_statement_sending
 from . import settlement_risk_score
+from . import settlement_discount_tier
+from . import account_payment_term
+from . import settlement_invoice_discount
 from . import account_move
 from . import account_move_line
 from . import settlement_demo

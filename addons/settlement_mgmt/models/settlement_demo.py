@@ -57,6 +57,18 @@ DEMO_INVOICES = (
     ("demo_partner_galil", 28, 30, "demo_product_consulting", 3, 0.0, "posted"),
 )
 
+# (customer, invoice age in days, product, quantity, paid how many days after the
+#  invoice date with the discount then running, or None): tiered discount examples.
+DEMO_DISCOUNT_INVOICES = (
+    ("demo_partner_northwind", 70, "demo_product_consulting", 2, 5),
+    ("demo_partner_northwind", 50, "demo_product_pump", 1, 12),
+    ("demo_partner_bluewater", 45, "demo_product_maintenance", 1, None),
+    ("demo_partner_galil", 40, "demo_product_consulting", 1, 6),
+    ("demo_partner_mehregan", 9, "demo_product_pump", 2, None),
+    ("demo_partner_nukhba", 3, "demo_product_consulting", 1, None),
+)
+DEMO_DISCOUNTS_LOADED_KEY = "settlement_mgmt.demo_discounts_loaded"
+
 # How late each customer pays what it pays, in days after the due date: gives the
 # risk scores a spread from A to E.
 DEMO_PAYMENT_DELAYS = {
@@ -96,11 +108,14 @@ class SettlementDemo(models.AbstractModel):
             return
         self._install_demo_languages()
         parameters = self.env["ir.config_parameter"].sudo()
+        demo = self.with_company(company)
+        today = fields.Date.context_today(demo)
+        if not parameters.get_param(DEMO_DISCOUNTS_LOADED_KEY):
+            parameters.set_param(DEMO_DISCOUNTS_LOADED_KEY, "1")
+            demo._load_demo_discounts(journal, today)
         if parameters.get_param(DEMO_LOADED_KEY):
             return
         parameters.set_param(DEMO_LOADED_KEY, "1")
-        demo = self.with_company(company)
-        today = fields.Date.context_today(demo)
         invoices = demo.env["account.move"]
         payments_due = []
         for xmlid, age, term, product, quantity, paid_share, state in DEMO_INVOICES:
@@ -141,6 +156,28 @@ class SettlementDemo(models.AbstractModel):
         demo._load_demo_credit_control(company)
         demo._load_demo_dunning(company)
         _logger.info("settlement_mgmt demo: %s invoices created", len(invoices))
+
+    def _load_demo_discounts(self, journal, today):
+        """Invoices on the tiered term: paid in the first tier, in the second,
+        too late, and still open."""
+        for xmlid, age, product, quantity, paid_after in DEMO_DISCOUNT_INVOICES:
+            invoice = self._create_demo_move(
+                "out_invoice",
+                journal,
+                xmlid,
+                today - timedelta(days=age),
+                product,
+                quantity,
+                "settlement_mgmt.demo_payment_term_tiered",
+            )
+            invoice.action_post()
+            if paid_after is not None:
+                # No amount given: the wizard proposes the discounted one.
+                self.env["account.payment.register"].with_context(
+                    active_model="account.move", active_ids=invoice.ids
+                ).create(
+                    {"payment_date": invoice.invoice_date + timedelta(days=paid_after)}
+                )._create_payments()
 
     def _load_demo_disputes(self, invoices):
         """An open dispute raised on the portal, one accepted in part with a

@@ -459,10 +459,20 @@ class SettlementDunningCommunication(models.Model):
                    line.amount_residual_currency * %(undisputed)s,
                    line.currency_id,
                    reminded.days,
-                   line.discount_date,
-                   line.discount_amount_currency
+                   COALESCE(tier.discount_date, line.discount_date),
+                   COALESCE(tier.amount_currency, line.discount_amount_currency)
               FROM %(items)s line
               %(disputed_join)s
+              -- the discount tier running on the day of the run
+              LEFT JOIN LATERAL (
+                    SELECT offer.discount_date, offer.amount_currency
+                      FROM settlement_invoice_discount offer
+                     WHERE offer.move_id = line.move_id
+                       AND line.discount_date IS NOT NULL
+                       AND offer.discount_date >= %(today)s
+                  ORDER BY offer.discount_date
+                     LIMIT 1
+                   ) tier ON TRUE
               LEFT JOIN LATERAL (
                     SELECT MAX(level.days) AS days
                       FROM settlement_dunning_communication_line reminded_line

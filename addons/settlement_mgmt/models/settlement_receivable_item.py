@@ -72,6 +72,7 @@ class SettlementReceivableItem(models.Model):
         self.env["account.move"].flush_model(
             ["amount_residual", "amount_residual_signed", "name", "payment_state"]
         )
+        self.env["settlement.invoice.discount"].flush_model()
 
     @property
     def _table_query(self):
@@ -131,15 +132,26 @@ class SettlementReceivableItem(models.Model):
                    line.amount_residual,
                    line.amount_residual_currency,
                    CASE WHEN move.payment_state = 'not_paid'
-                        THEN line.discount_date END AS discount_date,
+                        THEN COALESCE(tier.discount_date, line.discount_date)
+                    END AS discount_date,
                    CASE WHEN move.payment_state = 'not_paid'
                          AND line.discount_date IS NOT NULL
-                        THEN line.discount_amount_currency END
-                       AS discount_amount_currency
+                        THEN COALESCE(tier.amount_currency,
+                                      line.discount_amount_currency)
+                    END AS discount_amount_currency
               FROM account_move_line line
               JOIN account_account account ON account.id = line.account_id
               JOIN account_move move ON move.id = line.move_id
               JOIN res_partner partner ON partner.id = line.partner_id
+              -- the discount tier running today (core's own is the first)
+              LEFT JOIN LATERAL (
+                    SELECT offer.discount_date, offer.amount_currency
+                      FROM settlement_invoice_discount offer
+                     WHERE offer.move_id = line.move_id
+                       AND offer.discount_date >= CURRENT_DATE
+                  ORDER BY offer.discount_date
+                     LIMIT 1
+                   ) tier ON TRUE
              WHERE account.account_type = 'asset_receivable'
                AND line.parent_state = 'posted'
                AND NOT line.reconciled

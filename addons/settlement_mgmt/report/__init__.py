@@ -1,2 +1,3 @@
 from . import settlement_dispute_analysis
 from . import settlement_statement_report
+from . import settlement_discount_analysis

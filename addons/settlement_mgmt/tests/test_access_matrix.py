@@ -24,6 +24,8 @@ MATRIX = {
     "settlement.dunning.communication.line": ("", "r", "r", "rwcu", "", ""),
     "settlement.promise": ("", "rwc", "rwc", "rwcu", "", ""),
     "settlement.statement.sending": ("", "r", "r", "rwcu", "", ""),
+    "settlement.discount.tier": ("r", "r", "r", "r", "r", ""),
+    "settlement.invoice.discount": ("", "r", "r", "r", "", ""),
     "settlement.dunning.run": ("", "", "rwcu", "rwcu", "", ""),
     "settlement.credit.override.grant": ("", "", "rwcu", "rwcu", "", ""),
     "settlement.dispute.resolve": ("", "", "rwcu", "rwcu", "", ""),

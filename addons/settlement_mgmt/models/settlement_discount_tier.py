@@ -1,0 +1,27 @@
+from odoo import fields, models
+
+
+class SettlementDiscountTier(models.Model):
+    _name = "settlement.discount.tier"
+    _description = "Early Payment Discount Tier"
+    _order = "payment_term_id, discount_days, id"
+
+    payment_term_id = fields.Many2one(
+        "account.payment.term",
+        string="Payment Terms",
+        required=True,
+        ondelete="cascade",
+        index=True,
+    )
+    discount_percentage = fields.Float(
+        string="Discount %",
+        required=True,
+        digits="Discount",
+        help="Discount granted when the invoice is paid after the previous tier "
+        "ended and within these days.",
+    )
+    discount_days = fields.Integer(
+        string="Within Days",
+        required=True,
+        help="Days after the invoice date this discount stays available.",
+    )

@@ -1,0 +1,64 @@
+from odoo import api, fields, models
+from odoo.tools.misc import format_amount, format_date
+
+
+class SettlementInvoiceDiscount(models.Model):
+    """The discount tiers an invoice offers, frozen when it is posted (like core
+    freezes its early discount on the receivable line): editing the payment terms
+    later does not change what was offered."""
+
+    _name = "settlement.invoice.discount"
+    _description = "Early Payment Discount Offered on an Invoice"
+    _order = "move_id, discount_date, id"
+
+    move_id = fields.Many2one(
+        "account.move",
+        string="Invoice",
+        required=True,
+        ondelete="cascade",
+        index=True,
+    )
+    company_id = fields.Many2one(related="move_id.company_id", store=True)
+    partner_id = fields.Many2one(
+        related="move_id.commercial_partner_id", string="Customer", store=True
+    )
+    currency_id = fields.Many2one(related="move_id.currency_id", store=True)
+    company_currency_id = fields.Many2one(related="move_id.company_currency_id")
+    sequence = fields.Integer(string="Tier", required=True)
+    discount_percentage = fields.Float(string="Discount %", digits="Discount")
+    discount_date = fields.Date(string="Pay By", required=True)
+    amount_currency = fields.Monetary(
+        string="Amount to Pay",
+        currency_field="currency_id",
+        help="Signed like the receivable line: what settles the invoice in this tier.",
+    )
+    balance = fields.Monetary(
+        string="Amount to Pay (Company Currency)",
+        currency_field="company_currency_id",
+    )
+    saving_amount = fields.Monetary(string="Saving", currency_field="currency_id")
+    saving_balance = fields.Monetary(
+        string="Saving (Company Currency)", currency_field="company_currency_id"
+    )
+    summary = fields.Char(string="Offer", compute="_compute_summary")
+
+    _sql_constraints = [
+        (
+            "move_sequence_unique",
+            "UNIQUE(move_id, sequence)",
+            "An invoice offers each discount tier once.",
+        )
+    ]
+
+    @api.depends_context("lang")
+    @api.depends("amount_currency", "discount_date", "saving_amount")
+    def _compute_summary(self):
+        for tier in self:
+            tier.summary = self.env._(
+                "Pay %(amount)s by %(date)s to save %(saving)s",
+                amount=format_amount(
+                    self.env, abs(tier.amount_currency), tier.currency_id
+                ),
+                date=format_date(self.env, tier.discount_date),
+                saving=format_amount(self.env, tier.saving_amount, tier.currency_id),
+            )
