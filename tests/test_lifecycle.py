@@ -77,6 +77,12 @@ print('SNAPSHOT' + json.dumps({
     'late_fees': env['settlement.dunning.communication'].search_count(
         [('fee_move_id.state', '=', 'posted')]),
     'promises': sorted(env['settlement.promise'].search([]).mapped('state')),
+    'discounts': sorted(
+        (row.state, row.taken_tier)
+        for row in env['settlement.discount.analysis'].search([])
+        if row.move_id.invoice_payment_term_id
+        == env.ref('settlement_mgmt.demo_payment_term_tiered')
+    ),
     'portal_users': env['res.users'].search_count(
         [('login', 'in', ('portal.fa', 'portal.he'))]),
 }))
@@ -283,6 +289,15 @@ def test_demo_data_shows_every_state(odoo_cli):
     assert len(facts["reminder_levels"]) >= 3, facts["reminder_levels"]
     assert facts["late_fees"] >= 1, facts["late_fees"]
     assert facts["promises"] == ["broken", "open"], facts["promises"]
+    # Tiered discounts: taken in each tier, missed, still open.
+    assert facts["discounts"] == [
+        ["missed", 0],
+        ["open", 0],
+        ["open", 0],
+        ["taken", 1],
+        ["taken", 1],
+        ["taken", 2],
+    ], facts["discounts"]
     # Both workers raced for the same reminders: each went out exactly once.
     assert expected >= 3, expected
     assert sum(sent) == expected == reminders == distinct, (sent, expected, reminders)
