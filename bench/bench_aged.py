@@ -3,7 +3,10 @@
 Compares, in the same run, our export with details today, three and six months back
 against a floor: one raw SQL scan of today's open receivable items streamed
 into xlsxwriter, writing as many cells per item as our detail (ten) but with no
-as-of logic, no bucketing and no formatting.
+as-of logic, no bucketing and no formatting; and, when OCA's
+account_financial_report is installed in the database (``./dev bench`` does it
+unless BENCH_OCA=0), its aged partner balance XLSX with move line details on
+the same dates.
 """
 
 import json
@@ -66,9 +69,30 @@ def measure(env, label, function, runs=3):
     }
 
 
+def oca_aged_partner_balance(env, date_at):
+    """OCA's aged partner balance XLSX with details, as its wizard's Export
+    button renders it; returns the size of the workbook in bytes."""
+    wizard = env["aged.partner.balance.report.wizard"].create(
+        {
+            "date_at": date_at,
+            "company_id": env.company.id,
+            "receivable_accounts_only": True,
+            "show_move_line_details": True,
+        }
+    )
+    wizard.onchange_type_accounts_only()
+    # The report action carries its data through JSON, dates as strings.
+    data = json.loads(json.dumps(wizard._prepare_report_data(), default=str))
+    content, _format = env["ir.actions.report"]._render_xlsx(
+        "a_f_r.report_aged_partner_balance_xlsx", wizard.ids, data
+    )
+    return len(content)
+
+
 def bench(env):
     Export = env["settlement.aged.receivable.export"]
     today = fields.Date.context_today(Export)
+    with_oca = "aged.partner.balance.report.wizard" in env
     results = [measure(env, "floor: raw SQL + xlsxwriter", lambda: floor(env))]
     for label, date_at in (
         ("today", today),
@@ -82,6 +106,14 @@ def bench(env):
                 return wizard._workbook(file.name)
 
         results.append(measure(env, f"settlement_mgmt detail, {label}", run))
+        if with_oca:
+            results.append(
+                measure(
+                    env,
+                    f"OCA aged partner balance XLSX, details, {label}",
+                    lambda date_at=date_at: oca_aged_partner_balance(env, date_at),
+                )
+            )
     base = results[0]["median_s"] or 0.01
     for result in results:
         result["x_floor"] = round(result["median_s"] / base, 2)

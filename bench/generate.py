@@ -2,7 +2,9 @@
 
 Customers in several languages with posted invoices spread over the past
 months (due 30 days after their date), a share of them paid in part.  Sizes come
-from the environment: BENCH_CUSTOMERS, BENCH_INVOICES (per customer), BENCH_SEED.
+from the environment: BENCH_CUSTOMERS, BENCH_INVOICES (per customer), BENCH_SEED,
+BENCH_DAYS (history span, default 180) and BENCH_PAID (share of the invoices
+older than 60 days paid in full, default 0).
 Run through ``./dev bench``; idempotent per size (a parameter records what exists).
 """
 
@@ -16,8 +18,10 @@ from odoo import Command, fields
 LANGS = ("en_US", "fa_IR", "ar_001", "he_IL")
 
 
-def generate(env, customers=1000, invoices=5, seed=42):
+def generate(env, customers=1000, invoices=5, seed=42, days=180, paid=0.0):
     key = f"settlement_bench.generated.{customers}x{invoices}.{seed}"
+    if (days, paid) != (180, 0.0):
+        key += f".{days}d.{paid}"
     parameters = env["ir.config_parameter"].sudo()
     if parameters.get_param(key):
         return
@@ -46,7 +50,7 @@ def generate(env, customers=1000, invoices=5, seed=42):
     values = []
     for partner in partners:
         for _index in range(invoices):
-            invoice_date = today - timedelta(days=rng.randint(0, 180))
+            invoice_date = today - timedelta(days=rng.randint(0, days))
             values.append(
                 {
                     "move_type": "out_invoice",
@@ -76,26 +80,36 @@ def generate(env, customers=1000, invoices=5, seed=42):
         chunk.action_post()
         moves |= chunk
         env.cr.commit()
-    # A quarter of the invoices paid in part: payments created and posted in
-    # batches, each reconciled with its invoice (the register wizard takes
-    # about a second per invoice).
-    to_pay = moves.filtered(lambda move: rng.random() < 0.25)
-    for start in range(0, len(to_pay), batch):
-        chunk = to_pay[start : start + batch]
+    # Older invoices paid in full (BENCH_PAID), then a quarter of the others
+    # paid in part: payments created and posted in batches, each reconciled with
+    # its invoice (the register wizard takes about a second per invoice).
+    old_enough = today - timedelta(days=60)
+    settled = moves.filtered(
+        lambda move: move.invoice_date < old_enough and rng.random() < paid
+    )
+    to_pay = (moves - settled).filtered(lambda move: rng.random() < 0.25)
+    shares = [(move, 1.0) for move in settled] + [(move, 0.4) for move in to_pay]
+    for start in range(0, len(shares), batch):
+        chunk = shares[start : start + batch]
         payments = env["account.payment"].create(
             [
                 {
                     "payment_type": "inbound",
                     "partner_type": "customer",
                     "partner_id": move.partner_id.id,
-                    "amount": round(move.amount_total * 0.4, 2),
-                    "date": min(today, move.invoice_date_due),
+                    "amount": round(move.amount_total * share, 2),
+                    "date": min(
+                        today,
+                        move.invoice_date_due + timedelta(days=rng.randint(-20, 20)),
+                    )
+                    if share == 1.0
+                    else min(today, move.invoice_date_due),
                 }
-                for move in chunk
+                for move, share in chunk
             ]
         )
         payments.action_post()
-        for move, payment in zip(chunk, payments, strict=True):
+        for (move, _share), payment in zip(chunk, payments, strict=True):
             (move.line_ids + payment.move_id.line_ids).filtered(
                 lambda line: line.account_id.account_type == "asset_receivable"
                 and not line.reconciled
@@ -105,7 +119,8 @@ def generate(env, customers=1000, invoices=5, seed=42):
     env.cr.commit()
     print(
         f"generated {customers} customers, {len(moves)} invoices, "
-        f"{len(to_pay)} partial payments in {time.monotonic() - started:.0f} s"
+        f"{len(settled)} paid in full, {len(to_pay)} in part "
+        f"in {time.monotonic() - started:.0f} s"
     )
 
 
@@ -115,4 +130,6 @@ if __name__ in ("__main__", "builtins"):
         int(os.environ.get("BENCH_CUSTOMERS", 1000)),
         int(os.environ.get("BENCH_INVOICES", 5)),
         int(os.environ.get("BENCH_SEED", 42)),
+        int(os.environ.get("BENCH_DAYS", 180)),
+        float(os.environ.get("BENCH_PAID", 0)),
     )

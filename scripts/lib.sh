@@ -42,6 +42,15 @@ CORE_TEST_TAGS="/account:TestAccountPaymentTerms,/account:TestAccountEarlyPaymen
 /account:TestAccountMoveOutInvoiceOnchanges,/account:TestAccountPartner,\
 /account:TestAccountPayment,/account:TestPortalInvoice"
 
+# OCA 18.0 addons the benchmarks compare with, installed only in the benchmark
+# database (their wheels from PyPI, unpacked into $OCA_ADDONS; never in the repo).
+OCA_ADDONS="$SETTLEMENT_HOME/oca/addons"
+OCA_WHEELS=(
+    "odoo-addon-account_financial_report==18.0.1.4.29.6"
+    "odoo-addon-date_range==18.0.5.0.2.2"
+    "odoo-addon-report_xlsx==18.0.1.1.3"
+)
+
 say() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
 die() {
     printf '\033[1;31mERROR:\033[0m %s\n' "$*" >&2
@@ -298,19 +307,41 @@ run_pytest() {
 
 # Benchmarks on a kept database (settlement_bench): generate the dataset once
 # per size, then run bench/bench_<name>.py inside odoo shell.
+ensure_oca() {
+    if [ ! -d "$OCA_ADDONS/account_financial_report" ]; then
+        say "fetching OCA addons for the comparison: ${OCA_WHEELS[*]}"
+        local wheels="$SETTLEMENT_HOME/oca/wheels" wheel
+        mkdir -p "$wheels" "$SETTLEMENT_HOME/oca/unpacked"
+        "$VENV/bin/pip" download --quiet --no-deps -d "$wheels" "${OCA_WHEELS[@]}" ||
+            die "could not download the OCA wheels (no internet or no package index?)"
+        for wheel in "$wheels"/*.whl; do
+            "$VENV/bin/python" -m zipfile -e "$wheel" "$SETTLEMENT_HOME/oca/unpacked"
+        done
+        rm -rf "$OCA_ADDONS"
+        mv "$SETTLEMENT_HOME/oca/unpacked/odoo/addons" "$OCA_ADDONS"
+    fi
+}
+
+# BENCH_OCA=0 skips the OCA comparison (it is on by default).
 run_bench() {
     local name="${1:-dunning}"
     setup_all
-    local db="${SETTLEMENT_BENCH_DB:-settlement_bench}"
+    local db="${SETTLEMENT_BENCH_DB:-settlement_bench}" modules="$ADDONS"
+    local path_args=()
     [ -f "$REPO/bench/bench_$name.py" ] || die "no benchmark bench/bench_$name.py"
-    odoo_bin -d "$db" -i "$ADDONS" --without-demo=all --stop-after-init \
-        --log-level=warn || die "could not install $ADDONS in $db"
-    say "generating ${BENCH_CUSTOMERS:-1000} customers x ${BENCH_INVOICES:-5} invoices (once per size)"
-    "$VENV/bin/python" "$ODOO_SRC/odoo-bin" shell -c "$ODOO_CONF" -d "$db" \
-        --log-level=warn --no-http <"$REPO/bench/generate.py"
+    if [ "${BENCH_OCA:-1}" = 1 ]; then
+        ensure_oca
+        path_args=(--addons-path="$ODOO_SRC/addons,$ODOO_SRC/odoo/addons,$REPO/addons,$OCA_ADDONS")
+        modules="$modules,account_financial_report"
+    fi
+    odoo_bin "${path_args[@]}" -d "$db" -i "$modules" --without-demo=all \
+        --stop-after-init --log-level=warn || die "could not install $modules in $db"
+    say "generating ${BENCH_CUSTOMERS:-1000} customers x ${BENCH_INVOICES:-5} invoices over ${BENCH_DAYS:-180} days (once per size)"
+    "$VENV/bin/python" "$ODOO_SRC/odoo-bin" shell -c "$ODOO_CONF" "${path_args[@]}" \
+        -d "$db" --log-level=warn --no-http <"$REPO/bench/generate.py"
     say "running bench/bench_$name.py"
-    "$VENV/bin/python" "$ODOO_SRC/odoo-bin" shell -c "$ODOO_CONF" -d "$db" \
-        --log-level=warn --no-http <"$REPO/bench/bench_$name.py"
+    "$VENV/bin/python" "$ODOO_SRC/odoo-bin" shell -c "$ODOO_CONF" "${path_args[@]}" \
+        -d "$db" --log-level=warn --no-http <"$REPO/bench/bench_$name.py"
 }
 
 # Development loop: update the addon in a kept database (settlement_dev) and run
