@@ -50,6 +50,7 @@
     "demo": [
         "demo/settlement_demo.xml",
     ],
+    "post_init_hook": "post_init_hook",
     "installable": True,
     "application": False,
 }

@@ -259,6 +259,24 @@ class AccountMove(models.Model):
             values += move._settlement_discount_tier_values(first_line)
         Discount.create(values)
 
+    @api.model
+    def _settlement_offer_discounts_backfill(self):
+        """Freeze the tiers of invoices posted before the addon (install) or
+        before tiers existed (upgrade), in batches."""
+        invoices = self.search(
+            [
+                ("state", "=", "posted"),
+                ("move_type", "in", self._early_payment_discount_move_types()),
+                ("invoice_payment_term_id.early_discount", "=", True),
+                ("settlement_discount_ids", "=", False),
+            ]
+        )
+        for start in range(0, len(invoices), 1000):
+            batch = invoices[start : start + 1000]
+            batch._settlement_offer_discounts()
+            batch.invalidate_recordset()
+        return invoices
+
     def _settlement_discount_tier_values(self, term_line):
         term = self.invoice_payment_term_id
         computation = term.early_pay_discount_computation

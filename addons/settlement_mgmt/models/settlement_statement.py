@@ -100,34 +100,90 @@ class SettlementStatement(models.AbstractModel):
     def _open_items_at(self, partner, company, date_to):
         """(currency id, due date, residual in currency) of every receivable
         item open on ``date_to``: reconciliations made later are ignored."""
+        as_of = self._residual_at_sql(company, date_to)
         return self.env.execute_query(
             SQL(
                 """
+            %(with_clause)s
             SELECT line.currency_id,
                    COALESCE(line.date_maturity, line.date),
-                   line.amount_currency
-                   - COALESCE(SUM(partial.debit_amount_currency)
-                              FILTER (WHERE partial.debit_move_id = line.id), 0)
-                   + COALESCE(SUM(partial.credit_amount_currency)
-                              FILTER (WHERE partial.credit_move_id = line.id), 0)
+                   %(residual_currency)s
               FROM account_move_line line
               JOIN account_account account ON account.id = line.account_id
-              LEFT JOIN account_partial_reconcile partial
-                ON (partial.debit_move_id = line.id OR partial.credit_move_id = line.id)
-               AND partial.max_date <= %(date_to)s
+              %(join)s
              WHERE %(receivable)s
                AND line.date <= %(date_to)s
-               AND (NOT line.reconciled OR EXISTS (
-                        SELECT 1 FROM account_partial_reconcile later
-                         WHERE (later.debit_move_id = line.id
-                                OR later.credit_move_id = line.id)
-                           AND later.max_date > %(date_to)s))
+               AND %(open)s
           GROUP BY line.id
             """,
+                with_clause=as_of["with"],
+                residual_currency=as_of["residual_currency"],
+                join=as_of["join"],
+                open=as_of["open"],
                 date_to=date_to,
                 receivable=self._receivable_filter(partner, company),
             )
         )
+
+    @api.model
+    def _residual_at_sql(self, company, date_at):
+        """How statements and the aged receivables export read a receivable
+        line's residual on ``date_at``, reconciliations dated later ignored: a
+        WITH clause, a join on ``line``, the residual in company currency and in
+        the line's currency (aggregates over ``GROUP BY line.id``) and the
+        condition for a line still open then.
+
+        Without any reconciliation dated after ``date_at`` (a report as of
+        today) the stored residuals are those of the date, and no partial
+        reconciliation needs to be read."""
+        self.env["account.partial.reconcile"].flush_model()
+        later = self.env.execute_query(
+            SQL(
+                """SELECT 1 FROM account_partial_reconcile
+                    WHERE company_id = %s AND max_date > %s LIMIT 1""",
+                company.id,
+                date_at,
+            )
+        )
+        if not later:
+            return {
+                "with": SQL(),
+                "join": SQL(),
+                "residual": SQL("line.amount_residual"),
+                "residual_currency": SQL("line.amount_residual_currency"),
+                "open": SQL("NOT line.reconciled"),
+            }
+        return {
+            "with": SQL(
+                """
+            WITH partial AS (
+                SELECT debit_move_id AS line_id, amount,
+                       debit_amount_currency AS amount_currency
+                  FROM account_partial_reconcile
+                 WHERE company_id = %(company)s AND max_date <= %(date_at)s
+                 UNION ALL
+                SELECT credit_move_id, -amount, -credit_amount_currency
+                  FROM account_partial_reconcile
+                 WHERE company_id = %(company)s AND max_date <= %(date_at)s
+            ), later AS (
+                SELECT debit_move_id AS line_id FROM account_partial_reconcile
+                 WHERE company_id = %(company)s AND max_date > %(date_at)s
+                 UNION
+                SELECT credit_move_id FROM account_partial_reconcile
+                 WHERE company_id = %(company)s AND max_date > %(date_at)s
+            )""",
+                company=company.id,
+                date_at=date_at,
+            ),
+            "join": SQL("LEFT JOIN partial ON partial.line_id = line.id"),
+            "residual": SQL("line.balance - COALESCE(SUM(partial.amount), 0)"),
+            "residual_currency": SQL(
+                "line.amount_currency - COALESCE(SUM(partial.amount_currency), 0)"
+            ),
+            "open": SQL(
+                "(NOT line.reconciled OR line.id IN (SELECT line_id FROM later))"
+            ),
+        }
 
     @api.model
     def _statement_data(self, partner, date_from=None, date_to=None, company=None):

@@ -60,28 +60,13 @@ class SettlementAgedReceivableExport(models.TransientModel):
             filters.append(SQL("partner.commercial_partner_id = ANY(%s)", partners.ids))
         if users:
             filters.append(SQL("move.invoice_user_id = ANY(%s)", users.ids))
+        as_of = self.env["settlement.statement"]._residual_at_sql(company, date_at)
         return SQL(
             """
-            WITH partial AS (
-                SELECT debit_move_id AS line_id, amount,
-                       debit_amount_currency AS amount_currency
-                  FROM account_partial_reconcile
-                 WHERE company_id = %(company)s AND max_date <= %(date_at)s
-                 UNION ALL
-                SELECT credit_move_id, -amount, -credit_amount_currency
-                  FROM account_partial_reconcile
-                 WHERE company_id = %(company)s AND max_date <= %(date_at)s
-            ), later AS (
-                SELECT debit_move_id AS line_id FROM account_partial_reconcile
-                 WHERE company_id = %(company)s AND max_date > %(date_at)s
-                 UNION
-                SELECT credit_move_id FROM account_partial_reconcile
-                 WHERE company_id = %(company)s AND max_date > %(date_at)s
-            )
+            %(with_clause)s
             SELECT commercial.id, commercial.name, salesperson.name, currency.name,
                    move.name, line.date, COALESCE(line.date_maturity, line.date),
-                   line.balance - COALESCE(SUM(partial.amount), 0),
-                   line.amount_currency - COALESCE(SUM(partial.amount_currency), 0)
+                   %(residual)s, %(residual_currency)s
               FROM account_move_line line
               JOIN account_account account ON account.id = line.account_id
               JOIN account_move move ON move.id = line.move_id
@@ -91,18 +76,23 @@ class SettlementAgedReceivableExport(models.TransientModel):
               JOIN res_currency currency ON currency.id = line.currency_id
               LEFT JOIN res_users users ON users.id = move.invoice_user_id
               LEFT JOIN res_partner salesperson ON salesperson.id = users.partner_id
-              LEFT JOIN partial ON partial.line_id = line.id
+              %(join)s
              WHERE account.account_type = 'asset_receivable'
                AND line.parent_state = 'posted'
                AND line.company_id = %(company)s
                AND line.date <= %(date_at)s
-               AND (NOT line.reconciled OR line.id IN (SELECT line_id FROM later))
+               AND %(open)s
                AND %(filters)s
           GROUP BY line.id, commercial.id, salesperson.name, currency.name, move.name
-            HAVING line.balance - COALESCE(SUM(partial.amount), 0) != 0
+            HAVING %(residual)s != 0
           ORDER BY commercial.name, commercial.id, currency.name,
                    COALESCE(line.date_maturity, line.date), line.id
             """,
+            with_clause=as_of["with"],
+            residual=as_of["residual"],
+            residual_currency=as_of["residual_currency"],
+            join=as_of["join"],
+            open=as_of["open"],
             company=company.id,
             date_at=date_at,
             filters=SQL(" AND ").join(filters),
