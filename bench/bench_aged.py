@@ -49,21 +49,27 @@ def floor(env):
 
 
 def measure(env, label, function, runs=3):
+    """Median time and queries of ``runs`` runs, then peak Python memory in one
+    more run: tracemalloc slows Python several times, so it never runs while
+    the clock does."""
     times = []
     for _run in range(runs):
         env.invalidate_all()
         queries = env.cr.sql_log_count
-        tracemalloc.start()
         started = time.perf_counter()
         rows = function()
         times.append(time.perf_counter() - started)
-        _current, peak = tracemalloc.get_traced_memory()
-        tracemalloc.stop()
+        queries = env.cr.sql_log_count - queries
+    env.invalidate_all()
+    tracemalloc.start()
+    function()
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
     times.sort()
     return {
         "step": label,
         "median_s": round(times[len(times) // 2], 2),
-        "queries": env.cr.sql_log_count - queries,
+        "queries": queries,
         "peak_mb": round(peak / 1e6, 1),
         "rows": rows,
     }

@@ -48,6 +48,14 @@ def usage_percent(limit, exposure_total):
     return max(0.0, exposure_total) * 100.0 / limit
 
 
+def needs_exposure(policy, limit):
+    """Whether deciding on a new document under ``policy`` needs the partner's
+    exposure and overdue figures at all (holds block whatever the policy)."""
+    return policy == POLICY_LIMIT_OVERDUE or (
+        policy == POLICY_LIMIT and bool(limit) and limit > 0
+    )
+
+
 def block_reasons(
     policy,
     on_hold,

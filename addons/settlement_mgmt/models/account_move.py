@@ -243,8 +243,6 @@ class AccountMove(models.Model):
         """Freeze the discount tiers of posted invoices: core's own discount, as
         stored on the receivable line, then the payment term's further tiers
         computed the same way."""
-        Discount = self.env["settlement.invoice.discount"].sudo()
-        Discount.search([("move_id", "in", self.ids)]).unlink()
         values = []
         for move in self.filtered(
             lambda move: move.move_type in move._early_payment_discount_move_types()
@@ -257,7 +255,9 @@ class AccountMove(models.Model):
             if len(term_lines) != 1 or not first_line.discount_date:
                 continue
             values += move._settlement_discount_tier_values(first_line)
-        Discount.create(values)
+        if values:
+            # Drafts drop their tiers (button_draft): nothing to replace here.
+            self.env["settlement.invoice.discount"].sudo().create(values)
 
     @api.model
     def _settlement_offer_discounts_backfill(self):

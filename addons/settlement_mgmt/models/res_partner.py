@@ -14,6 +14,7 @@ from ..lib.credit import (
     Exposure,
     available_credit,
     block_reasons,
+    needs_exposure,
     usage_percent,
 )
 from .res_company import CREDIT_POLICIES
@@ -412,15 +413,28 @@ class ResPartner(models.Model):
         add (company currency); ``exclude_move_ids`` are those documents, when they
         already exist as drafts.  Returns {partner id: (reasons, Exposure, oldest)}.
         """
-        partners = self.browse(list(new_amounts))
-        exposures = partners._settlement_exposures(company, exclude_move_ids)
-        held = partners._settlement_held_partner_ids(company)
+        partners = self.browse(list(new_amounts)).with_company(company)
         default_policy = company.settlement_credit_policy
+        policies = {
+            partner: partner.settlement_credit_policy or default_policy
+            for partner in partners
+        }
+        # Under "warn only", or without a limit, only holds matter: the exposure
+        # queries are skipped, so posting costs next to nothing extra.
+        measured = partners.filtered(
+            lambda partner: needs_exposure(policies[partner], partner.credit_limit)
+        )
+        exposures = (
+            measured._settlement_exposures(company, exclude_move_ids)
+            if measured
+            else {}
+        )
+        held = partners._settlement_held_partner_ids(company)
         allowed_days = company.settlement_overdue_days
         result = {}
-        for partner in partners.with_company(company):
-            exposure, _overdue, oldest = exposures[partner.id]
-            policy = partner.settlement_credit_policy or default_policy
+        for partner in partners:
+            exposure, _overdue, oldest = exposures.get(partner.id, (Exposure(), 0.0, 0))
+            policy = policies[partner]
             reasons = block_reasons(
                 policy=policy,
                 on_hold=partner.id in held,
@@ -447,15 +461,7 @@ class ResPartner(models.Model):
         exist as drafts and must not count twice in the exposure."""
         if not documents:
             return {}
-        approved = dict(
-            self.env["settlement.credit.override"]
-            .sudo()
-            ._read_group(
-                [(override_field, "in", documents.ids)],
-                groupby=[override_field],
-                aggregates=["amount:max"],
-            )
-        )
+        approved = None
         messages = {}
         for company, company_documents in documents.grouped("company_id").items():
             amounts = {doc: amount_of(doc) for doc in company_documents}
@@ -465,6 +471,17 @@ class ResPartner(models.Model):
             blocked = self.with_company(company)._settlement_block_reasons(
                 new_amounts, company, company_documents.ids if drafts else ()
             )
+            if blocked and approved is None:
+                # Overrides only matter for blocked documents: read them then.
+                approved = dict(
+                    self.env["settlement.credit.override"]
+                    .sudo()
+                    ._read_group(
+                        [(override_field, "in", documents.ids)],
+                        groupby=[override_field],
+                        aggregates=["amount:max"],
+                    )
+                )
             for doc in company_documents:
                 partner = partner_of(doc)
                 if partner.id not in blocked:

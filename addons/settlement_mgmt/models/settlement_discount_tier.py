@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class SettlementDiscountTier(models.Model):
@@ -25,3 +25,8 @@ class SettlementDiscountTier(models.Model):
         required=True,
         help="Days after the invoice date this discount stays available.",
     )
+
+    @api.constrains("discount_percentage", "discount_days", "payment_term_id")
+    def _check_tier_fits_its_term(self):
+        # Tiers written on their own, not through the payment term's list.
+        self.payment_term_id._check_settlement_discount_tiers()

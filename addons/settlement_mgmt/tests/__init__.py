@@ -3,11 +3,14 @@ from . import test_aged_receivable_export
 from . import test_aging
 from . import test_backend_browser
 from . import test_bad_input
+from . import test_bad_input_catalogue
 from . import test_company_settings
 from . import test_credit_control
 from . import test_credit_holds_cron
 from . import test_credit_http
 from . import test_credit_lib
+from . import test_discount_lib
+from . import test_discount_tiers
 from . import test_dispute
 from . import test_dispute_portal
 from . import test_dunning
@@ -17,6 +20,7 @@ from . import test_instalment_plan
 from . import test_instalment_plan_payment
 from . import test_instalment_plan_portal
 from . import test_open_receivables
+from . import test_portal_attacks
 from . import test_portal_rtl_browser
 from . import test_receivable_item
 from . import test_register_export

@@ -249,3 +249,26 @@ class TestCreditOverride(SettlementCommon):
         self.env.invalidate_all()
         with self.assertQueryCount(12):
             invoice._settlement_credit_block_messages()
+
+    def test_posting_under_warn_policy_or_without_limit_costs_two_queries_more(self):
+        def posting_queries(invoice, check):
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            invoice.with_context(settlement_skip_credit_check=not check).action_post()
+            self.env.flush_all()
+            return self.env.cr.sql_log_count - before
+
+        for policy, limit in (("warn", 500.0), ("limit", 0.0)):
+            with self.subTest(policy=policy, limit=limit):
+                self._set_policy(policy)
+                self.customer.credit_limit = limit
+                invoices = [
+                    self._invoice(self.customer, 100.0, post=False) for _i in range(4)
+                ]
+                # Warm Odoo's caches on both paths first.
+                posting_queries(invoices[0], check=True)
+                posting_queries(invoices[1], check=False)
+                unchecked = posting_queries(invoices[2], check=False)
+                checked = posting_queries(invoices[3], check=True)
+                self.assertLessEqual(checked - unchecked, 2)

@@ -190,6 +190,11 @@ class SettlementAgedReceivableExport(models.TransientModel):
 
         date_at = self.date_at
         bucket_count = len(labels)
+        detail = self.detail
+        total_column = first_bucket + bucket_count
+        # Bound once: the loop runs once per open item.
+        write_string, write_number = sheet.write_string, sheet.write_number
+        write_datetime = sheet.write_datetime
         for (
             partner_id,
             partner,
@@ -203,18 +208,18 @@ class SettlementAgedReceivableExport(models.TransientModel):
         ) in self._stream_rows(query):
             days = (date_at - due).days
             index = bucket_index(days, boundaries)
-            if self.detail:
+            if detail:
                 # xlsxwriter takes date objects as they come from the cursor.
-                sheet.write_string(row, 0, partner or "")
-                sheet.write_string(row, 1, salesperson or "")
-                sheet.write_string(row, 2, currency_name)
-                sheet.write_string(row, 3, document or "")
-                sheet.write_datetime(row, 4, date, date_format)
-                sheet.write_datetime(row, 5, due, date_format)
-                sheet.write_number(row, 6, days if days > 0 else 0)
-                sheet.write_number(row, 7, residual_currency, money)
-                sheet.write_number(row, first_bucket + index, residual, money)
-                sheet.write_number(row, first_bucket + bucket_count, residual, money)
+                write_string(row, 0, partner or "")
+                write_string(row, 1, salesperson or "")
+                write_string(row, 2, currency_name)
+                write_string(row, 3, document or "")
+                write_datetime(row, 4, date, date_format)
+                write_datetime(row, 5, due, date_format)
+                write_number(row, 6, days if days > 0 else 0)
+                write_number(row, 7, residual_currency, money)
+                write_number(row, first_bucket + index, residual, money)
+                write_number(row, total_column, residual, money)
                 row += 1
                 continue
             key = (partner_id, currency_name)
