@@ -320,7 +320,8 @@ def test_crons_killed_mid_batch_resume_without_duplicates(odoo_cli, upgraded_dem
                 CRASH_IN_CALL=crash_in_call,
             ).replace("RUN", run),
         )
-        assert killed.returncode != 0 and "not killed" not in killed.stdout, (
+        # Killed by its own SIGKILL (the shell reports 128 + 9), not by an error.
+        assert killed.returncode in (-9, 137), (
             model,
             killed.stdout[-2000:],
             killed.stderr[-2000:],

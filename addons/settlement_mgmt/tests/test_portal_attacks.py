@@ -17,6 +17,7 @@ class TestPortalAttacks(SettlementCommon, HttpCase):
         cls._portal_pair("attack")
         cls.reason = cls.env.ref("settlement_mgmt.dispute_reason_damaged")
         cls.invoice = cls._invoice(cls.customer, 900.0)
+        cls.other_invoice = cls._invoice(cls.other_customer, 777.0)
         cls.dispute = cls.env["settlement.dispute"].create(
             {"move_id": cls.invoice.id, "reason_id": cls.reason.id, "amount": 10.0}
         )
@@ -101,7 +102,7 @@ class TestPortalAttacks(SettlementCommon, HttpCase):
                 self.assertIn("error", response.json())
         # Customer B posts with its own session's CSRF token to A's documents.
         self.authenticate("attack_b", "attack_b")
-        token = self._csrf("/my/statement")
+        token = self._csrf(f"/my/invoices/{self.other_invoice.id}/dispute")
         self.url_open(
             f"/my/invoices/{invoice.id}/dispute",
             data={
@@ -218,8 +219,8 @@ class TestPortalAttacks(SettlementCommon, HttpCase):
                 self.assertEqual(response.status_code, 200)
                 if message:
                     self.assertIn(message, response.text)
-                self.assertIn(self.customer.name, response.text)
-                self.assertNotIn(self.other_customer.name, response.text)
+                self.assertIn(self.invoice.name, response.text)
+                self.assertNotIn(self.other_invoice.name, response.text)
         self.authenticate(None, None)
         response = self.url_open("/my/statement")
         self.assertIn("/web/login", response.url)
