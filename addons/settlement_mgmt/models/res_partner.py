@@ -1,4 +1,4 @@
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 
 from odoo import api, fields, models
 from odoo.exceptions import RedirectWarning, UserError
@@ -18,6 +18,14 @@ from ..lib.credit import (
     usage_percent,
 )
 from .res_company import CREDIT_POLICIES
+
+# What one query tells about a commercial partner's receivables in a company.
+ReceivableFigures = namedtuple(
+    "ReceivableFigures",
+    "open_receivable overdue oldest_overdue_days draft_invoices disputed on_hold "
+    "policy credit_limit",
+    defaults=(0.0, 0.0, 0, 0.0, 0.0, False, None, 0.0),
+)
 
 CREDIT_GROUPS = "settlement_mgmt.group_settlement_user"
 
@@ -258,32 +266,26 @@ class ResPartner(models.Model):
         """
         return {}
 
-    def _settlement_disputed_amounts(self, company):
-        """Amounts under open dispute per commercial partner id (company currency)."""
-        groups = (
-            self.env["settlement.dispute"]
-            .sudo()
-            ._read_group(
-                [
-                    ("partner_id", "in", self.commercial_partner_id.ids),
-                    ("company_id", "=", company.id),
-                    ("state", "in", ("new", "under_review")),
-                ],
-                groupby=["partner_id"],
-                aggregates=["amount_company:sum"],
-            )
-        )
-        return {partner.id: amount for partner, amount in groups}
-
     def _settlement_receivable_figures(self, company, exclude_move_ids=()):
-        """One query: open receivable, overdue amount, oldest overdue days and draft
-        invoice total per commercial partner id, for ``company``.  Drafts in
-        ``exclude_move_ids`` (the documents being checked) are left out."""
+        """One query: {commercial partner id: ReceivableFigures} for ``company``
+        — open receivable, overdue amount, oldest overdue days, draft invoice
+        total, amount under open dispute, on credit hold, and the partner's own
+        credit policy and limit there.  Drafts in ``exclude_move_ids`` (the
+        documents being checked) are left out."""
         commercial_ids = list(set(self.commercial_partner_id.ids))
         if not commercial_ids:
             return {}
         items = self.env["settlement.receivable.item"]
         items._flush_sources()
+        self.env["settlement.dispute"].flush_model(
+            ["partner_id", "company_id", "state", "amount_company"]
+        )
+        self.env["settlement.credit.hold"].flush_model(
+            ["partner_id", "company_id", "state"]
+        )
+        self.env["res.partner"].flush_model(
+            ["credit_limit", "settlement_credit_policy"]
+        )
         today = fields.Date.context_today(self)
         disputed_join, undisputed = self._settlement_undisputed_sql(company)
         rows = self.env.execute_query(
@@ -322,19 +324,41 @@ class ResPartner(models.Model):
                    AND move.commercial_partner_id = ANY(%(partner_ids)s)
                    AND move.id != ALL(%(exclude_ids)s)
               GROUP BY move.commercial_partner_id
+            ), disputes AS (
+                SELECT partner_id, SUM(amount_company) AS disputed
+                  FROM settlement_dispute
+                 WHERE state IN ('new', 'under_review')
+                   AND company_id = %(company_id)s
+                   AND partner_id = ANY(%(partner_ids)s)
+              GROUP BY partner_id
+            ), holds AS (
+                SELECT DISTINCT partner_id
+                  FROM settlement_credit_hold
+                 WHERE state = 'active'
+                   AND company_id = %(company_id)s
+                   AND partner_id = ANY(%(partner_ids)s)
             )
-            SELECT COALESCE(o.partner_id, d.partner_id),
+            SELECT partner.id,
                    COALESCE(o.open_receivable, 0),
                    COALESCE(late.overdue, 0),
                    COALESCE(late.oldest_overdue_days, 0),
-                   COALESCE(d.draft_invoiced, 0)
-              FROM open_items o
-              FULL JOIN drafts d ON d.partner_id = o.partner_id
-              LEFT JOIN overdue_items late
-                ON late.partner_id = COALESCE(o.partner_id, d.partner_id)
+                   COALESCE(d.draft_invoiced, 0),
+                   COALESCE(dispute.disputed, 0),
+                   hold.partner_id IS NOT NULL,
+                   -- company-dependent columns: jsonb keyed by company id
+                   commercial.settlement_credit_policy ->> %(company_key)s,
+                   COALESCE((commercial.credit_limit ->> %(company_key)s)::float, 0)
+              FROM unnest(%(partner_ids)s::int[]) AS partner(id)
+              JOIN res_partner commercial ON commercial.id = partner.id
+              LEFT JOIN open_items o ON o.partner_id = partner.id
+              LEFT JOIN drafts d ON d.partner_id = partner.id
+              LEFT JOIN overdue_items late ON late.partner_id = partner.id
+              LEFT JOIN disputes dispute ON dispute.partner_id = partner.id
+              LEFT JOIN holds hold ON hold.partner_id = partner.id
             """,
                 today=today,
                 company_id=company.id,
+                company_key=str(company.id),
                 partner_ids=commercial_ids,
                 exclude_ids=list(exclude_move_ids),
                 disputed_join=disputed_join,
@@ -342,35 +366,38 @@ class ResPartner(models.Model):
                 items=items._table_sql,
             )
         )
-        return {row[0]: row[1:] for row in rows}
+        return {row[0]: ReceivableFigures(*row[1:]) for row in rows}
 
     def _settlement_exposures(self, company=None, exclude_move_ids=()):
-        """{commercial partner id: (Exposure, overdue amount, oldest overdue days)}.
+        """{commercial partner id: (Exposure, overdue amount, oldest overdue
+        days, on credit hold)}.
 
-        A constant number of queries whatever the number of partners or their
-        history: used on every posting.
+        One query (two with settlement_mgmt_sale) whatever the number of
+        partners or their history: used on every posting.
         """
         company = company or self.env.company
         figures = self._settlement_receivable_figures(company, exclude_move_ids)
         uninvoiced = self._settlement_uninvoiced_sales(company)
-        disputed = self._settlement_disputed_amounts(company)
-        result = {}
-        for commercial_id in set(self.commercial_partner_id.ids):
-            open_amount, overdue, oldest, drafts = figures.get(
-                commercial_id, (0, 0, 0, 0)
+        return {
+            commercial_id: self._settlement_exposure_of(
+                figures.get(commercial_id, ReceivableFigures()),
+                uninvoiced.get(commercial_id, 0.0),
+                company,
             )
-            result[commercial_id] = (
-                Exposure(
-                    open_receivable=open_amount,
-                    draft_invoices=drafts,
-                    uninvoiced_sales=uninvoiced.get(commercial_id, 0.0),
-                    disputed=disputed.get(commercial_id, 0.0),
-                    exclude_disputed=company.settlement_exclude_disputed,
-                ),
-                overdue,
-                oldest,
-            )
-        return result
+            for commercial_id in set(self.commercial_partner_id.ids)
+        }
+
+    @api.model
+    def _settlement_exposure_of(self, figures, uninvoiced, company):
+        """(Exposure, overdue amount, oldest overdue days, on credit hold)."""
+        exposure = Exposure(
+            open_receivable=figures.open_receivable,
+            draft_invoices=figures.draft_invoices,
+            uninvoiced_sales=uninvoiced,
+            disputed=figures.disputed,
+            exclude_disputed=company.settlement_exclude_disputed,
+        )
+        return exposure, figures.overdue, figures.oldest_overdue_days, figures.on_hold
 
     @api.depends_context("company")
     def _compute_settlement_exposure(self):
@@ -378,7 +405,9 @@ class ResPartner(models.Model):
         exposures = self._settlement_exposures(company)
         for partner in self:
             commercial = partner.commercial_partner_id
-            exposure, overdue, oldest = exposures.get(commercial.id, (Exposure(), 0, 0))
+            exposure, overdue, oldest, _on_hold = exposures.get(
+                commercial.id, (Exposure(), 0, 0, False)
+            )
             limit = commercial.credit_limit
             partner.settlement_currency_id = company.currency_id
             partner.settlement_open_receivable = exposure.open_receivable
@@ -413,32 +442,29 @@ class ResPartner(models.Model):
         add (company currency); ``exclude_move_ids`` are those documents, when they
         already exist as drafts.  Returns {partner id: (reasons, Exposure, oldest)}.
         """
-        partners = self.browse(list(new_amounts)).with_company(company)
+        partners = self.browse(list(new_amounts))
+        # One query gives holds, policies and limits, and the exposure figures;
+        # confirmed sales (settlement_mgmt_sale) are read only for the partners
+        # whose policy can block on the exposure.
+        figures = partners._settlement_receivable_figures(company, exclude_move_ids)
         default_policy = company.settlement_credit_policy
-        policies = {
-            partner: partner.settlement_credit_policy or default_policy
-            for partner in partners
-        }
-        # Under "warn only", or without a limit, only holds matter: the exposure
-        # queries are skipped, so posting costs next to nothing extra.
-        measured = partners.filtered(
-            lambda partner: needs_exposure(policies[partner], partner.credit_limit)
+        measured = self.browse(
+            partner_id
+            for partner_id, row in figures.items()
+            if needs_exposure(row.policy or default_policy, row.credit_limit)
         )
-        exposures = (
-            measured._settlement_exposures(company, exclude_move_ids)
-            if measured
-            else {}
-        )
-        held = partners._settlement_held_partner_ids(company)
+        uninvoiced = measured._settlement_uninvoiced_sales(company) if measured else {}
         allowed_days = company.settlement_overdue_days
         result = {}
         for partner in partners:
-            exposure, _overdue, oldest = exposures.get(partner.id, (Exposure(), 0.0, 0))
-            policy = policies[partner]
+            row = figures.get(partner.id, ReceivableFigures())
+            exposure, _overdue, oldest, on_hold = self._settlement_exposure_of(
+                row, uninvoiced.get(partner.id, 0.0), company
+            )
             reasons = block_reasons(
-                policy=policy,
-                on_hold=partner.id in held,
-                limit=partner.credit_limit,
+                policy=row.policy or default_policy,
+                on_hold=on_hold,
+                limit=row.credit_limit,
                 exposure_total=exposure.total,
                 new_amount=new_amounts[partner.id],
                 oldest_overdue_days=oldest,
