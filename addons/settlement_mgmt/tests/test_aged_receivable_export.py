@@ -93,3 +93,22 @@ class TestAgedReceivableExport(SettlementCommon):
             self.env["settlement.aged.receivable.export"].create({}).action_export()
         )
         self.assertTrue(action["url"].startswith("/web/content/"))
+
+    def test_query_count_does_not_grow_with_the_items(self):
+        def queries(date_at):
+            wizard = self.env["settlement.aged.receivable.export"].create(
+                {"detail": True, "date_at": date_at}
+            )
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            wizard._export_content()
+            return self.env.cr.sql_log_count - before
+
+        past = self.today - timedelta(days=10)
+        queries(self.today)  # the first call also fills Odoo's ormcaches
+        counts = (queries(self.today), queries(past))
+        for days in range(5, 100, 5):
+            self._invoice(self.other_customer, 10.0, days_old=days)
+        self._pay(self.other, 50.0, days_old=1)
+        self.assertEqual((queries(self.today), queries(past)), counts)
