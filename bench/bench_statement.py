@@ -166,7 +166,69 @@ def bench(env):
             "pdf_bytes": size,
         }
     )
+    results += compare_with_oca(env, big, today)
     print("BENCH" + json.dumps(results))
+
+
+def compare_with_oca(env, partner, today):
+    """Our statement against OCA's outstanding statement, same customer, as of
+    today: HTML report and XLSX (sizes in bytes)."""
+    Report = env["ir.actions.report"]
+    Statement = env["settlement.statement"]
+    date_from, _date_to = Statement._default_period()
+    ours = {
+        "date_from": fields.Date.to_string(date_from),
+        "date_to": fields.Date.to_string(today),
+        "statement_company_id": env.company.id,
+    }
+    steps = [
+        (
+            "settlement_mgmt statement, HTML report",
+            lambda: len(
+                Report._render_qweb_html(
+                    "settlement_mgmt.action_report_statement", partner.ids, ours
+                )[0]
+            ),
+        ),
+        (
+            "settlement_mgmt statement, XLSX",
+            lambda: len(
+                Statement._statement_xlsx(partner, date_from, today, env.company)
+            ),
+        ),
+    ]
+    if "outstanding.statement.wizard" in env:
+        wizard = (
+            env["outstanding.statement.wizard"]
+            .with_context(active_ids=partner.ids, active_model="res.partner")
+            .create({"date_end": today, "company_id": env.company.id})
+        )
+        data = json.loads(json.dumps(wizard._prepare_statement(), default=str))
+        steps += [
+            (
+                "OCA partner_statement outstanding statement, HTML report",
+                lambda: len(
+                    Report._render_qweb_html(
+                        "partner_statement.outstanding_statement", partner.ids, data
+                    )[0]
+                ),
+            ),
+            (
+                "OCA partner_statement outstanding statement, XLSX",
+                lambda: len(
+                    Report._render_xlsx(
+                        "p_s.report_outstanding_statement_xlsx", partner.ids, data
+                    )[0]
+                ),
+            ),
+        ]
+    results = []
+    for label, function in steps:
+        seconds, queries, size = timed(function, runs=3)
+        results.append(
+            {"step": label, "median_s": seconds, "queries": queries, "bytes": size}
+        )
+    return results
 
 
 if __name__ in ("__main__", "builtins"):

@@ -49,6 +49,8 @@ OCA_WHEELS=(
     "odoo-addon-account_financial_report==18.0.1.4.29.6"
     "odoo-addon-date_range==18.0.5.0.2.2"
     "odoo-addon-report_xlsx==18.0.1.1.3"
+    "odoo-addon-partner_statement==18.0.1.2.0.14"
+    "odoo-addon-report_xlsx_helper==18.0.1.0.0.5"
 )
 
 say() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
@@ -308,7 +310,7 @@ run_pytest() {
 # Benchmarks on a kept database (settlement_bench): generate the dataset once
 # per size, then run bench/bench_<name>.py inside odoo shell.
 ensure_oca() {
-    if [ ! -d "$OCA_ADDONS/account_financial_report" ]; then
+    if [ ! -d "$OCA_ADDONS/account_financial_report" ] || [ ! -d "$OCA_ADDONS/partner_statement" ]; then
         say "fetching OCA addons for the comparison: ${OCA_WHEELS[*]}"
         local wheels="$SETTLEMENT_HOME/oca/wheels" wheel
         mkdir -p "$wheels" "$SETTLEMENT_HOME/oca/unpacked"
@@ -332,7 +334,7 @@ run_bench() {
     if [ "${BENCH_OCA:-1}" = 1 ]; then
         ensure_oca
         path_args=(--addons-path="$ODOO_SRC/addons,$ODOO_SRC/odoo/addons,$REPO/addons,$OCA_ADDONS")
-        modules="$modules,account_financial_report"
+        modules="$modules,account_financial_report,partner_statement"
     fi
     odoo_bin "${path_args[@]}" -d "$db" -i "$modules" --without-demo=all \
         --stop-after-init --log-level=warn || die "could not install $modules in $db"
