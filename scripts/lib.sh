@@ -51,6 +51,7 @@ OCA_WHEELS=(
     "odoo-addon-report_xlsx==18.0.1.1.3"
     "odoo-addon-partner_statement==18.0.1.2.0.14"
     "odoo-addon-report_xlsx_helper==18.0.1.0.0.5"
+    "odoo-addon-account_credit_control==18.0.2.0.2.6"
 )
 
 say() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
@@ -310,7 +311,7 @@ run_pytest() {
 # Benchmarks on a kept database (settlement_bench): generate the dataset once
 # per size, then run bench/bench_<name>.py inside odoo shell.
 ensure_oca() {
-    if [ ! -d "$OCA_ADDONS/account_financial_report" ] || [ ! -d "$OCA_ADDONS/partner_statement" ]; then
+    if [ ! -d "$OCA_ADDONS/account_credit_control" ]; then
         say "fetching OCA addons for the comparison: ${OCA_WHEELS[*]}"
         local wheels="$SETTLEMENT_HOME/oca/wheels" wheel
         mkdir -p "$wheels" "$SETTLEMENT_HOME/oca/unpacked"
@@ -334,7 +335,7 @@ run_bench() {
     if [ "${BENCH_OCA:-1}" = 1 ]; then
         ensure_oca
         path_args=(--addons-path="$ODOO_SRC/addons,$ODOO_SRC/odoo/addons,$REPO/addons,$OCA_ADDONS")
-        modules="$modules,account_financial_report,partner_statement"
+        modules="$modules,account_financial_report,partner_statement,account_credit_control"
     fi
     odoo_bin "${path_args[@]}" -d "$db" -i "$modules" --without-demo=all \
         --stop-after-init --log-level=warn || die "could not install $modules in $db"
