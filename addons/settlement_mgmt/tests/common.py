@@ -109,6 +109,21 @@ class SettlementCommon(AccountTestInvoicingCommon):
         )
 
     @classmethod
+    def _proposed_plan(cls, invoice, instalments=3):
+        """A plan of ``instalments`` for ``invoice`` from the wizard, proposed
+        to the customer."""
+        wizard = (
+            cls.env["settlement.instalment.plan.create"]
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({"instalment_count": instalments})
+        )
+        plan = cls.env["settlement.instalment.plan"].browse(
+            wizard.action_create()["res_id"]
+        )
+        plan.action_propose()
+        return plan
+
+    @classmethod
     def _pay(cls, invoice, amount=None, days_old=0):
         wizard = (
             cls.env["account.payment.register"]

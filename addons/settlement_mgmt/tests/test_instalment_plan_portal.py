@@ -13,15 +13,7 @@ class TestInstalmentPlanPortal(SettlementCommon, HttpCase):
         super().setUpClass()
         cls.invoice = cls._invoice(cls.customer, 900.0)
         cls._portal_pair("plan_portal")
-        wizard = (
-            cls.env["settlement.instalment.plan.create"]
-            .with_context(active_model="account.move", active_ids=cls.invoice.ids)
-            .create({"instalment_count": 3})
-        )
-        cls.plan = cls.env["settlement.instalment.plan"].browse(
-            wizard.action_create()["res_id"]
-        )
-        cls.plan.action_propose()
+        cls.plan = cls._proposed_plan(cls.invoice)
 
     def _csrf(self, url):
         page = self.url_open(url)

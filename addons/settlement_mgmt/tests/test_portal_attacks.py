@@ -22,15 +22,7 @@ class TestPortalAttacks(SettlementCommon, HttpCase):
             {"move_id": cls.invoice.id, "reason_id": cls.reason.id, "amount": 10.0}
         )
         cls.dispute._portal_ensure_token()
-        wizard = (
-            cls.env["settlement.instalment.plan.create"]
-            .with_context(active_model="account.move", active_ids=cls.invoice.ids)
-            .create({"instalment_count": 3})
-        )
-        cls.plan = cls.env["settlement.instalment.plan"].browse(
-            wizard.action_create()["res_id"]
-        )
-        cls.plan.action_propose()
+        cls.plan = cls._proposed_plan(cls.invoice)
         cls.plan._portal_ensure_token()
 
     def _written(self):

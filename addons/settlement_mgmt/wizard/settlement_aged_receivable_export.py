@@ -239,20 +239,16 @@ class SettlementAgedReceivableExport(models.TransientModel):
             sheet.write_string(row, 2, summary[0][1])
             write_amounts(row, summary[3])
             row += 1
-        data_rows = row - header_row - 1
-        sheet.write(row, 0, self.env._("Total"), bold)
-        for column in range(first_bucket, len(columns)):
-            letter = xlsxwriter.utility.xl_col_to_name(column)
-            sheet.write_formula(
-                row,
-                column,
-                f"=SUM({letter}{header_row + 2}:{letter}{max(row, header_row + 2)})",
-                money_total,
-            )
-        sheet.freeze_panes(header_row + 1, 1)
-        sheet.autofilter(header_row, 0, max(row - 1, header_row), len(columns) - 1)
+        self._finish_sheet(
+            sheet,
+            header_row,
+            row,
+            len(columns),
+            range(first_bucket, len(columns)),
+            (bold, money_total),
+        )
         workbook.close()
-        return data_rows
+        return row - header_row - 1
 
     def action_export(self):
         self.ensure_one()

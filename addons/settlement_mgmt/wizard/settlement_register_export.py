@@ -227,19 +227,14 @@ class SettlementRegisterExport(models.TransientModel):
                 else:
                     sheet.write_string(row, column, value or "")
             row += 1
-        sheet.write(row, 0, self.env._("Total"), bold)
-        last = max(row, header_row + 2)
-        for column, (_label, _path, kind) in enumerate(columns):
-            if kind == "money":
-                letter = xlsxwriter.utility.xl_col_to_name(column)
-                sheet.write_formula(
-                    row,
-                    column,
-                    f"=SUM({letter}{header_row + 2}:{letter}{last})",
-                    total_format,
-                )
-        sheet.freeze_panes(header_row + 1, 1)
-        sheet.autofilter(header_row, 0, max(row - 1, header_row), len(columns) - 1)
+        self._finish_sheet(
+            sheet,
+            header_row,
+            row,
+            len(columns),
+            [index for index, column in enumerate(columns) if column[2] == "money"],
+            (bold, total_format),
+        )
         workbook.close()
         return row - header_row - 1
 
