@@ -464,15 +464,7 @@ class SettlementDunningCommunication(models.Model):
               FROM %(items)s line
               %(disputed_join)s
               -- the discount tier running on the day of the run
-              LEFT JOIN LATERAL (
-                    SELECT offer.discount_date, offer.amount_currency
-                      FROM settlement_invoice_discount offer
-                     WHERE offer.move_id = line.move_id
-                       AND line.discount_date IS NOT NULL
-                       AND offer.discount_date >= %(today)s
-                  ORDER BY offer.discount_date
-                     LIMIT 1
-                   ) tier ON TRUE
+              %(running_tier)s
               LEFT JOIN LATERAL (
                     SELECT MAX(level.days) AS days
                       FROM settlement_dunning_communication_line reminded_line
@@ -490,6 +482,9 @@ class SettlementDunningCommunication(models.Model):
           ORDER BY line.partner_id, line.date_due, line.id
             """,
                 today=today,
+                running_tier=self.env["settlement.invoice.discount"]._running_tier_join(
+                    today, SQL("line.discount_date IS NOT NULL")
+                ),
                 undisputed=undisputed,
                 items=items._table_sql,
                 disputed_join=disputed_join,

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.tools import SQL
 from odoo.tools.misc import format_amount, format_date
 
 
@@ -62,3 +63,22 @@ class SettlementInvoiceDiscount(models.Model):
                 date=format_date(self.env, tier.discount_date),
                 saving=format_amount(self.env, tier.saving_amount, tier.currency_id),
             )
+
+    @api.model
+    def _running_tier_join(self, on_date, condition=None):
+        """SQL joining ``tier`` (discount_date, amount_currency): the tier of
+        ``line.move_id`` still running on ``on_date`` (a date or SQL), for the
+        due schedule and the dunning run."""
+        return SQL(
+            """LEFT JOIN LATERAL (
+                    SELECT offer.discount_date, offer.amount_currency
+                      FROM settlement_invoice_discount offer
+                     WHERE offer.move_id = line.move_id
+                       AND %s
+                       AND offer.discount_date >= %s
+                  ORDER BY offer.discount_date
+                     LIMIT 1
+                   ) tier ON TRUE""",
+            condition or SQL("TRUE"),
+            on_date,
+        )

@@ -144,14 +144,7 @@ class SettlementReceivableItem(models.Model):
               JOIN account_move move ON move.id = line.move_id
               JOIN res_partner partner ON partner.id = line.partner_id
               -- the discount tier running today (core's own is the first)
-              LEFT JOIN LATERAL (
-                    SELECT offer.discount_date, offer.amount_currency
-                      FROM settlement_invoice_discount offer
-                     WHERE offer.move_id = line.move_id
-                       AND offer.discount_date >= CURRENT_DATE
-                  ORDER BY offer.discount_date
-                     LIMIT 1
-                   ) tier ON TRUE
+              %(running_tier)s
              WHERE account.account_type = 'asset_receivable'
                AND line.parent_state = 'posted'
                AND NOT line.reconciled
@@ -182,5 +175,8 @@ class SettlementReceivableItem(models.Model):
               JOIN res_currency company_currency
                 ON company_currency.id = company.currency_id
              WHERE instalment_due.residual_currency > 0
-            """
+            """,
+            running_tier=self.env["settlement.invoice.discount"]._running_tier_join(
+                SQL("CURRENT_DATE")
+            ),
         )
