@@ -325,26 +325,67 @@ ensure_oca() {
     fi
 }
 
-# BENCH_OCA=0 skips the OCA comparison (it is on by default).
+# Benchmark databases get our addons and, unless BENCH_OCA=0, the OCA addons
+# we compare with (BENCH_PATH_ARGS, BENCH_MODULES are set for bench_shell).
+bench_install() {
+    local db="$1"
+    BENCH_MODULES="$ADDONS"
+    BENCH_PATH_ARGS=()
+    if [ "${BENCH_OCA:-1}" = 1 ]; then
+        ensure_oca
+        BENCH_PATH_ARGS=(--addons-path="$ODOO_SRC/addons,$ODOO_SRC/odoo/addons,$REPO/addons,$OCA_ADDONS")
+        BENCH_MODULES="$BENCH_MODULES,account_financial_report,partner_statement,account_credit_control"
+    fi
+    odoo_bin "${BENCH_PATH_ARGS[@]}" -d "$db" -i "$BENCH_MODULES" --without-demo=all \
+        --stop-after-init --log-level=warn || die "could not install $BENCH_MODULES in $db"
+}
+
+# bench_shell DB SCRIPT: run a bench/ script in odoo shell on DB.
+bench_shell() {
+    "$VENV/bin/python" "$ODOO_SRC/odoo-bin" shell -c "$ODOO_CONF" "${BENCH_PATH_ARGS[@]}" \
+        -d "$1" --log-level=warn --no-http <"$2"
+}
+
+# ./dev bench NAME: one benchmark on the kept database settlement_bench (ORM
+# generator, sizes from BENCH_CUSTOMERS...); ./dev bench growth: every
+# benchmark at three sizes (BENCH_SIZES customers, 20 invoices each over two
+# years, SQL generator), results in bench/results/ and bench/RESULTS.md.
 run_bench() {
     local name="${1:-dunning}"
     setup_all
-    local db="${SETTLEMENT_BENCH_DB:-settlement_bench}" modules="$ADDONS"
-    local path_args=()
+    [ "$name" = growth ] && {
+        run_bench_growth
+        return
+    }
+    local db="${SETTLEMENT_BENCH_DB:-settlement_bench}"
     [ -f "$REPO/bench/bench_$name.py" ] || die "no benchmark bench/bench_$name.py"
-    if [ "${BENCH_OCA:-1}" = 1 ]; then
-        ensure_oca
-        path_args=(--addons-path="$ODOO_SRC/addons,$ODOO_SRC/odoo/addons,$REPO/addons,$OCA_ADDONS")
-        modules="$modules,account_financial_report,partner_statement,account_credit_control"
-    fi
-    odoo_bin "${path_args[@]}" -d "$db" -i "$modules" --without-demo=all \
-        --stop-after-init --log-level=warn || die "could not install $modules in $db"
+    bench_install "$db"
     say "generating ${BENCH_CUSTOMERS:-1000} customers x ${BENCH_INVOICES:-5} invoices over ${BENCH_DAYS:-180} days (once per size)"
-    "$VENV/bin/python" "$ODOO_SRC/odoo-bin" shell -c "$ODOO_CONF" "${path_args[@]}" \
-        -d "$db" --log-level=warn --no-http <"$REPO/bench/generate.py"
+    bench_shell "$db" "$REPO/bench/generate.py"
     say "running bench/bench_$name.py"
-    "$VENV/bin/python" "$ODOO_SRC/odoo-bin" shell -c "$ODOO_CONF" "${path_args[@]}" \
-        -d "$db" --log-level=warn --no-http <"$REPO/bench/bench_$name.py"
+    bench_shell "$db" "$REPO/bench/bench_$name.py"
+}
+
+run_bench_growth() {
+    local sizes="${BENCH_SIZES:-1000 3000 10000}" out="$REPO/bench/results" size db name
+    mkdir -p "$out"
+    for size in $sizes; do
+        db="settlement_bench_bulk_$size"
+        say "size $size: installing and generating $db (once per size)"
+        bench_install "$db"
+        BENCH_CUSTOMERS="$size" BENCH_INVOICES=20 BENCH_DAYS=730 \
+            bench_shell "$db" "$REPO/bench/generate_bulk.py" || die "generation failed for $db"
+        : >"$out/$size.jsonl"
+        for name in dataset aged dunning statement scoring credit; do
+            say "size $size: bench_$name"
+            BENCH_DUNNING_SEND=0 bench_shell "$db" "$REPO/bench/bench_$name.py" | tee /dev/stderr |
+                sed -n "s/^BENCH\(.*\)$/{\"bench\": \"$name\", \"size\": $size, \"rows\": \1}/p" \
+                    >>"$out/$size.jsonl"
+            grep -q "\"bench\": \"$name\"" "$out/$size.jsonl" || die "bench_$name printed no result"
+        done
+    done
+    "$VENV/bin/python" "$REPO/bench/report.py" "$out" >"$REPO/bench/RESULTS.md"
+    say "results: bench/RESULTS.md"
 }
 
 # Development loop: update the addon in a kept database (settlement_dev) and run

@@ -2,7 +2,7 @@
     "name": "Receivables Settlement",
     "summary": "Credit control, instalment plans, disputes, dunning, statements "
     "and Excel exports for customer receivables",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/settlement-mgmt/settlement_mgmt",
     "author": "settlement_mgmt contributors",
@@ -14,6 +14,7 @@
         "security/ir.model.access.csv",
         "security/settlement_security.xml",
         "data/ir_cron_data.xml",
+        "data/mail_activity_type_data.xml",
         "data/settlement_dispute_data.xml",
         "report/settlement_dunning_reports.xml",
         "report/settlement_statement_reports.xml",
@@ -40,6 +41,11 @@
         "views/settlement_aged_receivable_export_views.xml",
         "report/settlement_dispute_analysis_views.xml",
         "report/settlement_discount_analysis_views.xml",
+        "views/settlement_receivable_snapshot_views.xml",
+        "views/settlement_receivable_kpi_views.xml",
+        "views/settlement_payment_prediction_views.xml",
+        "views/settlement_prediction_model_views.xml",
+        "report/settlement_dashboard_views.xml",
         "views/settlement_menus.xml",
     ],
     "assets": {

@@ -76,6 +76,38 @@ class AccountMove(models.Model):
         help="What the customer pays today to settle the invoice with the discount "
         "still running, until when, and what it saves.",
     )
+    settlement_prediction_ids = fields.One2many(
+        "settlement.payment.prediction",
+        "move_id",
+        groups="settlement_mgmt.group_settlement_user",
+    )
+    settlement_late_risk = fields.Selection(
+        selection=[("low", "Low"), ("medium", "Medium"), ("high", "High")],
+        string="Late-Payment Risk",
+        compute="_compute_settlement_prediction",
+        compute_sudo=True,
+        groups="settlement_mgmt.group_settlement_user",
+        help="Predicted nightly from the company's own payment history.",
+    )
+    settlement_late_probability = fields.Float(
+        string="Chance of Paying Late (%)",
+        digits=(5, 1),
+        compute="_compute_settlement_prediction",
+        compute_sudo=True,
+        groups="settlement_mgmt.group_settlement_user",
+    )
+    settlement_expected_payment_date = fields.Date(
+        string="Expected Payment",
+        compute="_compute_settlement_prediction",
+        compute_sudo=True,
+        groups="settlement_mgmt.group_settlement_user",
+    )
+    settlement_late_factors = fields.Char(
+        string="Main Factors",
+        compute="_compute_settlement_prediction",
+        compute_sudo=True,
+        groups="settlement_mgmt.group_settlement_user",
+    )
     settlement_partner_on_hold = fields.Boolean(
         string="Customer on Hold",
         related="commercial_partner_id.settlement_on_hold",
@@ -216,6 +248,15 @@ class AccountMove(models.Model):
     # ------------------------------------------------------------------
 
     @api.depends_context("lang")
+    @api.depends("settlement_prediction_ids")
+    def _compute_settlement_prediction(self):
+        for move in self:
+            prediction = move.settlement_prediction_ids[:1]
+            move.settlement_late_risk = prediction.risk
+            move.settlement_late_probability = prediction.probability
+            move.settlement_expected_payment_date = prediction.expected_date
+            move.settlement_late_factors = prediction.factor_summary
+
     @api.depends("settlement_discount_ids", "payment_state")
     def _compute_settlement_discount_offer(self):
         today = fields.Date.context_today(self)

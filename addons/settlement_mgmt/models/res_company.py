@@ -27,6 +27,18 @@ class ResCompany(models.Model):
         "aged receivables and analytics, separated by commas. '30, 60, 90' gives "
         "Not due, 1-30, 31-60, 61-90 and 90+.",
     )
+    settlement_alert_worsening = fields.Boolean(
+        string="Alert When Payments Worsen",
+        default=True,
+        help="Schedule an activity for the customer's salesperson when the customer "
+        "starts paying later or misses a first instalment.",
+    )
+    settlement_alert_days = fields.Integer(
+        string="Alert Threshold (days)",
+        default=10,
+        help="Alert when a customer's average days late over the last 90 days exceed "
+        "those of the 9 months before by at least this many days.",
+    )
 
     @api.constrains("settlement_aging_days")
     def _check_settlement_aging_days(self):

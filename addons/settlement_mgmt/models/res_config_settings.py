@@ -8,6 +8,12 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.settlement_aging_days",
         readonly=False,
     )
+    settlement_alert_worsening = fields.Boolean(
+        related="company_id.settlement_alert_worsening", readonly=False
+    )
+    settlement_alert_days = fields.Integer(
+        related="company_id.settlement_alert_days", readonly=False
+    )
     settlement_credit_policy = fields.Selection(
         related="company_id.settlement_credit_policy",
         readonly=False,

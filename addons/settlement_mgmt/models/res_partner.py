@@ -1,4 +1,5 @@
 from collections import defaultdict, namedtuple
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import RedirectWarning, UserError
@@ -17,6 +18,7 @@ from ..lib.credit import (
     needs_exposure,
     usage_percent,
 )
+from ..lib.kpi import payment_pattern_worsens
 from .res_company import CREDIT_POLICIES
 
 # What one query tells about a commercial partner's receivables in a company.
@@ -762,3 +764,102 @@ class ResPartner(models.Model):
             commercial, company
         )
         self.env["settlement.risk.score"]._recompute(company, commercial)
+
+    def _settlement_alert_worsening(self, company):
+        """Schedule an activity for the salesperson of each customer of
+        ``company`` who now pays later than before (average days late, weighted
+        by amount, of the items due in the last 90 days against the 9 months
+        before; unpaid items count with their days overdue so far) or who missed
+        an instalment of an active plan.  A customer with such an activity still
+        open gets no second one."""
+        if not company.settlement_alert_worsening:
+            return self.browse()
+        today = fields.Date.context_today(self)
+        self._settlement_flush_receivables()
+        rows = self.env.execute_query(
+            SQL(
+                """
+            WITH item AS (
+                SELECT partner.commercial_partner_id AS partner_id,
+                       line.date_maturity AS due, line.balance AS amount,
+                       COALESCE(CASE WHEN line.reconciled THEN (
+                           SELECT MAX(partial.max_date)
+                             FROM account_partial_reconcile partial
+                            WHERE partial.debit_move_id = line.id) END,
+                           %(today)s) - line.date_maturity AS delay
+                  FROM account_move_line line
+                  JOIN account_account account ON account.id = line.account_id
+                  JOIN account_move move ON move.id = line.move_id
+                  JOIN res_partner partner ON partner.id = line.partner_id
+                 WHERE account.account_type = 'asset_receivable'
+                   AND move.move_type = 'out_invoice'
+                   AND line.parent_state = 'posted' AND line.balance > 0
+                   AND line.company_id = %(company)s
+                   AND line.date_maturity >= %(year_ago)s
+                   AND line.date_maturity < %(today)s
+            )
+            SELECT partner_id,
+                   SUM(amount * delay) FILTER (WHERE due >= %(recent)s)
+                       / NULLIF(SUM(amount) FILTER (WHERE due >= %(recent)s), 0),
+                   SUM(amount * delay) FILTER (WHERE due < %(recent)s)
+                       / NULLIF(SUM(amount) FILTER (WHERE due < %(recent)s), 0)
+              FROM item GROUP BY partner_id
+            """,
+                company=company.id,
+                today=today,
+                year_ago=today - timedelta(days=365),
+                recent=today - timedelta(days=90),
+            )
+        )
+        reasons = {}
+        for partner_id, recent, previous in rows:
+            if payment_pattern_worsens(recent, previous, company.settlement_alert_days):
+                reasons[partner_id] = self.env._(
+                    "Pays later: %(recent)s days late on average on what fell due "
+                    "in the last 90 days, %(previous)s days before.",
+                    recent=round(recent, 1),
+                    previous=round(previous, 1),
+                )
+        plans = self.env["settlement.instalment.plan"].search(
+            [
+                ("company_id", "=", company.id),
+                ("state", "=", "active"),
+                ("line_ids.date_due", "<", today),
+            ]
+        )
+        for plan in plans:
+            missed = plan.line_ids.filtered(
+                lambda line: line.payment_state == "overdue"
+            )
+            if missed:
+                reasons.setdefault(
+                    plan.partner_id.commercial_partner_id.id,
+                    self.env._(
+                        "Missed instalment %(number)s of plan %(plan)s, due %(date)s.",
+                        number=missed[0].sequence,
+                        plan=plan.name,
+                        date=missed[0].date_due,
+                    ),
+                )
+        activity_type = self.env.ref("settlement_mgmt.mail_activity_type_payment_alert")
+        alerted = {
+            partner_id
+            for [partner_id] in self.env["mail.activity"]._read_group(
+                [
+                    ("res_model", "=", "res.partner"),
+                    ("res_id", "in", list(reasons)),
+                    ("activity_type_id", "=", activity_type.id),
+                ],
+                ["res_id"],
+            )
+        }
+        partners = self.browse(sorted(set(reasons) - alerted))
+        fallback = self.env.ref("base.user_admin", raise_if_not_found=False)
+        for partner in partners:
+            partner.activity_schedule(
+                activity_type_id=activity_type.id,
+                summary=self.env._("Payment pattern worsens"),
+                note=reasons[partner.id],
+                user_id=(partner.user_id or fallback or self.env.user).id,
+            )
+        return partners

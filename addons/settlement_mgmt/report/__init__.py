@@ -1,3 +1,4 @@
 from . import settlement_dispute_analysis
 from . import settlement_statement_report
 from . import settlement_discount_analysis
+from . import settlement_dashboard

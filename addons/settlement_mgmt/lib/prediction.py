@@ -1,0 +1,372 @@
+"""Explainable late-payment model: a logistic-regression scorecard.
+
+Every feature (share of past invoices paid late, invoice amount, days of
+credit, ...) is cut into a few bins by the caller, so the model is a table
+that can be shown to a credit controller line by line:
+
+    log-odds of paying late = intercept + one weight per feature, for its bin
+
+Bin 0 of each feature is the reference and weighs nothing, so every weight
+reads as "this bin rather than the first one adds so much risk".
+
+Because the features are binned, the history collapses into grouped rows
+``(bins, late_count, total_count)``: at most a few thousand rows whatever the
+number of invoices, so Newton-Raphson on the grouped binomial likelihood fits
+in pure Python at once. A ridge penalty (``l2``) on the weights, never on the
+intercept, keeps the fit finite when a bin is always late or always on time
+and pulls rarely seen bins towards the reference.
+
+The evaluation helpers (AUC, Brier score, log loss, calibration) take grouped
+``(probability, late_count, total_count)`` rows for the same reason.
+"""
+
+import math
+from bisect import bisect_left
+from dataclasses import dataclass
+from itertools import pairwise
+
+# Log loss of a probability of exactly 0 or 1 that turns out wrong is
+# infinite; clip like the usual statistics packages do.
+LOG_LOSS_EPSILON = 1e-15
+
+# Halving a Newton step that lowers the penalised likelihood this many times
+# is more than enough for a convex objective; it only guards the first steps.
+MAX_STEP_HALVINGS = 30
+
+
+class NotEnoughHistory(ValueError):
+    """The history cannot teach a model: no item, or no late item, or no item
+    paid on time. The caller tells the user to wait for more history."""
+
+
+@dataclass(frozen=True)
+class Feature:
+    """One binned feature. ``bounds`` are ascending upper bounds (see
+    :func:`bin_index`); a categorical feature leaves them empty and its caller
+    gives the bin index directly."""
+
+    name: str
+    bounds: tuple
+    bin_count: int
+
+    def __post_init__(self):
+        # Callers build bounds from lists read in settings; a tuple keeps the
+        # frozen feature comparable and hashable.
+        object.__setattr__(self, "bounds", tuple(self.bounds))
+        if any(low >= high for low, high in pairwise(self.bounds)):
+            raise ValueError(f"Bounds of feature {self.name} must increase.")
+        if self.bounds and self.bin_count != len(self.bounds) + 1:
+            raise ValueError(
+                f"Feature {self.name} has {len(self.bounds)} bounds, "
+                f"so {len(self.bounds) + 1} bins, not {self.bin_count}."
+            )
+        if self.bin_count < 1:
+            raise ValueError(f"Feature {self.name} needs at least one bin.")
+
+
+def bin_index(value, bounds):
+    """First ``i`` with ``value <= bounds[i]``, or ``len(bounds)`` above the
+    last bound. ``value`` must be a number: the caller decides where a missing
+    value goes."""
+    return bisect_left(bounds, value)
+
+
+def _sigmoid(log_odds):
+    # exp() of a large positive number overflows; only ever take exp() of a
+    # non-positive one.
+    if log_odds >= 0:
+        return 1.0 / (1.0 + math.exp(-log_odds))
+    odds = math.exp(log_odds)
+    return odds / (1.0 + odds)
+
+
+def _log_one_plus_exp(value):
+    """``log(1 + exp(value))`` without overflow."""
+    if value > 0:
+        return value + math.log1p(math.exp(-value))
+    return math.log1p(math.exp(value))
+
+
+def _check_bins(bins, bin_counts):
+    if len(bins) != len(bin_counts):
+        raise ValueError(f"Expected {len(bin_counts)} bins, got {len(bins)}.")
+    for feature, (bin_, count) in enumerate(zip(bins, bin_counts, strict=True)):
+        # A negative index would silently pick a weight from the end.
+        if not 0 <= bin_ < count:
+            raise ValueError(
+                f"Bin {bin_} of feature {feature} is not in 0..{count - 1}."
+            )
+
+
+@dataclass(frozen=True)
+class Model:
+    """A fitted scorecard. ``weights[f][b]`` is the log-odds added when
+    feature ``f`` falls in bin ``b``; ``weights[f][0]`` is 0.0."""
+
+    feature_names: tuple[str, ...]
+    bin_counts: tuple[int, ...]
+    intercept: float
+    weights: tuple[tuple[float, ...], ...]
+
+    def __post_init__(self):
+        # from_dict() and hand-built models give lists; store tuples so the
+        # model stays immutable.
+        object.__setattr__(self, "feature_names", tuple(self.feature_names))
+        object.__setattr__(self, "bin_counts", tuple(self.bin_counts))
+        object.__setattr__(self, "weights", tuple(map(tuple, self.weights)))
+        if not len(self.feature_names) == len(self.bin_counts) == len(self.weights):
+            raise ValueError("A model needs one name, bin count and weight row each.")
+        for name, count, row in zip(
+            self.feature_names, self.bin_counts, self.weights, strict=True
+        ):
+            if len(row) != count:
+                raise ValueError(
+                    f"Feature {name} has {count} bins, {len(row)} weights."
+                )
+
+    def log_odds(self, bins):
+        _check_bins(bins, self.bin_counts)
+        return self.intercept + sum(
+            row[bin_] for row, bin_ in zip(self.weights, bins, strict=True)
+        )
+
+    def probability(self, bins):
+        """Probability of paying late for an item in ``bins``."""
+        return _sigmoid(self.log_odds(bins))
+
+    def contributions(self, bins):
+        """``(feature index, bin, weight)`` of every feature, the heaviest
+        first, so an explanation can show the main reasons and stop."""
+        _check_bins(bins, self.bin_counts)
+        rows = [
+            (feature, bin_, self.weights[feature][bin_])
+            for feature, bin_ in enumerate(bins)
+        ]
+        return sorted(rows, key=lambda row: (-abs(row[2]), row[0]))
+
+    def to_dict(self):
+        return {
+            "feature_names": list(self.feature_names),
+            "bin_counts": list(self.bin_counts),
+            "intercept": self.intercept,
+            "weights": [list(row) for row in self.weights],
+        }
+
+    @classmethod
+    def from_dict(cls, data):
+        return cls(
+            feature_names=tuple(data["feature_names"]),
+            bin_counts=tuple(int(count) for count in data["bin_counts"]),
+            intercept=float(data["intercept"]),
+            weights=tuple(tuple(map(float, row)) for row in data["weights"]),
+        )
+
+
+def _grouped(groups, bin_counts):
+    """Late and total counts summed per bins tuple, empty rows dropped."""
+    sums = {}
+    for bins, late, total in groups:
+        bins = tuple(bins)
+        _check_bins(bins, bin_counts)
+        if late < 0 or late > total:
+            raise ValueError(f"Late count {late} is not within 0..{total}.")
+        if total <= 0:
+            continue
+        counts = sums.setdefault(bins, [0.0, 0.0])
+        counts[0] += late
+        counts[1] += total
+    return [(bins, late, total) for bins, (late, total) in sums.items()]
+
+
+def _solve(matrix, vector):
+    """Solve ``matrix @ x = vector`` by Gaussian elimination with partial
+    pivoting; both arguments are consumed."""
+    size = len(vector)
+    scale = max((abs(matrix[i][i]) for i in range(size)), default=0.0) or 1.0
+    for column in range(size):
+        pivot = max(range(column, size), key=lambda row: abs(matrix[row][column]))
+        if abs(matrix[pivot][column]) <= scale * 1e-13:
+            # Only without ridge: collinear features, or a bin always late
+            # or always on time whose weight runs off to infinity.
+            raise ValueError(
+                "The model has no finite fit; train with a positive l2 penalty."
+            )
+        matrix[column], matrix[pivot] = matrix[pivot], matrix[column]
+        vector[column], vector[pivot] = vector[pivot], vector[column]
+        pivot_row = matrix[column]
+        for row in range(column + 1, size):
+            factor = matrix[row][column] / pivot_row[column]
+            if factor:
+                target = matrix[row]
+                for k in range(column, size):
+                    target[k] -= factor * pivot_row[k]
+                vector[row] -= factor * vector[column]
+    solution = [0.0] * size
+    for row in range(size - 1, -1, -1):
+        rest = sum(matrix[row][k] * solution[k] for k in range(row + 1, size))
+        solution[row] = (vector[row] - rest) / matrix[row][row]
+    return solution
+
+
+def _penalised_log_likelihood(rows, beta, l2):
+    total = 0.0
+    for columns, late, count in rows:
+        eta = sum(beta[column] for column in columns)
+        total += late * eta - count * _log_one_plus_exp(eta)
+    return total - 0.5 * l2 * sum(value * value for value in beta[1:])
+
+
+def _newton_step(rows, beta, l2):
+    """Newton direction of the penalised binomial log-likelihood."""
+    size = len(beta)
+    gradient = [0.0] + [-l2 * value for value in beta[1:]]
+    hessian = [[0.0] * size for _ in range(size)]
+    for index in range(1, size):
+        hessian[index][index] = l2
+    for columns, late, count in rows:
+        probability = _sigmoid(sum(beta[column] for column in columns))
+        residual = late - count * probability
+        curvature = count * probability * (1.0 - probability)
+        for i in columns:
+            gradient[i] += residual
+            row = hessian[i]
+            for j in columns:
+                row[j] += curvature
+    return _solve(hessian, gradient)
+
+
+def train(groups, bin_counts, feature_names, l2=1.0, iterations=50, tolerance=1e-8):
+    """Fit a :class:`Model` on grouped ``(bins, late_count, total_count)``
+    rows by Newton-Raphson with a ridge penalty ``l2`` on the weights.
+
+    Stops once no parameter moves by ``tolerance`` or after ``iterations``
+    steps (the last estimate is kept). Raises :class:`NotEnoughHistory` when
+    there is no item, no late item or no item paid on time.
+    """
+    bin_counts = tuple(bin_counts)
+    feature_names = tuple(feature_names)
+    if len(bin_counts) != len(feature_names):
+        raise ValueError("Give one bin count per feature name.")
+    grouped = _grouped(groups, bin_counts)
+    total_late = sum(late for _bins, late, _total in grouped)
+    total_items = sum(total for _bins, _late, total in grouped)
+    if not total_items:
+        raise NotEnoughHistory("There is no payment history to learn from.")
+    if total_late <= 0 or total_late >= total_items:
+        raise NotEnoughHistory(
+            "The history needs items paid late and items paid on time."
+        )
+
+    # Only bins that occur get a parameter: a column of zeros would make the
+    # system singular without ridge, and with ridge its weight is exactly 0.
+    seen = sorted({(f, b) for bins, _l, _t in grouped for f, b in enumerate(bins) if b})
+    column_of = {key: index for index, key in enumerate(seen, start=1)}
+    rows = [
+        ([0] + [column_of[(f, b)] for f, b in enumerate(bins) if b], late, total)
+        for bins, late, total in grouped
+    ]
+    # Starting from the overall late rate saves the first Newton steps.
+    beta = [math.log(total_late / (total_items - total_late))] + [0.0] * len(seen)
+
+    objective = _penalised_log_likelihood(rows, beta, l2)
+    for _iteration in range(iterations):
+        step = _newton_step(rows, beta, l2)
+        for _halving in range(MAX_STEP_HALVINGS):
+            candidate = [value + delta for value, delta in zip(beta, step, strict=True)]
+            candidate_objective = _penalised_log_likelihood(rows, candidate, l2)
+            if candidate_objective >= objective - 1e-12 * abs(objective):
+                break
+            step = [delta / 2.0 for delta in step]
+        beta, objective = candidate, candidate_objective
+        if max(map(abs, step)) < tolerance:
+            break
+
+    weights = [[0.0] * count for count in bin_counts]
+    for (feature, bin_), column in column_of.items():
+        weights[feature][bin_] = beta[column]
+    return Model(
+        feature_names=feature_names,
+        bin_counts=bin_counts,
+        intercept=beta[0],
+        weights=tuple(map(tuple, weights)),
+    )
+
+
+def _distinct_levels(scored):
+    """``[probability, late, on_time]`` per distinct probability, ascending."""
+    levels = {}
+    for probability, late, total in scored:
+        if total <= 0:
+            continue
+        counts = levels.setdefault(probability, [0.0, 0.0])
+        counts[0] += late
+        counts[1] += total - late
+    return [[probability, *levels[probability]] for probability in sorted(levels)]
+
+
+def auc(scored):
+    """ROC AUC of grouped ``(probability, late_count, total_count)`` rows: the
+    chance that a late item scores above an item paid on time, ties counting
+    half. None without late items or without items paid on time."""
+    favourable = 0.0
+    on_time_below = 0.0
+    total_late = 0.0
+    for _probability, late, on_time in _distinct_levels(scored):
+        favourable += late * (on_time_below + 0.5 * on_time)
+        on_time_below += on_time
+        total_late += late
+    if not total_late or not on_time_below:
+        return None
+    return favourable / (total_late * on_time_below)
+
+
+def brier(scored):
+    """Mean squared error of the probability over all items (late = 1)."""
+    squared = 0.0
+    items = 0.0
+    for probability, late, total in scored:
+        if total <= 0:
+            continue
+        squared += late * (1.0 - probability) ** 2 + (total - late) * probability**2
+        items += total
+    return squared / items if items else None
+
+
+def log_loss(scored):
+    """Mean negative log-likelihood per item; probabilities are clipped to
+    [1e-15, 1 - 1e-15] so one confident mistake does not make it infinite."""
+    loss = 0.0
+    items = 0.0
+    for probability, late, total in scored:
+        if total <= 0:
+            continue
+        clipped = min(max(probability, LOG_LOSS_EPSILON), 1.0 - LOG_LOSS_EPSILON)
+        loss -= late * math.log(clipped) + (total - late) * math.log1p(-clipped)
+        items += total
+    return loss / items if items else None
+
+
+def calibration(scored, bin_count=10):
+    """Reliability table over equal-width probability bins [0, 0.1), ...,
+    [0.9, 1.0] (1.0 falls in the last one): ``(mean predicted probability,
+    observed late rate, item count)`` for each non-empty bin, in bin order."""
+    sums = {}
+    for probability, late, total in scored:
+        if total <= 0:
+            continue
+        index = min(max(int(probability * bin_count), 0), bin_count - 1)
+        predicted, observed, items = sums.get(index, (0.0, 0.0, 0.0))
+        sums[index] = (predicted + probability * total, observed + late, items + total)
+    return [
+        (predicted / items, observed / items, items)
+        for predicted, observed, items in (sums[index] for index in sorted(sums))
+    ]
+
+
+def expected_delay_days(probability, mean_days_if_late, mean_days_if_on_time):
+    """Days after the due date the payment is expected: the mean delay of
+    late and of on-time payments mixed by the probability of being late
+    (on-time payments usually arrive early, so that mean is often negative)."""
+    return float(
+        probability * mean_days_if_late + (1.0 - probability) * mean_days_if_on_time
+    )

@@ -1,0 +1,185 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..lib.aging import bucket_ranges, parse_boundaries
+
+SNAPSHOT_MONTHS = 12
+
+
+class SettlementReceivableSnapshot(models.Model):
+    """What customers owed on a day, by age bucket and by dunning level.
+
+    Written by a daily cron (one set-based query per company and dimension) and
+    backfilled for the last month ends from the ledger as it stood then, so the
+    dashboard shows a trend from the first day.  Rewriting a day replaces it:
+    running the cron twice gives the same rows."""
+
+    _name = "settlement.receivable.snapshot"
+    _description = "Receivables Snapshot"
+    _order = "date desc, dimension, bucket_index, id"
+
+    date = fields.Date(required=True, index=True, readonly=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, readonly=True, ondelete="cascade"
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    dimension = fields.Selection(
+        selection=[("age", "Age"), ("level", "Dunning Level")],
+        required=True,
+        readonly=True,
+    )
+    bucket_index = fields.Integer(readonly=True)
+    bucket = fields.Char(
+        readonly=True, help="Age bucket (days overdue) or the last reminder sent."
+    )
+    level_id = fields.Many2one(
+        "settlement.dunning.level", string="Dunning Level", readonly=True
+    )
+    amount = fields.Monetary(string="Amount Due", readonly=True)
+    item_count = fields.Integer(string="Items", readonly=True)
+
+    def _bucket_labels(self, boundaries):
+        labels = [self.env._("Not due")]
+        for low, high in bucket_ranges(boundaries):
+            labels.append(
+                self.env._("%(low)s-%(high)s days", low=low, high=high)
+                if high
+                else self.env._("Over %(days)s days", days=low - 1)
+            )
+        return labels
+
+    def _open_items_sql(self, company, date_at):
+        """Open receivable items on ``date_at`` (id, due date, residual)."""
+        as_of = self.env["settlement.statement"]._residual_at_sql(company, date_at)
+        return SQL(
+            """
+            %(with_clause)s%(comma)s items AS (
+                SELECT line.id, COALESCE(line.date_maturity, line.date) AS due,
+                       %(residual)s AS amount
+                  FROM account_move_line line
+                  JOIN account_account account ON account.id = line.account_id
+                  %(join)s
+                 WHERE account.account_type = 'asset_receivable'
+                   AND line.parent_state = 'posted'
+                   AND line.company_id = %(company)s
+                   AND line.date <= %(date_at)s
+                   AND %(open)s
+              GROUP BY line.id
+                HAVING %(residual)s != 0
+            )
+            """,
+            with_clause=as_of["with"] or SQL("WITH"),
+            comma=SQL(",") if as_of["with"] else SQL(),
+            residual=as_of["residual"],
+            join=as_of["join"],
+            open=as_of["open"],
+            company=company.id,
+            date_at=date_at,
+        )
+
+    def _take(self, company, date_at):
+        """Replace the snapshot of ``company`` on ``date_at``."""
+        self.env["res.partner"]._settlement_flush_receivables()
+        self.env["settlement.dunning.communication.line"].flush_model()
+        boundaries = parse_boundaries(company.settlement_aging_days)
+        labels = self._bucket_labels(boundaries)
+        # Bucket index in SQL: 0 when not due, else 1 + number of limits passed.
+        limits = SQL("ARRAY[%s]::int[]", list(boundaries))
+        items = self._open_items_sql(company, date_at)
+        age_rows = self.env.execute_query(
+            SQL(
+                """
+            %(items)s
+            SELECT CASE WHEN %(date_at)s - due <= 0 THEN 0
+                        ELSE 1 + (SELECT COUNT(*) FROM unnest(%(limits)s) AS limit_days
+                                   WHERE %(date_at)s - due > limit_days) END,
+                   SUM(amount), COUNT(*)
+              FROM items GROUP BY 1
+            """,
+                items=items,
+                date_at=date_at,
+                limits=limits,
+            )
+        )
+        level_rows = self.env.execute_query(
+            SQL(
+                """
+            %(items)s
+            SELECT last_level.level_id, SUM(items.amount), COUNT(*)
+              FROM items
+              LEFT JOIN LATERAL (
+                    SELECT reminded.level_id
+                      FROM settlement_dunning_communication_line reminded
+                      JOIN settlement_dunning_communication communication
+                        ON communication.id = reminded.communication_id
+                     WHERE reminded.item_ref = items.id
+                       AND communication.date <= %(date_at)s
+                  ORDER BY communication.date DESC, reminded.id DESC
+                     LIMIT 1
+                   ) last_level ON TRUE
+             WHERE items.due < %(date_at)s
+          GROUP BY last_level.level_id
+            """,
+                items=items,
+                date_at=date_at,
+            )
+        )
+        levels = self.env["settlement.dunning.level"].browse(
+            [row[0] for row in level_rows if row[0]]
+        )
+        level_names = {level.id: level.name for level in levels}
+        self.search([("company_id", "=", company.id), ("date", "=", date_at)]).unlink()
+        return self.create(
+            [
+                {
+                    "date": date_at,
+                    "company_id": company.id,
+                    "dimension": "age",
+                    "bucket_index": index,
+                    "bucket": labels[index],
+                    "amount": amount,
+                    "item_count": count,
+                }
+                for index, amount, count in age_rows
+            ]
+            + [
+                {
+                    "date": date_at,
+                    "company_id": company.id,
+                    "dimension": "level",
+                    "bucket_index": (level_id and 1) or 0,
+                    "bucket": level_names.get(level_id)
+                    or self.env._("Overdue, not reminded"),
+                    "level_id": level_id,
+                    "amount": amount,
+                    "item_count": count,
+                }
+                for level_id, amount, count in level_rows
+            ]
+        )
+
+    def _month_ends(self, today, months=SNAPSHOT_MONTHS):
+        first = today.replace(day=1)
+        return [first - relativedelta(months=back, days=1) for back in range(months)]
+
+    @api.model
+    def _cron_settlement_snapshots(self):
+        """Daily: today's snapshot per company, and the month ends of the past
+        year that have none yet (first run, or a new company)."""
+        today = fields.Date.context_today(self)
+        companies = self.env["res.company"].search([])
+        for done, company in enumerate(companies, start=1):
+            month_ends = self._month_ends(today)
+            taken = set(
+                self.search(
+                    [("company_id", "=", company.id), ("date", "in", month_ends)]
+                ).mapped("date")
+            )
+            for date_at in [today, *(d for d in month_ends if d not in taken)]:
+                self._take(company, date_at)
+            self.env["settlement.receivable.kpi"]._refresh(company, today)
+            self.env["ir.cron"]._notify_progress(
+                done=done, remaining=len(companies) - done
+            )
