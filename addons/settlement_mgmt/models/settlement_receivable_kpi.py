@@ -85,6 +85,9 @@ class SettlementReceivableKpi(models.Model):
         """Rewrite the figures of the last ``months`` months and the current one
         (to date) from a few grouped queries."""
         ends = sorted({today, *self._month_ends(today, months)})
+        self.env["res.partner"]._settlement_flush_receivables()
+        for model in ("settlement.promise", "settlement.dispute"):
+            self.env[model].flush_model()
         start = ends[0].replace(day=1) - relativedelta(months=months)
         receivable = self.env.execute_query(
             SQL(

@@ -29,3 +29,6 @@ from . import test_schedule
 from . import test_security
 from . import test_statement
 from . import test_words_and_calendars
+from . import test_analytics
+from . import test_kpi_lib
+from . import test_prediction_lib

@@ -31,6 +31,11 @@ MATRIX = {
     "settlement.dispute.resolve": ("", "", "rwcu", "rwcu", "", ""),
     "settlement.aged.receivable.export": ("", "rwcu", "rwcu", "rwcu", "", ""),
     "settlement.register.export": ("", "rwcu", "rwcu", "rwcu", "", ""),
+    "settlement.receivable.snapshot": ("", "r", "rwcu", "rwcu", "", ""),
+    "settlement.receivable.kpi": ("", "r", "rwcu", "rwcu", "", ""),
+    "settlement.prediction.model": ("", "r", "rwcu", "rwcu", "", ""),
+    "settlement.payment.prediction": ("", "r", "rwcu", "rwcu", "", ""),
+    "settlement.dashboard": ("", "rwc", "rwc", "rwc", "", ""),
 }
 OPERATIONS = {"r": "read", "w": "write", "c": "create", "u": "unlink"}
 

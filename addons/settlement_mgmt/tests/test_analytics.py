@@ -1,0 +1,392 @@
+import calendar
+import random
+from datetime import timedelta
+
+from odoo import Command
+from odoo.tests import new_test_user, tagged
+
+from .common import SettlementCommon
+
+
+@tagged("post_install", "-at_install")
+class TestSnapshotsAndKpis(SettlementCommon):
+    """Every figure on hand-computed fixtures, in the test class's own company."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env.company
+        cls.company.settlement_aging_days = "30, 60, 90"
+        # As the cron's and the dashboard refresh's callers.
+        cls.Snapshot = cls.env["settlement.receivable.snapshot"].sudo()
+        cls.Kpi = cls.env["settlement.receivable.kpi"].with_user(cls.controller)
+
+    def _snapshot(self, date_at, dimension="age"):
+        self.Snapshot._take(self.company, date_at)
+        rows = self.Snapshot.search(
+            [
+                ("company_id", "=", self.company.id),
+                ("date", "=", date_at),
+                ("dimension", "=", dimension),
+            ]
+        )
+        return {row.bucket: (round(row.amount, 2), row.item_count) for row in rows}
+
+    def _aging_fixture(self):
+        # invoice date (days ago), days to due, amount: due in 10 days, 10, 40,
+        # 70 and 120 days overdue.
+        specs = ((20, 30, 100.0), (40, 30, 200.0), (70, 30, 300.0))
+        specs += ((100, 30, 400.0), (150, 30, 500.0))
+        moves = [
+            self._invoice(self.customer, a, days_old=d, due_days=t) for d, t, a in specs
+        ]
+        self._pay(moves[1], 50.0)
+        return moves
+
+    def test_snapshot_by_age_today_and_in_the_past(self):
+        self._aging_fixture()
+        self.assertEqual(
+            self._snapshot(self.today),
+            {
+                "Not due": (100.0, 1),
+                "1-30 days": (150.0, 1),
+                "31-60 days": (300.0, 1),
+                "61-90 days": (400.0, 1),
+                "Over 90 days": (500.0, 1),
+            },
+        )
+        # 30 days ago: the newest invoice did not exist, today's payment was not
+        # made, and every item was 30 days younger.
+        self.assertEqual(
+            self._snapshot(self.today - timedelta(days=30)),
+            {
+                "Not due": (200.0, 1),
+                "1-30 days": (300.0, 1),
+                "31-60 days": (400.0, 1),
+                "61-90 days": (500.0, 1),
+            },
+        )
+
+    def test_snapshot_rewrites_the_day(self):
+        self._aging_fixture()
+        self._snapshot(self.today)
+        first = self.Snapshot.search_count([("company_id", "=", self.company.id)])
+        self._snapshot(self.today)
+        self.assertEqual(
+            self.Snapshot.search_count([("company_id", "=", self.company.id)]), first
+        )
+
+    def test_snapshot_by_dunning_level(self):
+        moves = self._aging_fixture()
+        policy = self.env["settlement.dunning.policy"].create(
+            {
+                "name": "Reminders",
+                "company_id": self.company.id,
+                "level_ids": [Command.create({"name": "First reminder", "days": 7})],
+            }
+        )
+        level = policy.level_ids
+        receivable = moves[2].line_ids.filtered(
+            lambda line: line.account_type == "asset_receivable"
+        )
+        self.env["settlement.dunning.communication"].create(
+            {
+                "partner_id": self.customer.id,
+                "company_id": self.company.id,
+                "policy_id": level.policy_id.id,
+                "level_id": level.id,
+                "date": self.today - timedelta(days=5),
+                "line_ids": [
+                    Command.create({"level_id": level.id, "item_ref": receivable.id})
+                ],
+            }
+        )
+        self.assertEqual(
+            self._snapshot(self.today, "level"),
+            {
+                level.name: (300.0, 1),
+                "Overdue, not reminded": (1050.0, 3),
+            },
+        )
+        # Before the reminder, the item was not reminded yet.
+        # 6 days ago the 200 still unpaid was 4 days overdue.
+        before = self._snapshot(self.today - timedelta(days=6), "level")
+        self.assertEqual(before, {"Overdue, not reminded": (1400.0, 4)})
+
+    def test_monthly_kpis(self):
+        first = self.today.replace(day=1)
+        end_prev = first - timedelta(days=1)
+        start_prev = end_prev.replace(day=1)
+        end_prev2 = start_prev - timedelta(days=1)
+        start_prev2 = end_prev2.replace(day=1)
+
+        def days_old(day):
+            return (self.today - day).days
+
+        x = self._invoice(
+            self.customer, 1000.0, days_old=days_old(start_prev2 + timedelta(days=1))
+        )
+        self._invoice(
+            self.customer,
+            600.0,
+            days_old=days_old(start_prev + timedelta(days=9)),
+            due_days=60,
+        )
+        self._invoice(
+            self.other_customer,
+            400.0,
+            days_old=days_old(start_prev + timedelta(days=4)),
+            due_days=10,
+        )
+        self._pay(x, 300.0, days_old=days_old(start_prev + timedelta(days=19)))
+        promises = self.env["settlement.promise"].create(
+            [
+                {"partner_id": self.customer.id, "amount": 10.0, "date_promised": d}
+                for d in (self.today, self.today, self.today)
+            ]
+        )
+        for promise, state in zip(promises, ("kept", "kept", "broken"), strict=True):
+            promise.write(
+                {"state": state, "date_closed": start_prev + timedelta(days=3)}
+            )
+        self.Snapshot._cron_settlement_snapshots()
+        kpi = self.Kpi.search(
+            [("company_id", "=", self.company.id), ("date", "=", end_prev)]
+        )
+        self.assertEqual(kpi.receivable_opening, 1000.0)
+        self.assertEqual(kpi.credit_sales, 1000.0)
+        self.assertEqual(kpi.receivable_closing, 1700.0)
+        self.assertEqual(kpi.receivable_current, 600.0)
+        self.assertEqual(kpi.receivable_overdue, 1100.0)
+        # (1000 + 1000 - 1700) / (1000 + 1000 - 600)
+        self.assertEqual(kpi.cei, round(300 / 1400 * 100, 1))
+        # 1,700 owed: all of last month's 1,000 of sales, then 700 of the
+        # 1,000 of the month before.
+        days_prev = calendar.monthrange(end_prev.year, end_prev.month)[1]
+        days_prev2 = calendar.monthrange(end_prev2.year, end_prev2.month)[1]
+        self.assertEqual(kpi.dso, round(days_prev + 0.7 * days_prev2, 1))
+        self.assertEqual((kpi.promises_kept, kpi.promises_broken), (2, 1))
+        earlier = self.Kpi.search(
+            [("company_id", "=", self.company.id), ("date", "=", end_prev2)]
+        )
+        self.assertEqual(
+            (earlier.receivable_closing, earlier.credit_sales, earlier.cei),
+            (1000.0, 1000.0, 0.0),
+        )
+        # Twelve month ends and this month to date, once each.
+        self.Snapshot._cron_settlement_snapshots()
+        self.assertEqual(
+            self.Kpi.search_count([("company_id", "=", self.company.id)]), 13
+        )
+
+    def test_dispute_figures(self):
+        invoice = self._invoice(self.customer, 800.0, days_old=20)
+        reason = self.env.ref("settlement_mgmt.dispute_reason_price")
+        disputes = self.env["settlement.dispute"].create(
+            [
+                {"move_id": invoice.id, "reason_id": reason.id, "amount": 100.0}
+                for _index in range(2)
+            ]
+        )
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE settlement_dispute SET create_date = now() - interval '10 days'"
+            " WHERE id = ANY(%s)",
+            (disputes.ids,),
+        )
+        disputes.invalidate_recordset()
+        disputes[0]._reject("Delivered as ordered")
+        opened_month = (self.today - timedelta(days=10)).replace(day=1)
+        self.Snapshot._cron_settlement_snapshots()
+        kpis = self.Kpi.search([("company_id", "=", self.company.id)])
+        opened = kpis.filtered(lambda k: k.date.replace(day=1) == opened_month)
+        resolved = kpis.filtered(
+            lambda k: k.date.replace(day=1) == self.today.replace(day=1)
+        )
+        self.assertEqual(opened.disputes_opened, 2)
+        self.assertEqual(resolved.disputes_resolved, 1)
+        self.assertAlmostEqual(resolved.resolution_days, 10.0, places=1)
+
+    def test_dashboard_for_a_settlement_user(self):
+        self._aging_fixture()
+        self._invoice(self.other_customer, 900.0, days_old=100)
+        self.Snapshot._cron_settlement_snapshots()
+        user = new_test_user(
+            self.env,
+            login="dash_user",
+            groups="settlement_mgmt.group_settlement_user",
+            company_id=self.company.id,
+        )
+        dashboard = self.env["settlement.dashboard"].with_user(user).create({})
+        kpi = self.Kpi.search(
+            [("company_id", "=", self.company.id)], order="date desc", limit=1
+        )
+        self.assertEqual(dashboard.receivable, kpi.receivable_closing)
+        self.assertEqual(dashboard.overdue, 150.0 + 300.0 + 400.0 + 500.0 + 900.0)
+        html = dashboard.top_customers_html
+        # Largest overdue first: Credit Customer 1,350 before Other Customer 900.
+        self.assertLess(html.index("Credit Customer"), html.index("Other Customer"))
+        self.assertIn("Over 90 days", dashboard.aging_html)
+        action = dashboard.action_open_aging()
+        self.assertEqual(action["res_model"], "settlement.receivable.snapshot")
+
+
+@tagged("post_install", "-at_install")
+class TestLatePaymentPrediction(SettlementCommon):
+    """Training and inference on generated history (seeded): three customers
+    pay two days early, three pay five weeks late."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env.company
+        rng = random.Random(20261122)
+        cls.good = cls.env["res.partner"].create(
+            [{"name": f"Early payer {i}", "is_company": True} for i in range(3)]
+        )
+        cls.bad = cls.env["res.partner"].create(
+            [{"name": f"Late payer {i}", "is_company": True} for i in range(3)]
+        )
+        for partners, delay in ((cls.good, -2), (cls.bad, 35)):
+            for partner in partners:
+                for _index in range(8):
+                    days_old = rng.randint(40, 700)
+                    invoice = cls._invoice(
+                        partner, float(rng.randint(100, 3000)), days_old=days_old
+                    )
+                    paid_days_old = days_old - 30 - delay
+                    if paid_days_old >= 0:
+                        cls._pay(invoice, days_old=paid_days_old)
+        cls.open_good = cls._invoice(cls.good[0], 1000.0, days_old=5)
+        cls.open_bad = cls._invoice(cls.bad[0], 1000.0, days_old=5)
+        cls.Model = cls.env["settlement.prediction.model"].with_user(cls.controller)
+        cls.Prediction = cls.env["settlement.payment.prediction"].sudo()
+
+    def test_train_backtest_and_predict(self):
+        model = self.Model._train(self.company)
+        self.assertTrue(model)
+        self.assertEqual(model.sample_count, 48)
+        self.assertGreater(model.backtest_count, 0)
+        # The held-back late invoices are all rated above the early ones.
+        self.assertGreaterEqual(model.backtest_auc, 0.9)
+        self.assertLess(model.backtest_brier, 0.2)
+        self.Prediction.with_user(self.controller)._predict(model)
+        good = self.open_good.sudo().settlement_prediction_ids
+        bad = self.open_bad.sudo().settlement_prediction_ids
+        self.assertGreater(bad.probability, 80.0)
+        self.assertLess(good.probability, 30.0)
+        self.assertEqual((bad.risk, good.risk), ("high", "low"))
+        self.assertEqual(
+            self.open_bad.with_user(self.controller).settlement_late_risk, "high"
+        )
+        # Expected delays mix the late and on-time averages by probability.
+        bad_delay = (bad.expected_date - self.open_bad.invoice_date_due).days
+        good_delay = (good.expected_date - self.open_good.invoice_date_due).days
+        self.assertGreater(bad_delay, 20)
+        self.assertGreater(bad_delay, good_delay + 14)
+        self.assertIn("Average days late: over 30", bad.factor_summary)
+        self.assertIn("Average days late", model.scorecard)
+
+    def test_factors_use_only_what_was_known_on_the_invoice_date(self):
+        customer = self.env["res.partner"].create({"name": "New", "is_company": True})
+        old = self._invoice(customer, 500.0, days_old=200)
+        self._pay(old, days_old=100)  # due 170 days ago, paid 70 days late
+        before = self._invoice(customer, 500.0, days_old=175)  # before it fell due
+        after = self._invoice(customer, 500.0, days_old=10)
+        rows = self.env.execute_query(
+            self.Model._features_sql(self.company, self.today, "open")
+        )
+        bins = {row[1]: row[4:10] for row in rows}
+        # late_share, days_late: no history for the earlier invoice; over 40 %
+        # late and over 30 days late on average for the later one.
+        self.assertEqual(bins[before.id][:2], (0, 0))
+        self.assertEqual(bins[after.id][:2], (3, 3))
+
+    def test_queries_do_not_grow_with_open_invoices(self):
+        model = self.Model._train(self.company)
+
+        def count():
+            self.env.flush_all()
+            self.env.invalidate_all()
+            start = self.env.cr.sql_log_count
+            self.Prediction._predict(model)
+            return self.env.cr.sql_log_count - start
+
+        count()  # warm the access-rights caches
+        few = count()
+        for partner in self.good + self.bad:
+            for _index in range(3):
+                self._invoice(partner, 250.0, days_old=1)
+        self.assertEqual(count(), few)
+
+    def test_no_model_without_both_outcomes(self):
+        company = self.env["res.company"].create({"name": "Fresh Company"})
+        self.assertIsNone(self.Model.sudo()._train(company))
+        self.Prediction.with_company(company)._cron_settlement_predictions()
+        self.assertFalse(self.Model.sudo().search([("company_id", "=", company.id)]))
+
+
+@tagged("post_install", "-at_install")
+class TestPaymentAlerts(SettlementCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env.company
+        cls.company.settlement_alert_days = 10
+        cls.activity_type = cls.env.ref(
+            "settlement_mgmt.mail_activity_type_payment_alert"
+        )
+
+    def _alerts(self, partner):
+        return self.env["mail.activity"].search(
+            [
+                ("res_model", "=", "res.partner"),
+                ("res_id", "=", partner.id),
+                ("activity_type_id", "=", self.activity_type.id),
+            ]
+        )
+
+    def _history(self, partner, recent_delay):
+        # Due 200 days ago, paid on the day; due 30 days ago, paid
+        # ``recent_delay`` days late (or not yet).
+        old = self._invoice(partner, 1000.0, days_old=230)
+        self._pay(old, days_old=200)
+        recent = self._invoice(partner, 1000.0, days_old=60)
+        if recent_delay <= 30:
+            self._pay(recent, days_old=30 - recent_delay)
+
+    def test_alert_once_when_payments_worsen(self):
+        self._history(self.customer, 25)
+        self._history(self.other_customer, 5)
+        alerted = self.env["res.partner"]._settlement_alert_worsening(self.company)
+        self.assertEqual(alerted, self.customer)
+        alert = self._alerts(self.customer)
+        self.assertEqual(len(alert), 1)
+        self.assertIn("25.0 days late", alert.note)
+        self.assertFalse(self._alerts(self.other_customer))
+        # The next night: still open, nothing new.
+        again = self.env["res.partner"]._settlement_alert_worsening(self.company)
+        self.assertFalse(again)
+        self.assertEqual(len(self._alerts(self.customer)), 1)
+
+    def test_unpaid_items_count_and_setting_switches_off(self):
+        self._history(self.customer, 99)  # recent item still unpaid, 30 days
+        self.company.settlement_alert_worsening = False
+        self.assertFalse(
+            self.env["res.partner"]._settlement_alert_worsening(self.company)
+        )
+        self.company.settlement_alert_worsening = True
+        self.assertEqual(
+            self.env["res.partner"]._settlement_alert_worsening(self.company),
+            self.customer,
+        )
+
+    def test_alert_on_missed_instalment(self):
+        invoice = self._invoice(self.customer, 900.0, days_old=10)
+        plan = self._proposed_plan(invoice, instalments=3)
+        plan.action_activate()
+        plan.line_ids.sorted("sequence")[0].date_due = self.today - timedelta(days=2)
+        self.env["res.partner"]._settlement_alert_worsening(self.company)
+        alert = self._alerts(self.customer)
+        self.assertEqual(len(alert), 1)
+        self.assertIn("Missed instalment 1", alert.note)
