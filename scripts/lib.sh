@@ -376,9 +376,9 @@ run_bench_growth() {
         BENCH_CUSTOMERS="$size" BENCH_INVOICES=20 BENCH_DAYS=730 \
             bench_shell "$db" "$REPO/bench/generate_bulk.py" || die "generation failed for $db"
         : >"$out/$size.jsonl"
-        for name in dataset aged dunning statement scoring credit; do
+        for name in dataset aged dunning statement scoring credit analytics; do
             say "size $size: bench_$name"
-            BENCH_DUNNING_SEND=0 bench_shell "$db" "$REPO/bench/bench_$name.py" | tee /dev/stderr |
+            BENCH_DUNNING_SEND=0 bench_shell "$db" "$REPO/bench/bench_$name.py" | tee -a /dev/stderr |
                 sed -n "s/^BENCH\(.*\)$/{\"bench\": \"$name\", \"size\": $size, \"rows\": \1}/p" \
                     >>"$out/$size.jsonl"
             grep -q "\"bench\": \"$name\"" "$out/$size.jsonl" || die "bench_$name printed no result"
