@@ -69,7 +69,7 @@ STEPS = (
     (
         "OCA outstanding statement XLSX, 5,000 items",
         "statement",
-        "OCA outstanding statement, XLSX",
+        "OCA partner_statement outstanding statement, XLSX",
         "median_s",
         None,
     ),

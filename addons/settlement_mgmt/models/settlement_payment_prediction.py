@@ -147,7 +147,7 @@ class SettlementPaymentPrediction(models.Model):
         """Nightly: retrain each company's model once a week, predict every open
         invoice, and alert the responsible of customers whose payments worsen."""
         Model = self.env["settlement.prediction.model"]
-        companies = self.env["res.company"].search([])
+        companies = self.env["res.company"].search([("active", "=", True)])
         now = fields.Datetime.now()
         for done, company in enumerate(companies, start=1):
             model = Model.search([("company_id", "=", company.id)], limit=1)

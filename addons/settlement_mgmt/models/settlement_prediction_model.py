@@ -72,46 +72,56 @@ class SettlementPredictionModel(models.Model):
     scorecard = fields.Html(compute="_compute_scorecard", sanitize=True)
 
     def _factor_labels(self):
-        _ = self.env._
+        env = self.env
         return {
             "late_share": (
-                _("Paid late in the last 12 months"),
-                (_("no history"), _("up to 10 %"), _("10 to 40 %"), _("over 40 %")),
+                env._("Paid late in the last 12 months"),
+                (
+                    env._("no history"),
+                    env._("up to 10 %"),
+                    env._("10 to 40 %"),
+                    env._("over 40 %"),
+                ),
             ),
             "days_late": (
-                _("Average days late"),
-                (_("on time"), _("1 to 10"), _("11 to 30"), _("over 30")),
+                env._("Average days late"),
+                (
+                    env._("on time"),
+                    env._("1 to 10"),
+                    env._("11 to 30"),
+                    env._("over 30"),
+                ),
             ),
             "amount": (
-                _("Invoice amount"),
+                env._("Invoice amount"),
                 (
-                    _("up to 500"),
-                    _("500 to 2,000"),
-                    _("2,000 to 10,000"),
-                    _("over 10,000"),
+                    env._("up to 500"),
+                    env._("500 to 2,000"),
+                    env._("2,000 to 10,000"),
+                    env._("over 10,000"),
                 ),
             ),
             "term_days": (
-                _("Payment terms"),
+                env._("Payment terms"),
                 (
-                    _("immediate"),
-                    _("up to 30 days"),
-                    _("31 to 45 days"),
-                    _("over 45 days"),
+                    env._("immediate"),
+                    env._("up to 30 days"),
+                    env._("31 to 45 days"),
+                    env._("over 45 days"),
                 ),
             ),
             "due_quarter": (
-                _("Due in"),
+                env._("Due in"),
                 (
-                    _("January-March"),
-                    _("April-June"),
-                    _("July-September"),
-                    _("October-December"),
+                    env._("January-March"),
+                    env._("April-June"),
+                    env._("July-September"),
+                    env._("October-December"),
                 ),
             ),
             "reminders": (
-                _("Reminders in the last 12 months"),
-                (_("none"), _("1 to 2"), _("3 to 5"), _("over 5")),
+                env._("Reminders in the last 12 months"),
+                (env._("none"), env._("1 to 2"), env._("3 to 5"), env._("over 5")),
             ),
         }
 

@@ -169,7 +169,7 @@ class SettlementReceivableSnapshot(models.Model):
         """Daily: today's snapshot per company, and the month ends of the past
         year that have none yet (first run, or a new company)."""
         today = fields.Date.context_today(self)
-        companies = self.env["res.company"].search([])
+        companies = self.env["res.company"].search([("active", "=", True)])
         for done, company in enumerate(companies, start=1):
             month_ends = self._month_ends(today)
             taken = set(

@@ -20,7 +20,7 @@ class SettlementDashboard(models.TransientModel):
         string="Collection Effectiveness (%)", digits=(5, 1), compute="_compute_figures"
     )
     receivable = fields.Monetary(string="Receivables", compute="_compute_figures")
-    overdue = fields.Monetary(string="Overdue", compute="_compute_figures")
+    overdue = fields.Monetary(compute="_compute_figures")
     overdue_share = fields.Float(
         string="Overdue (%)", digits=(5, 1), compute="_compute_figures"
     )
