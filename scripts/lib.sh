@@ -360,8 +360,14 @@ run_bench() {
     local db="${SETTLEMENT_BENCH_DB:-settlement_bench}"
     [ -f "$REPO/bench/bench_$name.py" ] || die "no benchmark bench/bench_$name.py"
     bench_install "$db"
-    say "generating ${BENCH_CUSTOMERS:-1000} customers x ${BENCH_INVOICES:-5} invoices over ${BENCH_DAYS:-180} days (once per size)"
-    bench_shell "$db" "$REPO/bench/generate.py"
+    if [[ "$db" =~ ^settlement_bench_bulk_([0-9]+)$ ]]; then
+        # a database of ./dev bench growth: its size is in its name
+        BENCH_CUSTOMERS="${BASH_REMATCH[1]}" BENCH_INVOICES=20 BENCH_DAYS=730 \
+            bench_shell "$db" "$REPO/bench/generate_bulk.py"
+    else
+        say "generating ${BENCH_CUSTOMERS:-1000} customers x ${BENCH_INVOICES:-5} invoices over ${BENCH_DAYS:-180} days (once per size)"
+        bench_shell "$db" "$REPO/bench/generate.py"
+    fi
     say "running bench/bench_$name.py"
     bench_shell "$db" "$REPO/bench/bench_$name.py"
 }

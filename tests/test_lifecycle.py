@@ -83,6 +83,11 @@ print('SNAPSHOT' + json.dumps({
         if row.move_id.invoice_payment_term_id
         == env.ref('settlement_mgmt.demo_payment_term_tiered')
     ),
+    'kpi_months': env['settlement.receivable.kpi'].search_count([]),
+    'snapshot_dimensions': sorted(set(
+        env['settlement.receivable.snapshot'].search([]).mapped('dimension'))),
+    'predicted_risks': sorted(set(
+        env['settlement.payment.prediction'].search([]).mapped('risk'))),
     'portal_users': env['res.users'].search_count(
         [('login', 'in', ('portal.fa', 'portal.he'))]),
 }))
@@ -281,6 +286,11 @@ def test_demo_data_shows_every_state(odoo_cli):
     overdue = facts["overdue_days"]
     assert min(overdue) <= 30 and max(overdue) > 90, overdue
     assert facts["portal_users"] == 2
+    # The nightly analytics ran once: 12 month ends and this month, both
+    # snapshot dimensions, and predictions for the open invoices.
+    assert facts["kpi_months"] == 13, facts["kpi_months"]
+    assert facts["snapshot_dimensions"] == ["age", "level"]
+    assert facts["predicted_risks"], facts["predicted_risks"]
     assert "manual" in facts["holds"] and "overdue" in facts["holds"], facts["holds"]
     assert len(facts["grades"]) >= 3, facts["grades"]
     assert again == facts

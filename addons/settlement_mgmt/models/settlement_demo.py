@@ -8,6 +8,7 @@ _logger = logging.getLogger(__name__)
 DEMO_LANGUAGES = ("fa_IR", "ar_001", "he_IL")
 # Set once the documents exist: the loader runs again on each module update
 # (./dev demo updates an existing demo database) and must not duplicate them.
+DEMO_ANALYTICS_LOADED_KEY = "settlement_mgmt.demo_analytics_loaded"
 DEMO_LOADED_KEY = "settlement_mgmt.demo_documents_loaded"
 
 # (customer, invoice age in days, payment term days or term xml id, product, quantity,
@@ -114,6 +115,7 @@ class SettlementDemo(models.AbstractModel):
             parameters.set_param(DEMO_DISCOUNTS_LOADED_KEY, "1")
             demo._load_demo_discounts(journal, today)
         if parameters.get_param(DEMO_LOADED_KEY):
+            demo._load_demo_analytics(company)
             return
         parameters.set_param(DEMO_LOADED_KEY, "1")
         invoices = demo.env["account.move"]
@@ -155,7 +157,19 @@ class SettlementDemo(models.AbstractModel):
         demo._load_demo_plans(invoices)
         demo._load_demo_credit_control(company)
         demo._load_demo_dunning(company)
+        demo._load_demo_analytics(company)
         _logger.info("settlement_mgmt demo: %s invoices created", len(invoices))
+
+    def _load_demo_analytics(self, company):
+        """What the nightly jobs would show: snapshots of today and the last
+        month ends, the monthly KPIs, the late-payment model and its
+        predictions, and the alerts (once per database)."""
+        parameters = self.env["ir.config_parameter"].sudo()
+        if parameters.get_param(DEMO_ANALYTICS_LOADED_KEY):
+            return
+        parameters.set_param(DEMO_ANALYTICS_LOADED_KEY, "1")
+        self.env["settlement.receivable.snapshot"]._cron_settlement_snapshots()
+        self.env["settlement.payment.prediction"]._cron_settlement_predictions()
 
     def _load_demo_discounts(self, journal, today):
         """Invoices on the tiered term: paid in the first tier, in the second,
