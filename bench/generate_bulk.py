@@ -281,7 +281,7 @@ def _plan(
             payments = []
             if delay is not None:
                 pay_date = max(invoice_date, due + timedelta(days=delay))
-                payable = amount - (refund[1] if refund else 0.0)
+                payable = round(amount - (refund[1] if refund else 0.0), 2)
                 if rng.random() < 0.2:
                     first_date = max(invoice_date, pay_date - timedelta(days=15))
                     first = round(payable * 0.5, 2)
@@ -315,6 +315,11 @@ def generate(env, customers=10000, invoices=20, days=730, seed=42):  # noqa: C90
     if parameters.get_param(key):
         print(f"already generated: {key}")
         return
+    if parameters.get_param(f"{key}.documents"):
+        raise RuntimeError(
+            f"{env.cr.dbname} holds the documents of an interrupted generation: "
+            "drop the database and run again"
+        )
     started = time.monotonic()
     rng = random.Random(seed)
     cr = env.cr
@@ -516,10 +521,8 @@ def generate(env, customers=10000, invoices=20, days=730, seed=42):  # noqa: C90
                 )
             )
             group_lines.append(refund_receivable)
-            residual, residual_company = (
-                residual - refund_amount,
-                round(residual_company - refund_balance, 2),
-            )
+            residual = round(residual - refund_amount, 2)
+            residual_company = round(residual_company - refund_balance, 2)
         for pay_date, pay_amount in doc["payments"]:
             last = math.isclose(residual, pay_amount, abs_tol=0.005)
             pay_balance = residual_company if last else round(pay_amount / rate, 2)
@@ -696,12 +699,13 @@ def generate(env, customers=10000, invoices=20, days=730, seed=42):  # noqa: C90
         f"{payment_count} payments, {len(partials['id'])} reconciliations "
         f"in {time.monotonic() - started:.0f} s"
     )
+    check_sample(env, invoice_ids, rng)
     # Committing also clears core's in-transaction sequence cache, which still
     # numbers from the templates and would clash with the copies.
+    parameters.set_param(f"{key}.documents", "1")
     cr.commit()
     _reminders(env, documents, partners[0], today)
     _disputes_promises_plans(env, documents, rng, today)
-    check_sample(env, invoice_ids, rng)
     parameters.set_param(key, "1")
     cr.commit()
     print(f"generated in {time.monotonic() - started:.0f} s")
@@ -913,6 +917,15 @@ def check_sample(env, invoice_ids, rng, size=300):
     ]
     if wrong:
         raise AssertionError(f"generated data differs from the ORM: {wrong[:10]}")
+    # And every amount is a whole number of cents, as core rounds them.
+    env.cr.execute(
+        """SELECT COUNT(*) FROM account_move_line
+            WHERE amount_residual <> ROUND(amount_residual, 2)
+               OR amount_residual_currency <> ROUND(amount_residual_currency, 2)
+               OR balance <> ROUND(balance, 2)"""
+    )
+    if env.cr.fetchone()[0]:
+        raise AssertionError("generated amounts with more than two decimals")
     print(
         f"ORM recomputation of {len(moves)} invoices and {len(lines)} items: identical"
     )
