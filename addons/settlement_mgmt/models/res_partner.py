@@ -767,14 +767,51 @@ class ResPartner(models.Model):
 
     def _settlement_alert_worsening(self, company):
         """Schedule an activity for the salesperson of each customer of
-        ``company`` who now pays later than before (average days late, weighted
-        by amount, of the items due in the last 90 days against the 9 months
-        before; unpaid items count with their days overdue so far) or who missed
-        an instalment of an active plan.  A customer with such an activity still
-        open gets no second one."""
+        ``company`` whose payments worsen (see ``_settlement_worsening``).  A
+        customer with such an activity still open gets no second one; each new
+        activity notifies its user, as any assigned activity does."""
         if not company.settlement_alert_worsening:
             return self.browse()
         today = fields.Date.context_today(self)
+        reasons = self._settlement_worsening(company, today)
+        activity_type = self.env.ref("settlement_mgmt.mail_activity_type_payment_alert")
+        alerted = {
+            partner_id
+            for [partner_id] in self.env["mail.activity"]._read_group(
+                [
+                    ("res_model", "=", "res.partner"),
+                    ("res_id", "in", list(reasons)),
+                    ("activity_type_id", "=", activity_type.id),
+                ],
+                ["res_id"],
+            )
+        }
+        partners = self.browse(sorted(set(reasons) - alerted))
+        fallback = self.env.ref("base.user_admin", raise_if_not_found=False)
+        # One create for all; each activity then notifies its user by itself.
+        self.env["mail.activity"].create(
+            [
+                {
+                    "res_model_id": self.env["ir.model"]._get_id("res.partner"),
+                    "res_id": partner.id,
+                    "activity_type_id": activity_type.id,
+                    "summary": self.env._("Payment pattern worsens"),
+                    "note": reasons[partner.id],
+                    "user_id": (partner.user_id or fallback or self.env.user).id,
+                    "date_deadline": today + timedelta(days=activity_type.delay_count),
+                }
+                for partner in partners
+            ]
+        )
+        return partners
+
+    def _settlement_worsening(self, company, today):
+        """{commercial partner id: why} for the customers of ``company`` who
+        now pay later than before (average days late, weighted by amount, of
+        the items due in the last 90 days against the 9 months before; unpaid
+        items count with their days overdue so far) or who missed an instalment
+        of an active plan.  The payment history is read in one query whatever
+        the number of customers."""
         self._settlement_flush_receivables()
         rows = self.env.execute_query(
             SQL(
@@ -841,25 +878,4 @@ class ResPartner(models.Model):
                         date=missed[0].date_due,
                     ),
                 )
-        activity_type = self.env.ref("settlement_mgmt.mail_activity_type_payment_alert")
-        alerted = {
-            partner_id
-            for [partner_id] in self.env["mail.activity"]._read_group(
-                [
-                    ("res_model", "=", "res.partner"),
-                    ("res_id", "in", list(reasons)),
-                    ("activity_type_id", "=", activity_type.id),
-                ],
-                ["res_id"],
-            )
-        }
-        partners = self.browse(sorted(set(reasons) - alerted))
-        fallback = self.env.ref("base.user_admin", raise_if_not_found=False)
-        for partner in partners:
-            partner.activity_schedule(
-                activity_type_id=activity_type.id,
-                summary=self.env._("Payment pattern worsens"),
-                note=reasons[partner.id],
-                user_id=(partner.user_id or fallback or self.env.user).id,
-            )
-        return partners
+        return reasons

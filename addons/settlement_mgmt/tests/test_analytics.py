@@ -369,6 +369,28 @@ class TestPaymentAlerts(SettlementCommon):
         self.assertFalse(again)
         self.assertEqual(len(self._alerts(self.customer)), 1)
 
+    def test_queries_do_not_grow_with_customers_paying_later(self):
+        Partner = self.env["res.partner"]
+
+        def count():
+            self.env.flush_all()
+            self.env.invalidate_all()
+            start = self.env.cr.sql_log_count
+            reasons = Partner._settlement_worsening(self.company, self.today)
+            return reasons, self.env.cr.sql_log_count - start
+
+        self._history(self.customer, 25)
+        count()  # warm the caches
+        one, queries = count()
+        more = Partner.create(
+            [{"name": f"Slower {index}", "is_company": True} for index in range(3)]
+        )
+        for partner in more:
+            self._history(partner, 25)
+        four, more_queries = count()
+        self.assertEqual((len(one), len(four)), (1, 4))
+        self.assertEqual(more_queries, queries)
+
     def test_unpaid_items_count_and_setting_switches_off(self):
         self._history(self.customer, 99)  # recent item still unpaid, 30 days
         self.company.settlement_alert_worsening = False
