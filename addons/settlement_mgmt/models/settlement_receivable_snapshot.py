@@ -106,19 +106,20 @@ class SettlementReceivableSnapshot(models.Model):
         level_rows = self.env.execute_query(
             SQL(
                 """
-            %(items)s
+            %(items)s, last_level AS (
+                -- the last reminder of each item sent by then
+                SELECT DISTINCT ON (reminded.item_ref)
+                       reminded.item_ref, reminded.level_id
+                  FROM settlement_dunning_communication_line reminded
+                  JOIN settlement_dunning_communication communication
+                    ON communication.id = reminded.communication_id
+                 WHERE communication.date <= %(date_at)s
+                   AND reminded.item_ref IN (SELECT id FROM items)
+              ORDER BY reminded.item_ref, communication.date DESC, reminded.id DESC
+            )
             SELECT last_level.level_id, SUM(items.amount), COUNT(*)
               FROM items
-              LEFT JOIN LATERAL (
-                    SELECT reminded.level_id
-                      FROM settlement_dunning_communication_line reminded
-                      JOIN settlement_dunning_communication communication
-                        ON communication.id = reminded.communication_id
-                     WHERE reminded.item_ref = items.id
-                       AND communication.date <= %(date_at)s
-                  ORDER BY communication.date DESC, reminded.id DESC
-                     LIMIT 1
-                   ) last_level ON TRUE
+              LEFT JOIN last_level ON last_level.item_ref = items.id
              WHERE items.due < %(date_at)s
           GROUP BY last_level.level_id
             """,
