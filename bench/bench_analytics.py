@@ -9,23 +9,10 @@ Rolled back.
 """
 
 import json
-import time
 
 from odoo import fields
 
-
-def measure(env, label, function):
-    env.flush_all()
-    env.invalidate_all()
-    queries = env.cr.sql_log_count
-    started = time.perf_counter()
-    result = function()
-    env.flush_all()
-    return result, {
-        "step": label,
-        "seconds": round(time.perf_counter() - started, 2),
-        "queries": env.cr.sql_log_count - queries,
-    }
+from bench.common import measure_once
 
 
 def bench(env):
@@ -33,19 +20,19 @@ def bench(env):
     today = fields.Date.context_today(env["account.move"])
     Snapshot = env["settlement.receivable.snapshot"]
     rows = []
-    _result, row = measure(
+    _result, row = measure_once(
         env,
         "snapshot today (age, dunning level)",
         lambda: Snapshot._take(company, today),
     )
     rows.append(row)
-    _result, row = measure(
+    _result, row = measure_once(
         env,
         "backfill: snapshots of 12 month ends + KPIs",
         Snapshot._cron_settlement_snapshots,
     )
     rows.append(row)
-    model, row = measure(
+    model, row = measure_once(
         env,
         "train late-payment model + backtest",
         lambda: env["settlement.prediction.model"]._train(company),
@@ -63,14 +50,14 @@ def bench(env):
             ],
         )
         rows.append(row)
-        count, row = measure(
+        count, row = measure_once(
             env,
             "predict every open invoice",
             lambda: env["settlement.payment.prediction"]._predict(model),
         )
         row["invoices"] = count
         rows.append(row)
-    alerted, row = measure(
+    alerted, row = measure_once(
         env,
         "payment alerts",
         lambda: env["res.partner"]._settlement_alert_worsening(company),

@@ -13,25 +13,10 @@ Everything is rolled back afterwards so the benchmark can be repeated.
 
 import json
 import os
-import time
 
 from odoo import fields
 
-
-def measure(env, label, function):
-    """Time and queries of ``function`` (no tracemalloc: it slows Python several
-    times; the dunning run is too long to run twice for its memory)."""
-    env.flush_all()
-    env.invalidate_all()
-    queries = env.cr.sql_log_count
-    started = time.perf_counter()
-    result = function()
-    env.flush_all()
-    return result, {
-        "step": label,
-        "seconds": round(time.perf_counter() - started, 2),
-        "queries": env.cr.sql_log_count - queries,
-    }
+from bench.common import measure_once
 
 
 def oca_credit_control_run(env, today):
@@ -53,7 +38,7 @@ def oca_credit_control_run(env, today):
 def _send(env, Communication, company, candidates, today):
     """The run itself (record + send), a rerun the same day, a sample of letters."""
     rows = []
-    sent, row = measure(
+    sent, row = measure_once(
         env,
         "run (record + send)",
         lambda: Communication._dunning_send(company, candidates, today),
@@ -61,7 +46,7 @@ def _send(env, Communication, company, candidates, today):
     row["reminders"] = len(sent)
     row["items"] = len(sent.line_ids)
     rows.append(row)
-    again, row = measure(
+    again, row = measure_once(
         env,
         "rerun same day",
         lambda: Communication._dunning_send(
@@ -71,7 +56,7 @@ def _send(env, Communication, company, candidates, today):
     row["reminders"] = len(again)
     rows.append(row)
     sample = sent[:10]
-    _result, row = measure(env, "letters (sample)", sample._render_letters)
+    _result, row = measure_once(env, "letters (sample)", sample._render_letters)
     row["reminders"] = len(sample)
     rows.append(row)
     return rows
@@ -85,7 +70,7 @@ def bench(env):
     levels = env["settlement.dunning.level"].search([("company_id", "=", company.id)])
     lettered = levels.filtered("send_letter")
     levels.write({"send_letter": False})
-    candidates, row = measure(
+    candidates, row = measure_once(
         env, "levels per item", lambda: Communication._dunning_candidates(company)
     )
     row["reminders"] = len(candidates)
@@ -96,7 +81,7 @@ def bench(env):
     lettered.write({"send_letter": True})
     env.cr.rollback()
     if "credit.control.run" in env:
-        lines, row = measure(
+        lines, row = measure_once(
             env,
             "OCA account_credit_control run (lines only, nothing sent)",
             lambda: oca_credit_control_run(env, today),

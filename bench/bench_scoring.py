@@ -7,28 +7,15 @@ number of SQL queries and how many customers were scored.  Rolled back.
 """
 
 import json
-import time
 
-
-def measure(env, label, function):
-    env.flush_all()
-    env.invalidate_all()
-    queries = env.cr.sql_log_count
-    started = time.perf_counter()
-    result = function()
-    env.flush_all()
-    return result, {
-        "step": label,
-        "seconds": round(time.perf_counter() - started, 2),
-        "queries": env.cr.sql_log_count - queries,
-    }
+from bench.common import measure_once
 
 
 def bench(env):
     Score = env["settlement.risk.score"]
     rows = []
     for label in ("nightly scoring, all customers", "rerun (scores exist)"):
-        _result, row = measure(env, label, Score._cron_settlement_risk_scores)
+        _result, row = measure_once(env, label, Score._cron_settlement_risk_scores)
         row["customers"] = Score.search_count([("company_id", "=", env.company.id)])
         rows.append(row)
     env.cr.rollback()

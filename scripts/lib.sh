@@ -342,7 +342,8 @@ bench_install() {
 
 # bench_shell DB SCRIPT: run a bench/ script in odoo shell on DB.
 bench_shell() {
-    "$VENV/bin/python" "$ODOO_SRC/odoo-bin" shell -c "$ODOO_CONF" "${BENCH_PATH_ARGS[@]}" \
+    PYTHONPATH="$REPO${PYTHONPATH:+:$PYTHONPATH}" \
+        "$VENV/bin/python" "$ODOO_SRC/odoo-bin" shell -c "$ODOO_CONF" "${BENCH_PATH_ARGS[@]}" \
         -d "$1" --log-level=warn --no-http <"$2"
 }
 
