@@ -20,6 +20,7 @@ from ..lib.credit import (
 )
 from ..lib.kpi import payment_pattern_worsens
 from .res_company import CREDIT_POLICIES
+from .settlement_prediction_model import PAID_ON_SQL
 
 # What one query tells about a commercial partner's receivables in a company.
 ReceivableFigures = namedtuple(
@@ -819,11 +820,8 @@ class ResPartner(models.Model):
             WITH item AS (
                 SELECT partner.commercial_partner_id AS partner_id,
                        line.date_maturity AS due, line.balance AS amount,
-                       COALESCE(CASE WHEN line.reconciled THEN (
-                           SELECT MAX(partial.max_date)
-                             FROM account_partial_reconcile partial
-                            WHERE partial.debit_move_id = line.id) END,
-                           %(today)s) - line.date_maturity AS delay
+                       COALESCE(%(paid_on)s, %(today)s) - line.date_maturity
+                           AS delay
                   FROM account_move_line line
                   JOIN account_account account ON account.id = line.account_id
                   JOIN account_move move ON move.id = line.move_id
@@ -843,6 +841,7 @@ class ResPartner(models.Model):
               FROM item GROUP BY partner_id
             """,
                 company=company.id,
+                paid_on=PAID_ON_SQL,
                 today=today,
                 year_ago=today - timedelta(days=365),
                 recent=today - timedelta(days=90),

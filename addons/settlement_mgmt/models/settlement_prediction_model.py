@@ -25,6 +25,14 @@ FEATURES = (
     Feature("due_quarter", (), 4),
     Feature("reminders", (0.0, 2.0, 5.0), 4),
 )
+# When a receivable line was settled in full (NULL while something is open):
+# its last reconciliation.  Shared with the payment alerts.
+PAID_ON_SQL = SQL(
+    """CASE WHEN line.reconciled THEN (
+           SELECT MAX(partial.max_date)
+             FROM account_partial_reconcile partial
+            WHERE partial.debit_move_id = line.id) END"""
+)
 TRAINING_DAYS = 730
 BACKTEST_DAYS = 120
 HIGH_RISK, MEDIUM_RISK = 0.6, 0.3
@@ -226,10 +234,7 @@ class SettlementPredictionModel(models.Model):
                        partner.commercial_partner_id AS partner_id,
                        move.invoice_date, line.date_maturity AS due,
                        line.balance AS amount, line.amount_residual AS residual,
-                       CASE WHEN line.reconciled THEN (
-                           SELECT MAX(partial.max_date)
-                             FROM account_partial_reconcile partial
-                            WHERE partial.debit_move_id = line.id) END AS paid_on
+                       %(paid_on)s AS paid_on
                   FROM account_move_line line
                   JOIN account_move move ON move.id = line.move_id
                   JOIN account_account account ON account.id = line.account_id
@@ -277,6 +282,7 @@ class SettlementPredictionModel(models.Model):
               LEFT JOIN reminders ON reminders.id = item.id
             """,
             company=company.id,
+            paid_on=PAID_ON_SQL,
             scope=scopes[scope],
             bins=bins,
             # Training knows what was paid by as_of; the held-back invoices are

@@ -72,10 +72,6 @@ class SettlementReceivableKpi(models.Model):
         )
     ]
 
-    def _month_ends(self, today, months):
-        first = today.replace(day=1)
-        return [first - relativedelta(months=back, days=1) for back in range(months)]
-
     def _monthly(self, query):
         return {
             month.date(): values for month, *values in self.env.execute_query(query)
@@ -84,7 +80,10 @@ class SettlementReceivableKpi(models.Model):
     def _refresh(self, company, today, months=KPI_MONTHS):
         """Rewrite the figures of the last ``months`` months and the current one
         (to date) from a few grouped queries."""
-        ends = sorted({today, *self._month_ends(today, months)})
+        month_ends = self.env["settlement.receivable.snapshot"]._month_ends(
+            today, months
+        )
+        ends = sorted({today, *month_ends})
         self.env["res.partner"]._settlement_flush_receivables()
         for model in ("settlement.promise", "settlement.dispute"):
             self.env[model].flush_model()
