@@ -20,7 +20,6 @@ from ..lib.credit import (
 )
 from ..lib.kpi import payment_pattern_worsens
 from .res_company import CREDIT_POLICIES
-from .settlement_prediction_model import PAID_ON_SQL
 
 # What one query tells about a commercial partner's receivables in a company.
 ReceivableFigures = namedtuple(
@@ -817,33 +816,21 @@ class ResPartner(models.Model):
         rows = self.env.execute_query(
             SQL(
                 """
-            WITH item AS (
-                SELECT partner.commercial_partner_id AS partner_id,
-                       line.date_maturity AS due, line.balance AS amount,
-                       COALESCE(%(paid_on)s, %(today)s) - line.date_maturity
-                           AS delay
-                  FROM account_move_line line
-                  JOIN account_account account ON account.id = line.account_id
-                  JOIN account_move move ON move.id = line.move_id
-                  JOIN res_partner partner ON partner.id = line.partner_id
-                 WHERE account.account_type = 'asset_receivable'
-                   AND move.move_type = 'out_invoice'
-                   AND line.parent_state = 'posted' AND line.balance > 0
-                   AND line.company_id = %(company)s
-                   AND line.date_maturity >= %(year_ago)s
-                   AND line.date_maturity < %(today)s
-            )
+            WITH item AS (%(items)s)
             SELECT partner_id,
                    SUM(amount * delay) FILTER (WHERE due >= %(recent)s)
                        / NULLIF(SUM(amount) FILTER (WHERE due >= %(recent)s), 0),
                    SUM(amount * delay) FILTER (WHERE due < %(recent)s)
                        / NULLIF(SUM(amount) FILTER (WHERE due < %(recent)s), 0)
-              FROM item GROUP BY partner_id
+              FROM (SELECT partner_id, due, amount,
+                           COALESCE(paid_on, %(today)s) - due AS delay
+                      FROM item WHERE due < %(today)s) item
+          GROUP BY partner_id
             """,
-                company=company.id,
-                paid_on=PAID_ON_SQL,
+                items=self.env["settlement.prediction.model"]._invoice_items_sql(
+                    company, due_from=today - timedelta(days=365)
+                ),
                 today=today,
-                year_ago=today - timedelta(days=365),
                 recent=today - timedelta(days=90),
             )
         )

@@ -25,14 +25,6 @@ FEATURES = (
     Feature("due_quarter", (), 4),
     Feature("reminders", (0.0, 2.0, 5.0), 4),
 )
-# When a receivable line was settled in full (NULL while something is open):
-# its last reconciliation.  Shared with the payment alerts.
-PAID_ON_SQL = SQL(
-    """CASE WHEN line.reconciled THEN (
-           SELECT MAX(partial.max_date)
-             FROM account_partial_reconcile partial
-            WHERE partial.debit_move_id = line.id) END"""
-)
 TRAINING_DAYS = 730
 BACKTEST_DAYS = 120
 HIGH_RISK, MEDIUM_RISK = 0.6, 0.3
@@ -184,6 +176,41 @@ class SettlementPredictionModel(models.Model):
     # Features, as of a date
     # ------------------------------------------------------------------
 
+    @api.model
+    def _invoice_items_sql(self, company, due_from=None):
+        """The receivable lines of ``company``'s posted customer invoices: id,
+        move, commercial partner, invoice date, due date, amount, residual and
+        the date it was settled in full (its last reconciliation; NULL while
+        something is open).  Shared by the model and the payment alerts."""
+        due_filter = (
+            SQL("line.date_maturity >= %s", due_from) if due_from else SQL("TRUE")
+        )
+        return SQL(
+            """
+                SELECT line.id, line.move_id,
+                       partner.commercial_partner_id AS partner_id,
+                       move.invoice_date, line.date_maturity AS due,
+                       line.balance AS amount, line.amount_residual AS residual,
+                       CASE WHEN line.reconciled THEN (
+                           SELECT MAX(partial.max_date)
+                             FROM account_partial_reconcile partial
+                            WHERE partial.debit_move_id = line.id) END AS paid_on
+                  FROM account_move_line line
+                  JOIN account_move move ON move.id = line.move_id
+                  JOIN account_account account ON account.id = line.account_id
+                  JOIN res_partner partner ON partner.id = line.partner_id
+                 WHERE account.account_type = 'asset_receivable'
+                   AND move.move_type = 'out_invoice'
+                   AND line.parent_state = 'posted'
+                   AND line.balance > 0
+                   AND line.date_maturity IS NOT NULL
+                   AND line.company_id = %s
+                   AND %s
+            """,
+            company.id,
+            due_filter,
+        )
+
     def _bin_sql(self, feature, value):
         if not feature.bounds:
             return value
@@ -229,23 +256,7 @@ class SettlementPredictionModel(models.Model):
         )
         return SQL(
             """
-            WITH item AS (
-                SELECT line.id, line.move_id,
-                       partner.commercial_partner_id AS partner_id,
-                       move.invoice_date, line.date_maturity AS due,
-                       line.balance AS amount, line.amount_residual AS residual,
-                       %(paid_on)s AS paid_on
-                  FROM account_move_line line
-                  JOIN account_move move ON move.id = line.move_id
-                  JOIN account_account account ON account.id = line.account_id
-                  JOIN res_partner partner ON partner.id = line.partner_id
-                 WHERE account.account_type = 'asset_receivable'
-                   AND move.move_type = 'out_invoice'
-                   AND line.parent_state = 'posted'
-                   AND line.balance > 0
-                   AND line.date_maturity IS NOT NULL
-                   AND line.company_id = %(company)s
-            ), scoped AS (
+            WITH item AS (%(items)s), scoped AS (
                 SELECT * FROM item WHERE %(scope)s
             ), history AS (
                 SELECT item.id,
@@ -281,8 +292,7 @@ class SettlementPredictionModel(models.Model):
               LEFT JOIN history ON history.id = item.id
               LEFT JOIN reminders ON reminders.id = item.id
             """,
-            company=company.id,
-            paid_on=PAID_ON_SQL,
+            items=self._invoice_items_sql(company),
             scope=scopes[scope],
             bins=bins,
             # Training knows what was paid by as_of; the held-back invoices are
