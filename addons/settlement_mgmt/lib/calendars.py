@@ -24,17 +24,36 @@ def native_digits(text, digits="latin"):
     return text.translate(str.maketrans(DIGITS["latin"], DIGITS[digits]))
 
 
+class CalendarRangeError(ValueError):
+    """The date cannot be written in the calendar: Jalali starts in 622 and
+    jdatetime stops in 9999; the Umm al-Qura tables cover only 1924-08-01 to
+    2077-11-16."""
+
+
 def calendar_date(date, calendar):
-    """(year, month, day) of a Gregorian ``date`` in ``calendar``."""
-    if calendar == "jalali":
-        converted = jdatetime.date.fromgregorian(date=date)
-        return converted.year, converted.month, converted.day
-    if calendar == "hijri":
-        converted = hijridate.Gregorian(date.year, date.month, date.day).to_hijri()
-        return converted.year, converted.month, converted.day
-    if calendar != "gregorian":
+    """(year, month, day) of a Gregorian ``date`` in ``calendar``; raises
+    CalendarRangeError for a date the calendar cannot write."""
+    if calendar == "gregorian":
+        return date.year, date.month, date.day
+    if calendar not in CALENDARS:
         raise ValueError(calendar)
-    return date.year, date.month, date.day
+    try:
+        if calendar == "jalali":
+            converted = jdatetime.date.fromgregorian(date=date)
+        else:
+            converted = hijridate.Gregorian(date.year, date.month, date.day).to_hijri()
+    except (ValueError, OverflowError) as error:
+        raise CalendarRangeError(f"{date} is out of the {calendar} range") from error
+    return converted.year, converted.month, converted.day
+
+
+def in_calendar_range(date, calendar):
+    """Whether ``date`` can be written in ``calendar``."""
+    try:
+        calendar_date(date, calendar)
+    except CalendarRangeError:
+        return False
+    return True
 
 
 def month_name(calendar, month, lang="en"):
@@ -55,10 +74,16 @@ def format_calendar_date(
 ):
     """``date`` written in ``calendar``: 1405/09/01, or with the month's name
     (1 Azar 1405) when ``long``; None for an empty date.  Gregorian dates are
-    left to the caller's locale formatting and only get their digits."""
+    left to the caller's locale formatting and only get their digits.  A date
+    the calendar cannot write (year 1, 9999, Hijri outside 1924-2077) is
+    written in Gregorian, 0001-01-01, rather than failing the whole page."""
     if not date:
         return None
-    year, month, day = calendar_date(date, calendar)
+    try:
+        year, month, day = calendar_date(date, calendar)
+    except CalendarRangeError:
+        calendar = "gregorian"
+        year, month, day = date.year, date.month, date.day
     if calendar == "gregorian":
         text = f"{year:04d}-{month:02d}-{day:02d}"
     elif long:
