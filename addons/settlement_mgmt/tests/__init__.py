@@ -21,6 +21,7 @@ from . import test_instalment_plan_payment
 from . import test_instalment_plan_portal
 from . import test_open_receivables
 from . import test_portal_attacks
+from . import test_portal_hardening
 from . import test_portal_rtl_browser
 from . import test_receivable_item
 from . import test_register_export
