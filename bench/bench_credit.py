@@ -11,6 +11,8 @@ import time
 
 from odoo import Command, fields
 
+from odoo.addons.settlement_mgmt.lib.internal_context import credit_check_done_context
+
 INVOICES = 200
 
 
@@ -42,7 +44,7 @@ def bench(env):
     )
     rows = []
     for label, context in (
-        ("post without the credit check", {"settlement_skip_credit_check": True}),
+        ("post without the credit check", credit_check_done_context()),
         ("post with the credit check", {}),
     ):
         moves = Move.with_context(**context).create(

@@ -24,6 +24,8 @@ import odoo
 from odoo import Command, fields, sql_db
 from odoo.service import security
 
+from odoo.addons.settlement_mgmt.lib.internal_context import credit_check_done_context
+
 DAYS = 730
 
 
@@ -66,7 +68,7 @@ def customer_with_items(env, items, seed=7):
         for _index in range(items)
     ]
     Move = env["account.move"].with_context(
-        settlement_skip_credit_check=True, tracking_disable=True
+        **credit_check_done_context(), tracking_disable=True
     )
     for start in range(0, len(values), 500):
         Move.create(values[start : start + 500]).action_post()

@@ -15,6 +15,8 @@ from datetime import timedelta
 
 from odoo import Command, fields
 
+from odoo.addons.settlement_mgmt.lib.internal_context import credit_check_done_context
+
 LANGS = ("en_US", "fa_IR", "ar_001", "he_IL")
 
 
@@ -74,7 +76,7 @@ def generate(env, customers=1000, invoices=5, seed=42, days=180, paid=0.0):
     for start in range(0, len(values), batch):
         chunk = (
             env["account.move"]
-            .with_context(settlement_skip_credit_check=True, tracking_disable=True)
+            .with_context(**credit_check_done_context(), tracking_disable=True)
             .create(values[start : start + batch])
         )
         chunk.action_post()

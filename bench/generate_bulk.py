@@ -30,6 +30,8 @@ from datetime import timedelta
 from odoo import Command, fields
 from odoo.tools import SQL
 
+from odoo.addons.settlement_mgmt.lib.internal_context import credit_check_done_context
+
 LANGS = ("en_US", "fa_IR", "ar_001", "he_IL")
 TERMS = ((0, 0.05), (15, 0.15), (30, 0.55), (45, 0.10), (60, 0.15))
 # kind: (share, mean days late, spread, share never paid)
@@ -134,7 +136,7 @@ def _eur_rates(env, today, days):
 def _templates(env, partner, journal, bank_journal, today):
     """One invoice, credit note and payment made by the ORM, reconciled."""
     move_model = env["account.move"].with_context(
-        settlement_skip_credit_check=True, tracking_disable=True
+        **credit_check_done_context(), tracking_disable=True
     )
     line = {
         "name": "Goods",

@@ -3,6 +3,12 @@ from datetime import timedelta
 from odoo import api, fields, models
 
 from ..lib.discount import amount_after_discount, scale_exactly, tier_index
+from ..lib.dispute import OPEN_STATES as DISPUTE_OPEN_STATES
+from ..lib.internal_context import (
+    DISCOUNT_DATE_KEY,
+    credit_check_done,
+    discount_date,
+)
 
 
 class AccountMove(models.Model):
@@ -118,7 +124,7 @@ class AccountMove(models.Model):
     def _compute_settlement_disputed(self):
         for move in self:
             open_disputes = move.sudo().settlement_dispute_ids.filtered(
-                lambda dispute: dispute.state in ("new", "under_review")
+                lambda dispute: dispute.state in DISPUTE_OPEN_STATES
             )
             move.settlement_is_disputed = bool(open_disputes)
             move.settlement_disputed_amount = sum(open_disputes.mapped("amount"))
@@ -237,7 +243,9 @@ class AccountMove(models.Model):
         to_check = self.filtered(
             lambda move: move.move_type == "out_invoice" and move.state == "draft"
         )
-        if to_check and not self.env.context.get("settlement_skip_credit_check"):
+        # Only server code can skip the check (lib/internal_context.py): a key
+        # sent in an RPC context is client data and grants nothing.
+        if to_check and not credit_check_done(self.env.context):
             to_check._settlement_check_credit()
         posted = super()._post(soft=soft)
         posted._settlement_offer_discounts()
@@ -398,7 +406,7 @@ class AccountMove(models.Model):
         """The payment date the discount is computed for: set by whoever creates
         the payment (register wizard, outstanding credit matching), else today."""
         return fields.Date.to_date(
-            self.env.context.get("settlement_discount_date")
+            discount_date(self.env.context)
         ) or fields.Date.context_today(self)
 
     @api.model
@@ -407,13 +415,13 @@ class AccountMove(models.Model):
     ):
         # The journal items come with the environment they were read in: give
         # them the payment date our per-invoice computation below needs.
-        reference_date = self.env.context.get("settlement_discount_date")
+        reference_date = discount_date(self.env.context)
         if reference_date:
             aml_values_list = [
                 {
                     **values,
                     "aml": values["aml"].with_context(
-                        settlement_discount_date=reference_date
+                        {DISCOUNT_DATE_KEY: reference_date}
                     ),
                 }
                 for values in aml_values_list
@@ -503,7 +511,7 @@ class AccountMove(models.Model):
             payment_date,
         )
         counterpart = self.with_context(
-            settlement_discount_date=fields.Date.to_string(payment_date)
+            {DISCOUNT_DATE_KEY: fields.Date.to_date(payment_date)}
         )._get_invoice_counterpart_amls_for_early_payment_discount(
             [
                 {

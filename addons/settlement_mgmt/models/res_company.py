@@ -98,6 +98,14 @@ class ResCompany(models.Model):
         help="Amounts under an open dispute do not count towards the credit exposure "
         "or the overdue check.",
     )
+    settlement_disputes_need_review = fields.Boolean(
+        string="Disputes Count Once Under Review",
+        default=True,
+        help="A disputed amount leaves the credit exposure and the overdue check "
+        "only once a credit controller has started its review, so that a customer "
+        "cannot release its own credit by raising disputes on the portal. "
+        "Reminders for the disputed part pause as soon as it is raised.",
+    )
 
     settlement_plan_grace_days = fields.Integer(
         string="Instalment Grace Days",

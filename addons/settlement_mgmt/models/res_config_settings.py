@@ -26,6 +26,10 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.settlement_exclude_disputed",
         readonly=False,
     )
+    settlement_disputes_need_review = fields.Boolean(
+        related="company_id.settlement_disputes_need_review",
+        readonly=False,
+    )
 
     settlement_plan_grace_days = fields.Integer(
         related="company_id.settlement_plan_grace_days",

@@ -18,6 +18,7 @@ from ..lib.credit import (
     needs_exposure,
     usage_percent,
 )
+from ..lib.dispute import OPEN_STATES as DISPUTE_OPEN_STATES
 from ..lib.kpi import payment_pattern_worsens
 from .res_company import CREDIT_POLICIES
 
@@ -25,8 +26,8 @@ from .res_company import CREDIT_POLICIES
 ReceivableFigures = namedtuple(
     "ReceivableFigures",
     "open_receivable overdue oldest_overdue_days draft_invoices disputed on_hold "
-    "policy credit_limit",
-    defaults=(0.0, 0.0, 0, 0.0, 0.0, False, None, 0.0),
+    "policy credit_limit disputed_pending",
+    defaults=(0.0, 0.0, 0, 0.0, 0.0, False, None, 0.0, 0.0),
 )
 
 CREDIT_GROUPS = "settlement_mgmt.group_settlement_user"
@@ -80,6 +81,16 @@ class ResPartner(models.Model):
         currency_field="settlement_currency_id",
         compute="_compute_settlement_exposure",
         groups=CREDIT_GROUPS,
+    )
+    settlement_disputed_pending = fields.Monetary(
+        string="Disputed, Awaiting Review",
+        currency_field="settlement_currency_id",
+        compute="_compute_settlement_exposure",
+        groups=CREDIT_GROUPS,
+        help="Open disputes no credit controller has started to review yet. "
+        "Reminders for them pause, but they still count in the credit exposure "
+        "and the overdue check until their review starts (Settings: Disputes "
+        "Count Once Under Review).",
     )
     settlement_exposure = fields.Monetary(
         string="Credit Exposure",
@@ -235,24 +246,29 @@ class ResPartner(models.Model):
         self.env["res.partner"].flush_model(["commercial_partner_id"])
 
     @api.model
-    def _settlement_undisputed_sql(self, company):
+    def _settlement_undisputed_sql(self, company, states=None):
         """(join, factor) to apply to receivable lines aliased ``line``: the factor
-        (0 to 1) is the share of the line's invoice that is not under open dispute,
-        or 1 when the company counts disputed amounts."""
+        (0 to 1) is the share of the line's invoice that is not under a dispute
+        in ``states``, or 1 when the company counts disputed amounts.
+
+        ``states`` defaults to those that count for credit (exposure, overdue
+        checks, holds); reminders pass every open state."""
         if not company.settlement_exclude_disputed:
             return SQL(""), SQL("1")
-        self.env["settlement.dispute"].flush_model(
-            ["state", "amount_company", "move_id"]
-        )
+        Dispute = self.env["settlement.dispute"]
+        if states is None:
+            states = Dispute._credit_states(company)
+        Dispute.flush_model(["state", "amount_company", "move_id"])
         self.env["account.move"].flush_model(["amount_residual_signed"])
         join = SQL(
             """
             LEFT JOIN (SELECT move_id, SUM(amount_company) AS amount
                          FROM settlement_dispute
-                        WHERE state IN ('new', 'under_review')
+                        WHERE state = ANY(%(states)s)
                      GROUP BY move_id) disputed ON disputed.move_id = line.move_id
             LEFT JOIN account_move disputed_move ON disputed_move.id = line.move_id
-            """
+            """,
+            states=list(states),
         )
         factor = SQL(
             "(CASE WHEN disputed.amount IS NULL THEN 1"
@@ -327,9 +343,13 @@ class ResPartner(models.Model):
                    AND move.id != ALL(%(exclude_ids)s)
               GROUP BY move.commercial_partner_id
             ), disputes AS (
-                SELECT partner_id, SUM(amount_company) AS disputed
+                SELECT partner_id,
+                       SUM(amount_company) FILTER (
+                           WHERE state = ANY(%(credit_states)s)) AS disputed,
+                       SUM(amount_company) FILTER (
+                           WHERE state != ALL(%(credit_states)s)) AS pending
                   FROM settlement_dispute
-                 WHERE state IN ('new', 'under_review')
+                 WHERE state = ANY(%(open_states)s)
                    AND company_id = %(company_id)s
                    AND partner_id = ANY(%(partner_ids)s)
               GROUP BY partner_id
@@ -349,7 +369,8 @@ class ResPartner(models.Model):
                    hold.partner_id IS NOT NULL,
                    -- company-dependent columns: jsonb keyed by company id
                    commercial.settlement_credit_policy ->> %(company_key)s,
-                   COALESCE((commercial.credit_limit ->> %(company_key)s)::float, 0)
+                   COALESCE((commercial.credit_limit ->> %(company_key)s)::float, 0),
+                   COALESCE(dispute.pending, 0)
               FROM unnest(%(partner_ids)s::int[]) AS partner(id)
               JOIN res_partner commercial ON commercial.id = partner.id
               LEFT JOIN open_items o ON o.partner_id = partner.id
@@ -366,6 +387,10 @@ class ResPartner(models.Model):
                 disputed_join=disputed_join,
                 undisputed=undisputed,
                 items=items._table_sql,
+                credit_states=list(
+                    self.env["settlement.dispute"]._credit_states(company)
+                ),
+                open_states=list(DISPUTE_OPEN_STATES),
             )
         )
         return {row[0]: ReceivableFigures(*row[1:]) for row in rows}
@@ -404,12 +429,15 @@ class ResPartner(models.Model):
     @api.depends_context("company")
     def _compute_settlement_exposure(self):
         company = self.env.company
-        exposures = self._settlement_exposures(company)
+        figures = self._settlement_receivable_figures(company)
+        uninvoiced = self._settlement_uninvoiced_sales(company)
         for partner in self:
             commercial = partner.commercial_partner_id
-            exposure, overdue, oldest, _on_hold = exposures.get(
-                commercial.id, (Exposure(), 0, 0, False)
+            row = figures.get(commercial.id, ReceivableFigures())
+            exposure, overdue, oldest, _on_hold = self._settlement_exposure_of(
+                row, uninvoiced.get(commercial.id, 0.0), company
             )
+            partner.settlement_disputed_pending = row.disputed_pending
             limit = commercial.credit_limit
             partner.settlement_currency_id = company.currency_id
             partner.settlement_open_receivable = exposure.open_receivable

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 HOLD_TYPES = [
@@ -7,6 +7,22 @@ HOLD_TYPES = [
     ("overdue", "Overdue items"),
     ("dunning", "Reminder level"),
 ]
+# Who placed a hold, when and why it ended: audit facts, written only by
+# create() and _release() (in sudo after their role check), never by a client.
+AUDIT_FIELDS = frozenset(
+    {
+        "partner_id",
+        "company_id",
+        "hold_type",
+        "state",
+        "user_id",
+        "date_start",
+        "released_user_id",
+        "release_date",
+        "release_reason",
+    }
+)
+CONTROLLER_GROUP = "settlement_mgmt.group_settlement_controller"
 
 
 class SettlementCreditHold(models.Model):
@@ -104,6 +120,8 @@ class SettlementCreditHold(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            if not self.env.su:
+                self._check_manual_hold_values(vals)
             if not (vals.get("reason") or "").strip():
                 raise ValidationError(
                     self.env._("Give the reason for the credit hold.")
@@ -119,6 +137,36 @@ class SettlementCreditHold(models.Model):
                 )
             )
         return holds
+
+    def _check_manual_hold_values(self, vals):
+        """A user places an active manual hold in its own name; automatic holds
+        and their history come from the addon only."""
+        forged = (
+            vals.get("hold_type", "manual") != "manual"
+            or vals.get("state", "active") != "active"
+            or vals.get("user_id", self.env.uid) != self.env.uid
+            or any(
+                vals.get(name)
+                for name in ("released_user_id", "release_date", "release_reason")
+            )
+        )
+        if forged:
+            raise AccessError(
+                self.env._(
+                    "A credit hold is placed as an active manual hold in your name; "
+                    "it is released with its Release button."
+                )
+            )
+
+    def write(self, vals):
+        if not self.env.su and AUDIT_FIELDS & set(vals):
+            raise AccessError(
+                self.env._(
+                    "Only the reason of a credit hold can be edited; release it with "
+                    "its Release button."
+                )
+            )
+        return super().write(vals)
 
     def _check_no_active_duplicate(self, vals_list):
         keys = [
@@ -172,8 +220,13 @@ class SettlementCreditHold(models.Model):
             raise UserError(
                 self.env._("Give the reason for releasing the credit hold.")
             )
+        if not self.env.su and not self.env.user.has_group(CONTROLLER_GROUP):
+            raise AccessError(
+                self.env._("Only a credit controller can release a credit hold.")
+            )
+        self.check_access("write")
         active = self.filtered(lambda hold: hold.state == "active")
-        active.write(
+        active.sudo().write(
             {
                 "state": "released",
                 "released_user_id": self.env.user.id,

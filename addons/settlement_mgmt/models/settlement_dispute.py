@@ -1,10 +1,30 @@
 from datetime import timedelta
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare
 
-OPEN_STATES = ("new", "under_review")
+from ..lib.dispute import OPEN_STATES
+
+# Staff's decision on a dispute: written only by the workflow methods below,
+# in sudo after their role check. A form marks them read-only, but a client can
+# send any field over RPC: write() and create() refuse them.
+DECISION_FIELDS = frozenset(
+    {
+        "state",
+        "source",
+        "accepted_amount",
+        "credit_note_id",
+        "resolution_note",
+        "reopen_reason",
+        "date_resolved",
+        "resolution_days",
+    }
+)
+# What is disputed: fixed once a credit controller has started the review
+# (from then on the amount may leave the customer's credit exposure).
+SUBJECT_FIELDS = frozenset({"move_id", "amount", "move_line_ids"})
+DECIDER_GROUP = "settlement_mgmt.group_settlement_controller"
 
 
 class SettlementDispute(models.Model):
@@ -210,6 +230,9 @@ class SettlementDispute(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        if not self.env.su:
+            for vals in vals_list:
+                self._check_no_decision_values(vals)
         for vals in vals_list:
             if not vals.get("user_id") and vals.get("reason_id"):
                 reason = self.env["settlement.dispute.reason"].browse(vals["reason_id"])
@@ -235,6 +258,78 @@ class SettlementDispute(models.Model):
                 )
         return disputes
 
+    def _check_no_decision_values(self, vals):
+        """A new dispute starts new, raised in the backend, with no decision."""
+        defaults = {"state": "new", "source": "backend"}
+        forced = sorted(
+            name
+            for name in DECISION_FIELDS & set(vals)
+            if vals[name] and vals[name] != defaults.get(name)
+        )
+        if forced:
+            raise AccessError(
+                self.env._(
+                    "A dispute starts as New; its decision (%(fields)s) is recorded "
+                    "by a credit controller with the dispute's buttons.",
+                    fields=", ".join(self._fields[name].string for name in forced),
+                )
+            )
+
+    def write(self, vals):
+        if not self.env.su:
+            self._check_user_write(vals)
+        return super().write(vals)
+
+    def _check_user_write(self, vals):
+        """Refuse what only the workflow may change (see DECISION_FIELDS)."""
+        decided = DECISION_FIELDS & set(vals)
+        if decided:
+            raise AccessError(
+                self.env._(
+                    "%(fields)s of a dispute change only with its buttons (Start "
+                    "Review, Accept, Reject, Close, Reopen).",
+                    fields=", ".join(
+                        sorted(self._fields[name].string for name in decided)
+                    ),
+                )
+            )
+        if not SUBJECT_FIELDS & set(vals):
+            return
+        if any(dispute.state not in OPEN_STATES for dispute in self):
+            raise UserError(
+                self.env._("A decided dispute cannot be changed: reopen it first.")
+            )
+        if any(dispute.state != "new" for dispute in self) and not (
+            self.env.user.has_group(DECIDER_GROUP)
+        ):
+            raise AccessError(
+                self.env._(
+                    "The invoice and amount of a dispute under review are changed "
+                    "only by a credit controller."
+                )
+            )
+
+    def _check_decider(self):
+        """Deciding on a dispute (starting the review, which may take its amount
+        out of the credit exposure, accepting, rejecting, reopening) is a credit
+        controller's job (README, access rights)."""
+        if not self.env.su and not self.env.user.has_group(DECIDER_GROUP):
+            raise AccessError(
+                self.env._("Only a credit controller can decide on a dispute.")
+            )
+        self.check_access("write")
+
+    @api.model
+    def _credit_states(self, company):
+        """States of the disputes whose amount leaves the customer's credit
+        exposure and overdue checks (when the company excludes disputed
+        amounts at all).  By default only once a credit controller started the
+        review: a dispute the customer raises on the portal must not release
+        its own credit (reminders for it pause at once, see dunning)."""
+        if company.settlement_disputes_need_review:
+            return ("under_review",)
+        return OPEN_STATES
+
     @api.ondelete(at_uninstall=False)
     def _unlink_only_new(self):
         if any(dispute.state != "new" for dispute in self):
@@ -258,8 +353,9 @@ class SettlementDispute(models.Model):
             )
 
     def action_review(self):
+        self._check_decider()
         self._check_state(("new",), self.env._("Starting the review"))
-        self.state = "under_review"
+        self.sudo().state = "under_review"
 
     def _open_resolution(self, action):
         self.ensure_one()
@@ -273,20 +369,26 @@ class SettlementDispute(models.Model):
         }
 
     def action_open_accept(self):
+        self._check_decider()
         self._check_state(OPEN_STATES, self.env._("Accepting"))
         return self._open_resolution("accept")
 
     def action_open_reject(self):
+        self._check_decider()
         self._check_state(OPEN_STATES, self.env._("Rejecting"))
         return self._open_resolution("reject")
 
     def action_open_reopen(self):
+        self._check_decider()
         self._check_state(("accepted", "rejected", "closed"), self.env._("Reopening"))
         return self._open_resolution("reopen")
 
     def action_close(self):
         self._check_state(("accepted", "rejected"), self.env._("Closing"))
-        self.state = "closed"
+        # Filing a decided dispute changes no amount: any settlement user may
+        # (a portal customer may not: it has no write access).
+        self.check_access("write")
+        self.sudo().state = "closed"
 
     def action_preview(self):
         """Show the dispute as the customer sees it on the portal."""
@@ -303,7 +405,7 @@ class SettlementDispute(models.Model):
 
     def _mark_resolved(self, state, note, accepted_amount=0.0):
         now = fields.Datetime.now()
-        for dispute in self:
+        for dispute in self.sudo():
             dispute.write(
                 {
                     "state": state,
@@ -320,6 +422,7 @@ class SettlementDispute(models.Model):
         """Accept ``amount`` of the dispute: a credit note made by core's reversal,
         scaled to the amount, posted and reconciled with the invoice."""
         self.ensure_one()
+        self._check_decider()
         self._check_state(OPEN_STATES, self.env._("Accepting"))
         currency = self.currency_id
         if currency.compare_amounts(amount, 0.0) <= 0:
@@ -334,7 +437,7 @@ class SettlementDispute(models.Model):
             )
         credit_note = self._create_credit_note(amount)
         self._mark_resolved("accepted", note, credit_note.amount_total)
-        self.credit_note_id = credit_note
+        self.sudo().credit_note_id = credit_note
         self.message_post(
             body=self.env._(
                 "Accepted for %(amount)s: credit note %(credit_note)s posted and "
@@ -379,7 +482,7 @@ class SettlementDispute(models.Model):
                     ]
                 }
             )
-        credit_note.with_context(settlement_skip_credit_check=True).action_post()
+        credit_note.action_post()
         lines = (invoice.line_ids | credit_note.line_ids).filtered(
             lambda line: line.account_type == "asset_receivable" and not line.reconciled
         )
@@ -388,6 +491,7 @@ class SettlementDispute(models.Model):
 
     def _reject(self, note):
         self.ensure_one()
+        self._check_decider()
         self._check_state(OPEN_STATES, self.env._("Rejecting"))
         if not (note or "").strip():
             raise UserError(
@@ -399,10 +503,11 @@ class SettlementDispute(models.Model):
 
     def _reopen(self, note):
         self.ensure_one()
+        self._check_decider()
         self._check_state(("accepted", "rejected", "closed"), self.env._("Reopening"))
         if not (note or "").strip():
             raise UserError(self.env._("Give the reason for reopening the dispute."))
-        self.write(
+        self.sudo().write(
             {
                 "state": "under_review",
                 "reopen_reason": note.strip(),

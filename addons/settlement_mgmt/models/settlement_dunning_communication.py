@@ -7,7 +7,9 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_amount, format_date, mute_logger
 
+from ..lib.dispute import OPEN_STATES as DISPUTE_OPEN_STATES
 from ..lib.dunning import accrued_interest, call_priority, late_fee, level_index
+from ..lib.internal_context import credit_check_done_context
 
 CALL_STATES = [
     ("none", "No Call"),
@@ -324,7 +326,7 @@ class SettlementDunningCommunication(models.Model):
         fee_move = (
             self.env["account.move"]
             .with_company(company)
-            .with_context(settlement_skip_credit_check=True)
+            .with_context(credit_check_done_context())
             .create(
                 {
                     "move_type": "out_invoice",
@@ -439,7 +441,10 @@ class SettlementDunningCommunication(models.Model):
         self.flush_model(["fee_move_id"])
         self.env["settlement.dunning.level"].flush_model(["days"])
         Partner = self.env["res.partner"]
-        disputed_join, undisputed = Partner._settlement_undisputed_sql(company)
+        # Reminders pause for every open dispute, reviewed or not: courteous.
+        disputed_join, undisputed = Partner._settlement_undisputed_sql(
+            company, DISPUTE_OPEN_STATES
+        )
         earliest = min(
             self.env["settlement.dunning.level"]
             .search([("company_id", "=", company.id)])

@@ -1,8 +1,14 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
+
+# The outcome of a promise, set by the nightly check (or a cancellation), never
+# written by a client: a "kept" promise weighs differently in the risk score.
+OUTCOME_FIELDS = frozenset(
+    {"state", "amount_paid", "date_closed", "reconcile_watermark"}
+)
 
 
 class SettlementPromise(models.Model):
@@ -83,6 +89,9 @@ class SettlementPromise(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        if not self.env.su:
+            for vals in vals_list:
+                self._check_no_outcome(vals, creating=True)
         # Reconciliation ids grow with time, unlike create dates that are equal
         # within a transaction: what is reconciled after this id pays the promise.
         self.env["account.partial.reconcile"].flush_model()
@@ -97,6 +106,25 @@ class SettlementPromise(models.Model):
             if promise.communication_id.call_state == "to_call":
                 promise.communication_id._close_call("promise")
         return promises
+
+    def write(self, vals):
+        if not self.env.su:
+            self._check_no_outcome(vals)
+        return super().write(vals)
+
+    def _check_no_outcome(self, vals, creating=False):
+        """Kept or broken is decided by the nightly check from the payments
+        since the promise (OUTCOME_FIELDS); a user only cancels an open one."""
+        outcome = OUTCOME_FIELDS & set(vals)
+        if creating:
+            outcome = {name for name in outcome if vals[name] and vals[name] != "open"}
+        if outcome:
+            raise AccessError(
+                self.env._(
+                    "Whether a promise to pay is kept or broken is decided from the "
+                    "payments received; cancel an open promise instead."
+                )
+            )
 
     @api.constrains("amount", "date_promised", "partner_id", "move_ids")
     def _check_promise(self):
@@ -128,7 +156,8 @@ class SettlementPromise(models.Model):
     def action_cancel(self):
         if any(promise.state != "open" for promise in self):
             raise UserError(self.env._("Only open promises can be cancelled."))
-        self.write(
+        self.check_access("write")
+        self.sudo().write(
             {"state": "cancelled", "date_closed": fields.Date.context_today(self)}
         )
 
@@ -207,7 +236,8 @@ class SettlementPromise(models.Model):
                 state = "broken"
             else:
                 continue
-            promise.write(
+            # The outcome is read from the payments: internal, never a client's.
+            promise.sudo().write(
                 {"state": state, "amount_paid": amount_paid, "date_closed": today}
             )
             closed |= promise

@@ -4,6 +4,9 @@ from odoo import Command, fields
 from odoo.tests import new_test_user
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+from odoo.addons.settlement_mgmt.lib.internal_context import (
+    credit_check_done_context,
+)
 
 
 class SettlementCommon(AccountTestInvoicingCommon):
@@ -68,7 +71,7 @@ class SettlementCommon(AccountTestInvoicingCommon):
             }
         )
         if post:
-            move.with_context(settlement_skip_credit_check=True).action_post()
+            move.with_context(credit_check_done_context()).action_post()
         return move
 
     @classmethod

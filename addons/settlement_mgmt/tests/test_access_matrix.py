@@ -1,4 +1,6 @@
+import re
 from datetime import timedelta
+from pathlib import Path
 
 from odoo import Command
 from odoo.exceptions import AccessError
@@ -6,37 +8,52 @@ from odoo.tests import new_test_user, tagged
 
 from .common import SettlementCommon
 
-# The intended policy, written out rather than read back from the ACL file:
-# r = read, w = write, c = create, u = unlink, for each role.
+# The intended policy is the README's "Access rights" tables, read here and
+# checked exactly (README.md at the repository root is the specification).
+README = Path(__file__).resolve().parents[3] / "README.md"
 ROLES = ("employee", "user", "controller", "manager", "portal", "public")
-MATRIX = {
-    "settlement.credit.hold": ("", "r", "rwc", "rwcu", "", ""),
-    "settlement.credit.override": ("", "r", "r", "r", "", ""),
-    "settlement.risk.score": ("", "r", "r", "r", "", ""),
-    "settlement.dispute": ("", "rwc", "rwc", "rwcu", "r", ""),
-    "settlement.dispute.reason": ("", "r", "r", "rwcu", "r", ""),
-    "settlement.instalment.plan": ("", "rwc", "rwc", "rwcu", "r", ""),
-    "settlement.instalment.plan.line": ("", "rwcu", "rwcu", "rwcu", "r", ""),
-    "settlement.receivable.item": ("", "r", "r", "r", "", ""),
-    "settlement.dunning.policy": ("", "r", "r", "rwcu", "", ""),
-    "settlement.dunning.level": ("", "r", "r", "rwcu", "", ""),
-    "settlement.dunning.communication": ("", "r", "rw", "rwcu", "", ""),
-    "settlement.dunning.communication.line": ("", "r", "r", "rwcu", "", ""),
-    "settlement.promise": ("", "rwc", "rwc", "rwcu", "", ""),
-    "settlement.statement.sending": ("", "r", "r", "rwcu", "", ""),
-    "settlement.discount.tier": ("r", "r", "r", "r", "r", ""),
-    "settlement.invoice.discount": ("", "r", "r", "r", "", ""),
-    "settlement.dunning.run": ("", "", "rwcu", "rwcu", "", ""),
-    "settlement.credit.override.grant": ("", "", "rwcu", "rwcu", "", ""),
-    "settlement.dispute.resolve": ("", "", "rwcu", "rwcu", "", ""),
-    "settlement.aged.receivable.export": ("", "rwcu", "rwcu", "rwcu", "", ""),
-    "settlement.register.export": ("", "rwcu", "rwcu", "rwcu", "", ""),
-    "settlement.receivable.snapshot": ("", "r", "rwcu", "rwcu", "", ""),
-    "settlement.receivable.kpi": ("", "r", "rwcu", "rwcu", "", ""),
-    "settlement.prediction.model": ("", "r", "rwcu", "rwcu", "", ""),
-    "settlement.payment.prediction": ("", "r", "rwcu", "rwcu", "", ""),
-    "settlement.dashboard": ("", "rwc", "rwc", "rwc", "", ""),
-}
+LETTERS = {"R": "r", "W": "w", "C": "c", "D": "u"}
+
+
+def _readme_table(title):
+    """Rows of the README table that follows the paragraph starting ``title``:
+    [first cell, *role cells]."""
+    text = README.read_text(encoding="utf-8")
+    section = text.split("## Access rights", 1)[1].split("\n## ", 1)[0]
+    block = section.split(title, 1)[1]
+    table = []
+    for line in block.splitlines():
+        if line.startswith("|"):
+            table.append([cell.strip() for cell in line.strip().strip("|").split("|")])
+        elif table:
+            break
+    # header and separator rows first
+    return table[2:]
+
+
+def readme_model_rights():
+    """{model: (rights letters per role)} from the records table."""
+    matrix = {}
+    for cells in _readme_table("Records — "):
+        model = re.search(r"`([\w.]+)`", cells[0]).group(1)
+        matrix[model] = tuple(
+            "".join(LETTERS[letter] for letter in cell.split() if letter in LETTERS)
+            for cell in cells[1:]
+        )
+    return matrix
+
+
+def readme_decisions():
+    """{decision id: (allowed per role)} from the decisions table (no public)."""
+    return {
+        re.search(r"`([\w.]+)`", cells[0]).group(1): tuple(
+            cell == "yes" for cell in cells[1:]
+        )
+        for cells in _readme_table("Decisions — ")
+    }
+
+
+MATRIX = readme_model_rights()
 OPERATIONS = {"r": "read", "w": "write", "c": "create", "u": "unlink"}
 
 
@@ -61,6 +78,11 @@ class TestAccessMatrix(SettlementCommon):
             ),
             "public": cls.env.ref("base.public_user"),
         }
+        # Internal users may edit contacts, as in a real company: credit terms
+        # are then refused by the addon's rule, not for lack of that right.
+        contacts = cls.env.ref("base.group_partner_manager")
+        for role in ("employee", "user", "controller", "manager"):
+            cls.users[role].groups_id = [Command.link(contacts.id)]
 
     def test_model_rights_per_role(self):
         for model, rights in MATRIX.items():
@@ -73,6 +95,84 @@ class TestAccessMatrix(SettlementCommon):
                             letter in allowed,
                             f"{role} {operation} {model}",
                         )
+
+    def test_readme_table_lists_every_settlement_model(self):
+        models = {
+            name
+            for name, model in self.env.registry.items()
+            if name.startswith("settlement.") and not model._abstract
+        }
+        self.assertEqual(set(MATRIX), models)
+        self.assertEqual(
+            set(readme_decisions()),
+            {
+                "dispute.decide",
+                "dispute.rewrite",
+                "dispute.close",
+                "partner.credit_terms",
+                "hold.place",
+                "override",
+            },
+        )
+
+    # One way to take each decision of the README's table, as ``user``.
+
+    def _new_dispute(self):
+        invoice = self._invoice(self.customer, 300.0, days_old=40)
+        reason = self.env.ref("settlement_mgmt.dispute_reason_price")
+        return self.env["settlement.dispute"].create(
+            {"move_id": invoice.id, "reason_id": reason.id, "amount": 100.0}
+        )
+
+    def _try_dispute_decide(self, user):
+        self._new_dispute().with_user(user).action_review()
+
+    def _try_dispute_rewrite(self, user):
+        dispute = self._new_dispute()
+        dispute.with_user(user).write({"state": "accepted", "accepted_amount": 1.0})
+
+    def _try_dispute_close(self, user):
+        dispute = self._new_dispute()
+        self.env["settlement.dispute.resolve"].create(
+            {"dispute_id": dispute.id, "action": "reject", "note": "Price agreed"}
+        ).action_confirm()
+        dispute.with_user(user).action_close()
+
+    def _try_partner_credit_terms(self, user):
+        self.customer.with_user(user).write({"credit_limit": 1234.0})
+
+    def _try_hold_place(self, user):
+        partner = self.env["res.partner"].create(
+            {"name": "To hold", "is_company": True}
+        )
+        self.env["settlement.credit.hold"].with_user(user).create(
+            {"partner_id": partner.id, "hold_type": "manual", "reason": "Risk"}
+        )
+
+    def _try_override(self, user):
+        partner = self.env["res.partner"].create({"name": "Held", "is_company": True})
+        self.env["settlement.credit.hold"].create(
+            {"partner_id": partner.id, "hold_type": "manual", "reason": "Risk"}
+        )
+        invoice = self._invoice(partner, 100.0, post=False)
+        self.env["settlement.credit.override.grant"].with_user(user).create(
+            {"move_ids": [Command.set(invoice.ids)], "reason": "Paid in cash"}
+        ).action_confirm()
+        self.assertEqual(invoice.state, "posted")
+
+    def test_decisions_per_role(self):
+        roles = ROLES[:-1]  # the public user decides nothing and has no row
+        for decision, allowed_by_role in readme_decisions().items():
+            attempt = getattr(self, "_try_" + decision.replace(".", "_"))
+            for role, allowed in zip(roles, allowed_by_role, strict=True):
+                with self.subTest(decision=decision, role=role):
+                    try:
+                        with self.env.cr.savepoint():
+                            attempt(self.users[role])
+                        done = True
+                    except AccessError:
+                        done = False
+                    self.assertEqual(done, allowed, f"{role}: {decision}")
 
     def test_portal_sees_only_its_own_and_not_drafts(self):
         mine = self._invoice(self.customer, 500.0)

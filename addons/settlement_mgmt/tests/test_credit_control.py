@@ -1,6 +1,8 @@
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
+from odoo.addons.settlement_mgmt.lib.internal_context import credit_check_done_context
+
 from .common import SettlementCommon
 
 
@@ -258,7 +260,9 @@ class TestCreditOverride(SettlementCommon):
             self.env.flush_all()
             self.env.invalidate_all()
             before = self.env.cr.sql_log_count
-            invoice.with_context(settlement_skip_credit_check=not check).action_post()
+            (
+                invoice if check else invoice.with_context(credit_check_done_context())
+            ).action_post()
             self.env.flush_all()
             return self.env.cr.sql_log_count - before
 

@@ -7,6 +7,8 @@ from odoo import Command, fields
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
+from odoo.addons.settlement_mgmt.lib.internal_context import credit_check_done_context
+
 from .common import SettlementCommon
 
 INVOICE_DATE = date(2026, 1, 1)
@@ -72,7 +74,7 @@ class TestDiscountTiers(SettlementCommon):
                 **values,
             }
         )
-        invoice.with_context(settlement_skip_credit_check=True).action_post()
+        invoice.with_context(credit_check_done_context()).action_post()
         return invoice
 
     def _register(self, invoices, payment_date, **values):

@@ -3,6 +3,8 @@ from datetime import timedelta
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
 
+from odoo.addons.settlement_mgmt.lib.internal_context import credit_check_done_context
+
 from .common import SettlementCommon
 
 
@@ -94,7 +96,7 @@ class TestDispute(SettlementCommon):
         tax = self.company_data["default_tax_sale"]
         invoice = self._invoice(self.customer, 1000.0, post=False)
         invoice.invoice_line_ids.tax_ids = tax
-        invoice.with_context(settlement_skip_credit_check=True).action_post()
+        invoice.with_context(credit_check_done_context()).action_post()
         dispute = self._dispute(invoice.amount_total / 2, invoice=invoice)
         self._resolve(dispute, "accept")
         self.assertAlmostEqual(
@@ -163,7 +165,13 @@ class TestDispute(SettlementCommon):
         old = self._invoice(self.other_customer, 600.0, days_old=90, due_days=30)
         self.assertEqual(self.other_customer.settlement_oldest_overdue_days, 60)
         dispute = self._dispute(600.0, invoice=old)
+        # Recorded but not yet under review: still counted, shown as pending.
         self.other_customer.invalidate_recordset()
+        self.assertEqual(self.other_customer.settlement_exposure, 600.0)
+        self.assertEqual(self.other_customer.settlement_disputed_pending, 600.0)
+        dispute.action_review()
+        self.other_customer.invalidate_recordset()
+        self.assertEqual(self.other_customer.settlement_disputed_pending, 0.0)
         self.assertEqual(self.other_customer.settlement_disputed_amount, 600.0)
         self.assertEqual(self.other_customer.settlement_exposure, 0.0)
         self.assertEqual(self.other_customer.settlement_overdue_amount, 0.0)

@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from odoo.addons.settlement_mgmt.lib.internal_context import credit_check_done
+
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
@@ -52,7 +54,9 @@ class SaleOrder(models.Model):
 
     def action_confirm(self):
         # Every confirmation (button, portal signature, RPC) goes through here.
-        if not self.env.context.get("settlement_skip_credit_check"):
+        # Only server code can skip the check (see settlement_mgmt's
+        # lib/internal_context.py): an RPC context key grants nothing.
+        if not credit_check_done(self.env.context):
             self._settlement_check_credit()
         return super().action_confirm()
 

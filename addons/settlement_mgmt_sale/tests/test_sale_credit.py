@@ -2,6 +2,7 @@ from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
+from odoo.addons.settlement_mgmt.lib.internal_context import credit_check_done_context
 from odoo.addons.settlement_mgmt.tests.common import SettlementCommon
 
 
@@ -38,7 +39,7 @@ class TestSaleCredit(SettlementCommon):
             }
         )
         if confirm:
-            order.with_context(settlement_skip_credit_check=True).action_confirm()
+            order.with_context(credit_check_done_context()).action_confirm()
         return order
 
     def test_confirmed_uninvoiced_orders_count_in_exposure(self):
