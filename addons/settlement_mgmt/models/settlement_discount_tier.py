@@ -13,6 +13,10 @@ class SettlementDiscountTier(models.Model):
         ondelete="cascade",
         index=True,
     )
+    # The payment terms' company (empty: shared), for the company record rule.
+    company_id = fields.Many2one(
+        related="payment_term_id.company_id", store=True, index=True
+    )
     discount_percentage = fields.Float(
         string="Discount %",
         required=True,
