@@ -1,6 +1,7 @@
 from . import test_access_matrix
 from . import test_aged_receivable_export
 from . import test_aging
+from . import test_amount_words
 from . import test_analytics
 from . import test_backend_browser
 from . import test_bad_input

@@ -8,10 +8,10 @@ from ..lib.calendars import calendar_date, format_calendar_date, native_digits
 class TestAmountInWords(unittest.TestCase):
     def test_arabic_uses_the_currency_not_saudi_riyals(self):
         cases = {
-            ("USD", 1234.56): "ألف و مئتان و أربعة و ثلاثون دولاراً و ست و خمسون سنتاً",
+            ("USD", 1234.56): "ألف ومئتان وأربعة وثلاثون دولاراً وستة وخمسون سنتاً",
             ("AED", 5): "خمسة دراهم",
             ("EGP", 11): "أحد عشر جنيهاً",
-            ("ILS", 1.01): "شيكل واحد و أغورة واحدة",
+            ("ILS", 1.01): "شيكل واحد وأغورة واحدة",
             ("USD", 2): "دولاران اثنان",
             ("SAR", 3): "ثلاثة ريالات",
         }
