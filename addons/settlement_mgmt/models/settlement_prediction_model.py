@@ -241,8 +241,13 @@ class SettlementPredictionModel(models.Model):
             "open": SQL("item.residual > 0"),
         }
         values = {
+            # A customer with invoices due before but none paid late has a
+            # record of 0 %, not "no history" (-1): only the absence of any
+            # due invoice is.
             "late_share": SQL(
-                "COALESCE(history.late_amount / NULLIF(history.due_amount, 0), -1)"
+                """CASE WHEN history.due_amount > 0
+                        THEN COALESCE(history.late_amount, 0) / history.due_amount
+                        ELSE -1 END"""
             ),
             "days_late": SQL("COALESCE(history.days_late, 0)"),
             "amount": SQL("item.amount"),
