@@ -61,6 +61,29 @@ class SettlementReceivableItem(models.Model):
         for item in self:
             item.days_overdue = max((today - item.date_due).days, 0)
 
+    # The id of an item says where it comes from: a journal item is 2 * its
+    # id, a plan instalment 2 * its id + 1.  Reminders store it (item_ref);
+    # encode and decode it only with the helpers below.
+
+    @api.model
+    def _ref_sql(self, move_line_id=None, plan_line_id=None):
+        """SQL: the item id of a journal item or of a plan instalment."""
+        if move_line_id is not None:
+            return SQL("(%s) * 2", move_line_id)
+        return SQL("(%s) * 2 + 1", plan_line_id)
+
+    @api.model
+    def _move_line_of_ref_sql(self, item_ref):
+        """SQL: the journal item of an item id (NULL for an instalment)."""
+        return SQL("CASE WHEN MOD(%s, 2) = 0 THEN (%s) / 2 END", item_ref, item_ref)
+
+    @api.model
+    def _plan_line_of_ref_sql(self, item_ref):
+        """SQL: the plan instalment of an item id (NULL for a journal item)."""
+        return SQL(
+            "CASE WHEN MOD(%s, 2) = 1 THEN ((%s) - 1) / 2 END", item_ref, item_ref
+        )
+
     @api.model
     def _flush_sources(self):
         """Write pending ORM changes the view reads."""
@@ -118,7 +141,7 @@ class SettlementReceivableItem(models.Model):
                            AS residual_currency
                   FROM instalment
             )
-            SELECT line.id * 2 AS id,
+            SELECT %(line_ref)s AS id,
                    COALESCE(move.name, line.name) AS name,
                    partner.commercial_partner_id AS partner_id,
                    line.company_id,
@@ -151,7 +174,7 @@ class SettlementReceivableItem(models.Model):
                AND NOT EXISTS (SELECT 1 FROM plan_move
                                 WHERE plan_move.move_id = line.move_id)
             UNION ALL
-            SELECT instalment_due.id * 2 + 1,
+            SELECT %(instalment_ref)s,
                    plan.name || ' ' || instalment_due.sequence,
                    plan.partner_id,
                    plan.company_id,
@@ -179,4 +202,6 @@ class SettlementReceivableItem(models.Model):
             running_tier=self.env["settlement.invoice.discount"]._running_tier_join(
                 SQL("CURRENT_DATE")
             ),
+            line_ref=self._ref_sql(move_line_id=SQL("line.id")),
+            instalment_ref=self._ref_sql(plan_line_id=SQL("instalment_due.id")),
         )

@@ -83,6 +83,10 @@ class SettlementReceivableSnapshot(models.Model):
         """Replace the snapshot of ``company`` on ``date_at``."""
         self.env["res.partner"]._settlement_flush_receivables()
         self.env["settlement.dunning.communication.line"].flush_model()
+        self.env["settlement.dunning.communication"].flush_model(["date"])
+        self.env["settlement.instalment.plan.line"].flush_model(["plan_id"])
+        self.env["settlement.instalment.plan"].flush_model(["move_ids"])
+        Item = self.env["settlement.receivable.item"]
         boundaries = parse_boundaries(company.settlement_aging_days)
         labels = self._bucket_labels(boundaries)
         # Bucket index in SQL: 0 when not due, else 1 + number of limits passed.
@@ -106,25 +110,46 @@ class SettlementReceivableSnapshot(models.Model):
         level_rows = self.env.execute_query(
             SQL(
                 """
-            %(items)s, last_level AS (
-                -- the last reminder of each item sent by then
-                SELECT DISTINCT ON (reminded.item_ref)
-                       reminded.item_ref, reminded.level_id
+            %(items)s, reminded_line AS (
+                -- the journal items each reminder line is about: the item
+                -- itself, or the receivable lines of the invoices settled by
+                -- the plan of a reminded instalment
+                SELECT reminded.id, reminded.level_id, communication.date,
+                       %(move_line)s AS move_line_id
                   FROM settlement_dunning_communication_line reminded
                   JOIN settlement_dunning_communication communication
                     ON communication.id = reminded.communication_id
                  WHERE communication.date <= %(date_at)s
-                   AND reminded.item_ref IN (SELECT id FROM items)
-              ORDER BY reminded.item_ref, communication.date DESC, reminded.id DESC
+                 UNION ALL
+                SELECT reminded.id, reminded.level_id, communication.date,
+                       receivable.id
+                  FROM settlement_dunning_communication_line reminded
+                  JOIN settlement_dunning_communication communication
+                    ON communication.id = reminded.communication_id
+                  JOIN settlement_instalment_plan_line plan_line
+                    ON plan_line.id = %(plan_line)s
+                  JOIN account_move_settlement_instalment_plan_rel plan_move
+                    ON plan_move.settlement_instalment_plan_id = plan_line.plan_id
+                  JOIN account_move_line receivable
+                    ON receivable.move_id = plan_move.account_move_id
+                 WHERE communication.date <= %(date_at)s
+            ), last_level AS (
+                -- the last reminder of each item sent by then
+                SELECT DISTINCT ON (move_line_id) move_line_id, level_id
+                  FROM reminded_line
+                 WHERE move_line_id IN (SELECT id FROM items)
+              ORDER BY move_line_id, date DESC, id DESC
             )
             SELECT last_level.level_id, SUM(items.amount), COUNT(*)
               FROM items
-              LEFT JOIN last_level ON last_level.item_ref = items.id
+              LEFT JOIN last_level ON last_level.move_line_id = items.id
              WHERE items.due < %(date_at)s
           GROUP BY last_level.level_id
             """,
                 items=items,
                 date_at=date_at,
+                move_line=Item._move_line_of_ref_sql(SQL("reminded.item_ref")),
+                plan_line=Item._plan_line_of_ref_sql(SQL("reminded.item_ref")),
             )
         )
         levels = self.env["settlement.dunning.level"].browse(

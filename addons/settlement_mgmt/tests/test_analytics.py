@@ -2,6 +2,8 @@ import calendar
 import random
 from datetime import timedelta
 
+from freezegun import freeze_time
+
 from odoo import Command
 from odoo.tests import new_test_user, tagged
 
@@ -76,42 +78,88 @@ class TestSnapshotsAndKpis(SettlementCommon):
             self.Snapshot.search_count([("company_id", "=", self.company.id)]), first
         )
 
-    def test_snapshot_by_dunning_level(self):
+    def _reminded_fixture(self):
+        """The aging fixture plus an invoice under an instalment plan, reminded
+        by the real dunning runs 35 days ago (cron) and today (wizard)."""
         moves = self._aging_fixture()
+        self.customer.email = "ap@credit-customer.example.com"
         policy = self.env["settlement.dunning.policy"].create(
             {
                 "name": "Reminders",
                 "company_id": self.company.id,
-                "level_ids": [Command.create({"name": "First reminder", "days": 7})],
-            }
-        )
-        level = policy.level_ids
-        receivable = moves[2].line_ids.filtered(
-            lambda line: line.account_type == "asset_receivable"
-        )
-        self.env["settlement.dunning.communication"].create(
-            {
-                "partner_id": self.customer.id,
-                "company_id": self.company.id,
-                "policy_id": level.policy_id.id,
-                "level_id": level.id,
-                "date": self.today - timedelta(days=5),
-                "line_ids": [
-                    Command.create({"level_id": level.id, "item_ref": receivable.id})
+                "level_ids": [
+                    Command.create({"name": "First reminder", "days": 30}),
+                    Command.create({"name": "Second reminder", "days": 60}),
                 ],
             }
         )
+        self.company.settlement_dunning_policy_id = policy
+        # 600 due 60 days ago, put under a plan 50 days ago: 300 due 40 days
+        # ago and 300 due 26 days ago.
+        planned = self._invoice(self.customer, 600.0, days_old=90)
+        with freeze_time(self.today - timedelta(days=50)):
+            wizard = (
+                self.env["settlement.instalment.plan.create"]
+                .with_context(active_model="account.move", active_ids=planned.ids)
+                .create(
+                    {
+                        "instalment_count": 2,
+                        "frequency": "biweekly",
+                        "first_date": self.today - timedelta(days=40),
+                    }
+                )
+            )
+            plan = self.env["settlement.instalment.plan"].browse(
+                wizard.action_create()["res_id"]
+            )
+            plan.action_activate()
+        # 35 days ago: the 400 (due 70 days ago) was 35 days overdue, the 500
+        # 85 days; the 300 and the first instalment only 5 days.
+        with freeze_time(self.today - timedelta(days=35)):
+            self.env["settlement.dunning.communication"]._cron_settlement_dunning()
+        # Today: the 300 and the first instalment are 40 days overdue, the 400
+        # 70 days; the 500 was already reminded at the second level, the 150
+        # is 10 days and the second instalment 26 days overdue.
+        self.env["settlement.dunning.run"].with_user(self.controller).create(
+            {}
+        ).action_send()
+        return moves, planned
+
+    def test_snapshot_by_dunning_level(self):
+        self._reminded_fixture()
+        self.Snapshot._cron_settlement_snapshots()
+        rows = self.Snapshot.search(
+            [
+                ("company_id", "=", self.company.id),
+                ("date", "=", self.today),
+                ("dimension", "=", "level"),
+            ]
+        )
         self.assertEqual(
-            self._snapshot(self.today, "level"),
+            {row.bucket: (round(row.amount, 2), row.item_count) for row in rows},
             {
-                level.name: (300.0, 1),
-                "Overdue, not reminded": (1050.0, 3),
+                # 300, and the 600 of the plan whose first instalment was
+                # reminded (the ledger item of its invoice)
+                "First reminder": (900.0, 2),
+                "Second reminder": (400.0 + 500.0, 2),
+                "Overdue, not reminded": (150.0, 1),
             },
         )
-        # Before the reminder, the item was not reminded yet.
-        # 6 days ago the 200 still unpaid was 4 days overdue.
-        before = self._snapshot(self.today - timedelta(days=6), "level")
-        self.assertEqual(before, {"Overdue, not reminded": (1400.0, 4)})
+        # 20 days ago only the first run had reminded the 400 and the 500;
+        # the 200 was not due yet.
+        self.assertEqual(
+            self._snapshot(self.today - timedelta(days=20), "level"),
+            {
+                "First reminder": (400.0, 1),
+                "Second reminder": (500.0, 1),
+                "Overdue, not reminded": (300.0 + 600.0, 2),
+            },
+        )
+        # The day before the first run nothing was reminded yet.
+        self.assertEqual(
+            self._snapshot(self.today - timedelta(days=36), "level"),
+            {"Overdue, not reminded": (300.0 + 400.0 + 500.0 + 600.0, 4)},
+        )
 
     def test_monthly_kpis(self):
         first = self.today.replace(day=1)
@@ -302,6 +350,38 @@ class TestLatePaymentPrediction(SettlementCommon):
         self.assertEqual(bins[before.id][:2], (0, 0))
         self.assertEqual(bins[after.id][:2], (3, 3))
 
+    def test_a_customer_who_always_paid_on_time_has_a_record(self):
+        punctual = self.env["res.partner"].create(
+            {"name": "Punctual", "is_company": True}
+        )
+        # Due 170, 120 and 70 days ago (30-day terms): paid on the due date,
+        # two days early and on the due date again.
+        for days_old, paid_early in ((200, 0), (150, 2), (100, 0)):
+            invoice = self._invoice(punctual, 400.0, days_old=days_old)
+            self._pay(invoice, days_old=days_old - 30 + paid_early)
+        new = self._invoice(punctual, 500.0, days_old=10)
+        newcomer = self.env["res.partner"].create(
+            {"name": "Newcomer", "is_company": True}
+        )
+        first = self._invoice(newcomer, 500.0, days_old=10)
+        rows = self.env.execute_query(
+            self.Model._features_sql(self.company, self.today, "open")
+        )
+        bins = {row[1]: row[4:10] for row in rows}
+        labels = self.Model._factor_labels()
+        share_bins, days_bins = labels["late_share"][1], labels["days_late"][1]
+        # 0 of 1,200 paid late, 0 days late on average: the lowest bins of a
+        # known record, not "no history".
+        self.assertEqual(
+            (share_bins[bins[new.id][0]], days_bins[bins[new.id][1]]),
+            ("up to 10 %", "on time"),
+        )
+        # Only a customer with no invoice due before has no history.
+        self.assertEqual(
+            (share_bins[bins[first.id][0]], days_bins[bins[first.id][1]]),
+            ("no history", "on time"),
+        )
+
     def test_queries_do_not_grow_with_open_invoices(self):
         model = self.Model._train(self.company)
 
@@ -407,7 +487,10 @@ class TestPaymentAlerts(SettlementCommon):
         invoice = self._invoice(self.customer, 900.0, days_old=10)
         plan = self._proposed_plan(invoice, instalments=3)
         plan.action_activate()
-        plan.line_ids.sorted("sequence")[0].date_due = self.today - timedelta(days=2)
+        # Time passes: the first instalment is two days late (the schedule of
+        # an active plan is frozen for users).
+        first = plan.line_ids.sorted("sequence")[0]
+        first.sudo().date_due = self.today - timedelta(days=2)
         self.env["res.partner"]._settlement_alert_worsening(self.company)
         alert = self._alerts(self.customer)
         self.assertEqual(len(alert), 1)
