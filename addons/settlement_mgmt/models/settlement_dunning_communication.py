@@ -648,25 +648,34 @@ class SettlementDunningCommunication(models.Model):
         # Every company's customers, whoever the cron user may access.
         self = self.sudo()
         today = fields.Date.context_today(self)
-        for company in self.env["res.company"].search([("active", "=", True)]):
-            if not company.settlement_dunning_policy_id and not self.env[
-                "res.partner"
-            ].search_count([("settlement_dunning_policy_id", "!=", False)], limit=1):
+        some_customer_policy = self.env["res.partner"].search_count(
+            [("settlement_dunning_policy_id", "!=", False)], limit=1
+        )
+        companies = self.env["res.company"].search([("active", "=", True)])
+        done = remaining = 0
+        for company in companies:
+            if not company.settlement_dunning_policy_id and not some_customer_policy:
                 continue
             candidates = self._dunning_candidates(company, today)
-            if not candidates:
-                continue
             customers = sorted({key[0].id for key in candidates})
+            if done:
+                # Work left in a later company: the runner must call again (a
+                # last batch of one company is not the end of the run).
+                remaining += len(customers)
+                if remaining:
+                    break
+                continue
+            if not customers:
+                continue
             batch_ids = set(customers[:batch_size])
             batch = {
                 key: rows for key, rows in candidates.items() if key[0].id in batch_ids
             }
             self._dunning_send(company, batch, today)
-            self.env["ir.cron"]._notify_progress(
-                done=len(batch_ids), remaining=len(customers) - len(batch_ids)
-            )
-            return
-        self.env["ir.cron"]._notify_progress(done=0, remaining=0)
+            done, remaining = len(batch_ids), len(customers) - len(batch_ids)
+            if remaining:
+                break
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
 
     # ------------------------------------------------------------------
     # Collector worklist

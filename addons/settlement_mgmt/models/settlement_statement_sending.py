@@ -101,6 +101,7 @@ class SettlementStatementSending(models.Model):
         today = fields.Date.context_today(self)
         date_to = today.replace(day=1) - relativedelta(days=1)
         date_from = date_to.replace(day=1)
+        handled = remaining = 0
         for company in self.env["res.company"].search([("active", "=", True)]):
             Partner = self.env["res.partner"].with_company(company)
             opted = Partner.search([("settlement_statement_opt_in", "=", True)])
@@ -118,6 +119,13 @@ class SettlementStatementSending(models.Model):
             todo = opted.commercial_partner_id.filtered(
                 lambda partner, done=done: partner.id not in done
             )
+            if handled:
+                # A later company still has statements to send: the runner
+                # must call again, even after another company's last batch.
+                remaining += len(todo)
+                if remaining:
+                    break
+                continue
             if not todo:
                 continue
             batch = todo[:batch_size]
@@ -125,8 +133,7 @@ class SettlementStatementSending(models.Model):
                 self.with_company(company)._send(
                     partner, date_from, date_to, company, scheduled=True
                 )
-            self.env["ir.cron"]._notify_progress(
-                done=len(batch), remaining=len(todo) - len(batch)
-            )
-            return
-        self.env["ir.cron"]._notify_progress(done=0, remaining=0)
+            handled, remaining = len(batch), len(todo) - len(batch)
+            if remaining:
+                break
+        self.env["ir.cron"]._notify_progress(done=handled, remaining=remaining)

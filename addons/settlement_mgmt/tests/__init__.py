@@ -12,6 +12,7 @@ from . import test_credit_control
 from . import test_credit_holds_cron
 from . import test_credit_http
 from . import test_credit_lib
+from . import test_cron_companies
 from . import test_discount_lib
 from . import test_discount_tiers
 from . import test_dispute
@@ -23,6 +24,7 @@ from . import test_instalment_plan
 from . import test_instalment_plan_payment
 from . import test_instalment_plan_portal
 from . import test_kpi_lib
+from . import test_multi_company
 from . import test_open_receivables
 from . import test_portal_attacks
 from . import test_portal_hardening
@@ -30,9 +32,11 @@ from . import test_portal_rtl_browser
 from . import test_prediction_lib
 from . import test_receivable_item
 from . import test_register_export
+from . import test_rights_report_plans
 from . import test_risk_score
 from . import test_schedule
 from . import test_security
 from . import test_statement
 from . import test_trust_rpc
 from . import test_words_and_calendars
+from . import test_workbooks
