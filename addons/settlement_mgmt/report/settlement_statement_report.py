@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 
 
 class ReportSettlementStatement(models.AbstractModel):
@@ -8,14 +9,21 @@ class ReportSettlementStatement(models.AbstractModel):
     @api.model
     def _get_report_values(self, docids, data=None):
         data = data or {}
-        partners = self.env["res.partner"].browse(docids).commercial_partner_id
+        company_id = data.get("statement_company_id")
+        company = (
+            self.env["res.company"].browse(company_id)
+            if isinstance(company_id, int) and not isinstance(company_id, bool)
+            else self.env.company
+        )
+        partners = self.env["res.partner"].browse(docids)
         Statement = self.env["settlement.statement"]
+        if self._check_statement_access(partners, company):
+            # The customer's own portal user, checked above: its statement is
+            # read as the portal page reads it.
+            partners, Statement = partners.sudo(), Statement.sudo()
+        partners = partners.commercial_partner_id
         date_from = fields.Date.to_date(data.get("date_from"))
         date_to = fields.Date.to_date(data.get("date_to"))
-        company = (
-            self.env["res.company"].browse(data.get("statement_company_id"))
-            or self.env.company
-        )
         return {
             "doc_ids": partners.ids,
             "doc_model": "res.partner",
@@ -28,3 +36,30 @@ class ReportSettlementStatement(models.AbstractModel):
             },
             "Statement": Statement,
         }
+
+    @api.model
+    def _check_statement_access(self, partners, company):
+        """The statement shows instalments and disputes: only settlement users
+        (or the customer's own portal users) may read it, for a company they
+        work in.  ``data`` and the context come from the client on the report
+        route, so nothing in them is trusted.  Server code that checked access
+        itself (the portal page, the statement e-mails and the reminder letters,
+        run by the cron) renders in sudo.  Returns whether the user is the
+        customer's own portal user (who reads its statement through sudo)."""
+        if self.env.su:
+            return False
+        user = self.env.user
+        refused = AccessError(
+            self.env._("You are not allowed to see this statement of account.")
+        )
+        if len(company) != 1 or company not in self.env.companies:
+            raise refused
+        if user.has_group("settlement_mgmt.group_settlement_user"):
+            if not (partners | partners.commercial_partner_id).has_access("read"):
+                raise refused
+            return False
+        if user._is_portal() and partners.commercial_partner_id == (
+            user.partner_id.commercial_partner_id
+        ):
+            return True
+        raise refused
