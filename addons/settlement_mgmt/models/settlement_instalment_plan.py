@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..lib.schedule import (
     MAX_INSTALMENTS,
@@ -11,6 +11,25 @@ from ..lib.schedule import (
 )
 
 LIVE_STATES = ("proposed", "active")
+# Set only by the workflow (buttons, portal acceptance, payments, the default
+# cron), which checks who may run it and then writes them in sudo.
+WORKFLOW_FIELDS = frozenset(
+    ("state", "accepted_by", "accepted_on", "date_defaulted", "fee_move_id")
+)
+# Instalment columns computed from the payments, never stored.
+COMPUTED_LINE_FIELDS = frozenset(("amount_paid", "amount_residual", "payment_state"))
+# The agreement itself: frozen once the plan leaves draft.
+AGREEMENT_FIELDS = frozenset(
+    (
+        "partner_id",
+        "company_id",
+        "currency_id",
+        "move_ids",
+        "amount_total",
+        "amount_fee",
+        "line_ids",
+    )
+)
 
 
 class SettlementInstalmentPlan(models.Model):
@@ -96,6 +115,7 @@ class SettlementInstalmentPlan(models.Model):
         default="draft",
         required=True,
         readonly=True,
+        copy=False,
         tracking=True,
         index=True,
     )
@@ -136,6 +156,54 @@ class SettlementInstalmentPlan(models.Model):
             plan.next_line_id = lines.filtered(lambda line: line.amount_residual > 0)[
                 :1
             ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            for vals in vals_list:
+                forged = {
+                    name
+                    for name in WORKFLOW_FIELDS & set(vals)
+                    if vals[name] and not (name == "state" and vals[name] == "draft")
+                }
+                if forged:
+                    raise self._workflow_fields_error()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.su:
+            if WORKFLOW_FIELDS & set(vals):
+                raise self._workflow_fields_error()
+            if AGREEMENT_FIELDS & set(vals):
+                self._check_schedule_editable()
+        return super().write(vals)
+
+    def _workflow_fields_error(self):
+        return AccessError(
+            self.env._(
+                "The status and the customer's acceptance of an instalment plan "
+                "change only through its buttons and the customer portal."
+            )
+        )
+
+    def _check_schedule_editable(self):
+        """Users change the invoices, total and instalments of draft plans only;
+        once proposed or accepted, the agreement stays as the customer saw it."""
+        if self.env.su:
+            return
+        frozen = self.filtered(lambda plan: plan.state != "draft")
+        if frozen:
+            raise UserError(
+                self.env._(
+                    "The invoices and instalments of plan %(plan)s can only be "
+                    "changed while it is a draft.",
+                    plan=frozen[0].name,
+                )
+            )
+
+    def _check_workflow_access(self):
+        """Who may press the plan's buttons: those who may write the plans."""
+        self.check_access("write")
 
     def _compute_access_url(self):
         for plan in self:
@@ -251,22 +319,24 @@ class SettlementInstalmentPlan(models.Model):
 
     def action_propose(self):
         """Offer the plan to the customer, who accepts it on the portal."""
+        self._check_workflow_access()
         self._check_state(("draft",))
         for plan in self:
             plan._check_invoices()
             plan._check_schedule()
-        self.write({"state": "proposed"})
+        self.sudo().write({"state": "proposed"})
         for plan in self:
             plan._portal_ensure_token()
             plan.message_subscribe(partner_ids=plan.partner_id.ids)
 
     def action_activate(self):
         """Start the plan, e.g. agreed with the customer by phone or on the portal."""
+        self._check_workflow_access()
         self._check_state(("draft", "proposed"))
         for plan in self:
             plan._check_invoices()
             plan._check_schedule()
-        self.write({"state": "active"})
+        self.sudo().write({"state": "active"})
         self._invoice_fee()
         for plan in self:
             plan._portal_ensure_token()
@@ -357,7 +427,8 @@ class SettlementInstalmentPlan(models.Model):
                 )
             )
             fee_move.action_post()
-            plan.write(
+            # Internal: the fee invoice joins the plan it was made for.
+            plan.sudo().write(
                 {"fee_move_id": fee_move.id, "move_ids": [Command.link(fee_move.id)]}
             )
 
@@ -397,12 +468,18 @@ class SettlementInstalmentPlan(models.Model):
         ).sorted(lambda move: (move.invoice_date_due or move.date, move.id))
 
     def action_cancel(self):
+        self._check_workflow_access()
         self._check_state(("draft", "proposed", "active", "defaulted"))
-        self.write({"state": "cancelled"})
+        self.sudo().write({"state": "cancelled"})
 
     def action_draft(self):
+        """Back to draft to change the plan; an acceptance given for the old
+        terms does not carry over to new ones."""
+        self._check_workflow_access()
         self._check_state(("proposed", "cancelled"))
-        self.write({"state": "draft"})
+        self.sudo().write(
+            {"state": "draft", "accepted_by": False, "accepted_on": False}
+        )
 
     def _overdue_beyond_grace(self):
         """The active plans in ``self`` with an instalment unpaid beyond the grace."""
@@ -419,7 +496,8 @@ class SettlementInstalmentPlan(models.Model):
         return late
 
     def _mark_defaulted(self):
-        self.write(
+        # Internal: decided from the instalments left unpaid (the daily cron).
+        self.sudo().write(
             {"state": "defaulted", "date_defaulted": fields.Date.context_today(self)}
         )
         for plan in self:
@@ -465,7 +543,8 @@ class SettlementInstalmentPlan(models.Model):
         """Active plans whose invoices are settled are completed."""
         for plan in self.filtered(lambda record: record.state == "active"):
             if plan.currency_id.is_zero(plan.amount_residual):
-                plan.state = "completed"
+                # Internal: decided from the invoices' residuals.
+                plan.sudo().state = "completed"
                 plan.message_post(body=self.env._("Every instalment is paid."))
 
     # ------------------------------------------------------------------
@@ -505,6 +584,28 @@ class SettlementInstalmentPlanLine(models.Model):
         string="Status",
         compute="_compute_payment",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            self.env["settlement.instalment.plan"].browse(
+                list({vals["plan_id"] for vals in vals_list if vals.get("plan_id")})
+            )._check_schedule_editable()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        # Computing the payment columns assigns them to every instalment of the
+        # plan: those columns are not stored and change nothing.
+        if not self.env.su and set(vals) - COMPUTED_LINE_FIELDS:
+            plans = self.plan_id
+            if vals.get("plan_id"):
+                plans |= plans.browse(vals["plan_id"])
+            plans._check_schedule_editable()
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_draft_schedules(self):
+        self.plan_id._check_schedule_editable()
 
     @api.depends("amount", "plan_id.amount_paid", "date_due")
     def _compute_payment(self):
