@@ -3,6 +3,7 @@ from datetime import timedelta
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from ..lib.internal_context import credit_check_done_context
 from ..lib.schedule import (
     MAX_INSTALMENTS,
     ScheduleError,
@@ -400,7 +401,7 @@ class SettlementInstalmentPlan(models.Model):
             fee_move = (
                 self.env["account.move"]
                 .with_company(company)
-                .with_context(settlement_skip_credit_check=True)
+                .with_context(credit_check_done_context())
                 .create(
                     {
                         "move_type": "out_invoice",
