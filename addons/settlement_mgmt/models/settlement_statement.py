@@ -10,6 +10,7 @@ from ..lib.aging import bucket_index, bucket_ranges
 from ..lib.amount_words import amount_in_words, supports
 from ..lib.calendars import format_calendar_date
 from ..lib.calendars import native_digits as native_digits_text
+from .settlement_xlsx_export_mixin import money_num_format
 
 
 class SettlementStatement(models.AbstractModel):
@@ -444,11 +445,7 @@ class SettlementStatement(models.AbstractModel):
         for section in st["sections"]:
             currency = section["currency"]
             symbol = currency.symbol or currency.name
-            pattern = (
-                f"#,##0.{'0' * currency.decimal_places}"
-                if currency.decimal_places
-                else "#,##0"
-            )
+            pattern = money_num_format(currency)
             money = workbook.add_format(
                 {
                     "num_format": f'"{symbol}" {pattern}'

@@ -69,7 +69,10 @@ class TestRegisterExport(SettlementCommon):
         _sheet, _header, rows = self._rows(
             register="promises", date_to=self.today - timedelta(days=1)
         )
-        self.assertEqual(rows[0][0], "Total")
+        # Nothing in the period: said so, then a total of 0 (no formula).
+        self.assertEqual(rows[0][0], "No records match the filters of this export.")
+        self.assertEqual(rows[1][0], "Total")
+        self.assertEqual(rows[1][3], 0)
 
     def test_exposure_register(self):
         self.customer.credit_limit = 2000.0

@@ -5,6 +5,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..lib.aging import BucketLayoutError, bucket_index, parse_boundaries
+from ..models.settlement_xlsx_export_mixin import MoneyFormats
 
 
 class SettlementAgedReceivableExport(models.TransientModel):
@@ -142,13 +143,18 @@ class SettlementAgedReceivableExport(models.TransientModel):
             {"bold": True, "bottom": 1, "bg_color": "#EEEEEE", "text_wrap": True}
         )
         date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
-        decimals = "0" * currency.decimal_places
-        money = workbook.add_format(
-            {"num_format": f"#,##0.{decimals}" if decimals else "#,##0"}
-        )
-        money_total = workbook.add_format(
-            {"num_format": money.num_format, "bold": True, "top": 1}
-        )
+        formats = MoneyFormats(workbook)
+        money = formats.cell(currency)
+        # The amount in the item's own currency, in that currency's format.
+        Currency = self.env["res.currency"].with_context(active_test=False)
+        item_formats = {}
+
+        def item_money(name):
+            if name not in item_formats:
+                item_currency = Currency.search([("name", "=", name)], limit=1)
+                item_formats[name] = formats.cell(item_currency or currency)
+            return item_formats[name]
+
         sheet = workbook.add_worksheet(self.env._("Aged Receivables"))
         lang = self.env["res.lang"]._get_data(code=self.env.lang or "en_US")
         if lang.direction == "rtl":
@@ -180,13 +186,18 @@ class SettlementAgedReceivableExport(models.TransientModel):
         )
         summary = None
 
+        # Column sums for the total row, in company currency.
+        sums = [0.0] * (len(labels) + 1)
+
         def write_amounts(row, amounts):
             # Only the non-zero buckets: empty cells read as zero and keep
             # the file small.
             for offset, amount in enumerate(amounts):
                 if amount:
                     sheet.write_number(row, first_bucket + offset, amount, money)
+                sums[offset] += amount
             sheet.write_number(row, first_bucket + len(amounts), sum(amounts), money)
+            sums[-1] += sum(amounts)
 
         date_at = self.date_at
         bucket_count = len(labels)
@@ -217,9 +228,11 @@ class SettlementAgedReceivableExport(models.TransientModel):
                 write_datetime(row, 4, date, date_format)
                 write_datetime(row, 5, due, date_format)
                 write_number(row, 6, days if days > 0 else 0)
-                write_number(row, 7, residual_currency, money)
+                write_number(row, 7, residual_currency, item_money(currency_name))
                 write_number(row, first_bucket + index, residual, money)
                 write_number(row, total_column, residual, money)
+                sums[index] += residual
+                sums[-1] += residual
                 row += 1
                 continue
             key = (partner_id, currency_name)
@@ -245,7 +258,9 @@ class SettlementAgedReceivableExport(models.TransientModel):
             row,
             len(columns),
             range(first_bucket, len(columns)),
-            (bold, money_total),
+            bold,
+            formats,
+            {currency: dict(zip(range(first_bucket, len(columns)), sums, strict=True))},
         )
         workbook.close()
         return row - header_row - 1

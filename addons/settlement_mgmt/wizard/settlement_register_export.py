@@ -3,7 +3,12 @@ import xlsxwriter
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..models.settlement_xlsx_export_mixin import MoneyFormats
+
 BATCH = 2000
+# Registers whose amounts are in each record's own currency; the others are
+# in the company's.
+CURRENCY_FIELDS = {"plans": "currency_id", "disputes": "currency_id"}
 
 
 class SettlementRegisterExport(models.TransientModel):
@@ -176,10 +181,14 @@ class SettlementRegisterExport(models.TransientModel):
         title = workbook.add_format({"bold": True, "font_size": 14})
         header = workbook.add_format({"bold": True, "bottom": 1, "bg_color": "#EEEEEE"})
         date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
-        money = workbook.add_format({"num_format": "#,##0.00"})
-        total_format = workbook.add_format(
-            {"num_format": "#,##0.00", "bold": True, "top": 1}
-        )
+        money = MoneyFormats(workbook)
+        company_currency = self.company_id.currency_id
+        currency_field = CURRENCY_FIELDS.get(self.register)
+        money_columns = [
+            index for index, column in enumerate(columns) if column[2] == "money"
+        ]
+        # {currency: {column: sum}}, company currency first.
+        totals = {company_currency: {}}
         sheet = workbook.add_worksheet(labels[self.register][:31])
         if (
             self.env["res.lang"]._get_data(code=self.env.lang or "en_US").direction
@@ -211,13 +220,19 @@ class SettlementRegisterExport(models.TransientModel):
                 )
         row = header_row + 1
         for record in self._records(model, self._domain(model, date_field)):
+            currency = (
+                record[currency_field] if currency_field else None
+            ) or company_currency
+            sums = totals.setdefault(currency, {})
+            money_format = money.cell(currency)
             for column, (_label, path, kind) in enumerate(columns):
                 value = self._value(record, path)
                 if kind == "date":
                     if value:
                         sheet.write_datetime(row, column, value, date_format)
                 elif kind == "money":
-                    sheet.write_number(row, column, value or 0.0, money)
+                    sheet.write_number(row, column, value or 0.0, money_format)
+                    sums[column] = sums.get(column, 0.0) + (value or 0.0)
                 elif kind == "number":
                     sheet.write_number(row, column, value or 0)
                 elif kind == "bool":
@@ -227,13 +242,19 @@ class SettlementRegisterExport(models.TransientModel):
                 else:
                     sheet.write_string(row, column, value or "")
             row += 1
+        if len(totals) > 1 and not totals[company_currency]:
+            del totals[company_currency]
+        paths = [column[1] for column in columns]
         self._finish_sheet(
             sheet,
             header_row,
             row,
             len(columns),
-            [index for index, column in enumerate(columns) if column[2] == "money"],
-            (bold, total_format),
+            money_columns,
+            bold,
+            money,
+            totals,
+            paths.index("currency_id.name") if "currency_id.name" in paths else None,
         )
         workbook.close()
         return row - header_row - 1
