@@ -22,8 +22,8 @@ class ReportSettlementStatement(models.AbstractModel):
             # read as the portal page reads it.
             partners, Statement = partners.sudo(), Statement.sudo()
         partners = partners.commercial_partner_id
-        date_from = fields.Date.to_date(data.get("date_from"))
-        date_to = fields.Date.to_date(data.get("date_to"))
+        date_from = self._period_date(data.get("date_from"))
+        date_to = self._period_date(data.get("date_to"))
         return {
             "doc_ids": partners.ids,
             "doc_model": "res.partner",
@@ -36,6 +36,16 @@ class ReportSettlementStatement(models.AbstractModel):
             },
             "Statement": Statement,
         }
+
+    @api.model
+    def _period_date(self, value):
+        """A period bound from the report's data (a URL parameter on the
+        /report route): anything that is not a date means the default period,
+        never a server error."""
+        try:
+            return fields.Date.to_date(value) if value else None
+        except (TypeError, ValueError):
+            return None
 
     @api.model
     def _check_statement_access(self, partners, company):

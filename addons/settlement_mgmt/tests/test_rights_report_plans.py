@@ -134,6 +134,15 @@ class TestStatementReportRights(RightsHttpMixin, SettlementCommon, HttpCase):
                 # Tests render PDFs as HTML unless forced, so the text is readable.
                 self.assertIn(self.plan.name, response.text)
                 self.assertIn(self.dispute.name, response.text)
+        # Dates typed into the address: garbage means the default period,
+        # never a server error.
+        for bad in ("xyz", "2026-13-45", "0"):
+            with self.subTest(date=bad):
+                response = self._report(
+                    "html", self.customer, date_from=bad, date_to=bad
+                )
+                self.assertEqual(response.status_code, 200)
+                self.assertIn(self.plan.name, response.text)
 
     def test_portal_customer_gets_only_its_own_statement(self):
         self.authenticate("rr_portal_a", "rr_portal_a")
