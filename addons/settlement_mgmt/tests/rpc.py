@@ -15,6 +15,14 @@ class JsonRpcMixin:
         kwargs = dict(kwargs or {})
         if context is not None:
             kwargs["context"] = context
+        answer = self.call_kw_json(model, method, args, kwargs)
+        if "error" in answer:
+            return {"error": answer["error"]["data"]}
+        # Odoo leaves "result" out of the answer when the method returned None.
+        return {"result": answer.get("result")}
+
+    def call_kw_json(self, model, method, args=(), kwargs=None):
+        """The decoded JSON-RPC answer of ``call_kw`` with the current session."""
         response = self.url_open(
             f"/web/dataset/call_kw/{model}/{method}",
             data=json.dumps(
@@ -25,18 +33,14 @@ class JsonRpcMixin:
                         "model": model,
                         "method": method,
                         "args": list(args),
-                        "kwargs": kwargs,
+                        "kwargs": dict(kwargs or {}),
                     },
                 }
             ),
             headers={"Content-Type": "application/json"},
         )
         self.assertEqual(response.status_code, 200, response.text[:500])
-        answer = response.json()
-        if "error" in answer:
-            return {"error": answer["error"]["data"]}
-        # Odoo leaves "result" out of the answer when the method returned None.
-        return {"result": answer.get("result")}
+        return response.json()
 
     def assertRpcRefused(self, answer, error_name=None):
         self.assertIn("error", answer, f"the call was accepted: {answer}")

@@ -8,32 +8,16 @@ from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import SettlementCommon
+from .rpc import JsonRpcMixin
 
 REPORT = "settlement_mgmt.report_statement"
 
 
-class RightsHttpMixin:
+class RightsHttpMixin(JsonRpcMixin):
     def _rpc(self, model, method, *args, **kwargs):
         """JSON-RPC ``call_kw`` with the session of the last ``authenticate``;
         returns the decoded response (``result`` or ``error``)."""
-        response = self.url_open(
-            f"/web/dataset/call_kw/{model}/{method}",
-            data=json.dumps(
-                {
-                    "jsonrpc": "2.0",
-                    "method": "call",
-                    "params": {
-                        "model": model,
-                        "method": method,
-                        "args": list(args),
-                        "kwargs": kwargs,
-                    },
-                }
-            ),
-            headers={"Content-Type": "application/json"},
-        )
-        self.assertEqual(response.status_code, 200)
-        return response.json()
+        return self.call_kw_json(model, method, args, kwargs)
 
     def _assert_refused(self, answer, error="odoo.exceptions.AccessError"):
         self.assertNotIn("result", answer, "the call should have been refused")

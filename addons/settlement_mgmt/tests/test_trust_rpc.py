@@ -28,19 +28,13 @@ class TestTrustOverRpc(JsonRpcMixin, SettlementCommon, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        company = cls.env.company
-        # Invoicing only, no settlement group: like the demo user.
-        cls.clerk = new_test_user(
-            cls.env,
-            login="tr_clerk",
-            groups="account.group_account_invoice",
-            company_id=company.id,
-        )
+        # Invoicing only, no settlement group (like the demo user): sm_billing.
+        cls.clerk = cls.billing_user
         cls.settlement_user = new_test_user(
             cls.env,
             login="tr_user",
             groups="settlement_mgmt.group_settlement_user",
-            company_id=company.id,
+            company_id=cls.env.company.id,
         )
         cls.reason = cls.env.ref("settlement_mgmt.dispute_reason_damaged")
         # As in a real company, internal users may edit contacts: what stops
@@ -74,7 +68,7 @@ class TestTrustOverRpc(JsonRpcMixin, SettlementCommon, HttpCase):
         for context in FORGED_CONTEXTS:
             with self.subTest(context=context):
                 answer = self.rpc(
-                    "tr_clerk",
+                    "sm_billing",
                     "account.move",
                     "action_post",
                     [invoice.ids],
@@ -130,7 +124,7 @@ class TestTrustOverRpc(JsonRpcMixin, SettlementCommon, HttpCase):
             "settlement_discount_date": "2026-01-02",
         }
         created = self.rpc(
-            "tr_clerk",
+            "sm_billing",
             "account.payment.register",
             "create",
             [{"payment_date": "2026-01-21"}],
@@ -384,8 +378,8 @@ class TestTrustOverRpc(JsonRpcMixin, SettlementCommon, HttpCase):
     def test_credit_terms_below_controller_level_are_refused(self):
         self.customer.credit_limit = 5000.0
         attempts = (
-            ("tr_clerk", {"credit_limit": 0.0}),
-            ("tr_clerk", {"credit_limit": 99999.0}),
+            ("sm_billing", {"credit_limit": 0.0}),
+            ("sm_billing", {"credit_limit": 99999.0}),
             ("tr_user", {"credit_limit": 0.0}),
             ("tr_user", {"settlement_credit_policy": "warn"}),
             ("tr_user", {"settlement_no_reminders": True}),
@@ -404,7 +398,7 @@ class TestTrustOverRpc(JsonRpcMixin, SettlementCommon, HttpCase):
         self.assertFalse(self.customer.settlement_dunning_paused_until)
         # Other fields of the customer stay editable for them; writing the
         # same limit again (core syncs it to contacts) is no change.
-        for login in ("tr_clerk", "tr_user"):
+        for login in ("sm_billing", "tr_user"):
             answer = self.rpc(
                 login,
                 "res.partner",
@@ -435,7 +429,7 @@ class TestTrustOverRpc(JsonRpcMixin, SettlementCommon, HttpCase):
         # A contact created under the customer gets the synced limit: no log,
         # no refusal, whoever creates it.
         answer = self.rpc(
-            "tr_clerk",
+            "sm_billing",
             "res.partner",
             "create",
             [{"name": "New accountant", "parent_id": self.customer.id}],
