@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
 
@@ -111,6 +112,177 @@ class TestDispute(SettlementCommon):
         dispute = self._dispute(1000.0)
         self._resolve(dispute, "accept")
         self.assertEqual(self.invoice.payment_state, "reversed")
+
+    # ------------------------------------------------------------------
+    # Exact figures: the credit note is the accepted amount to the cent
+    # ------------------------------------------------------------------
+
+    def _taxes(self):
+        """Sale taxes of 15 % and 5 %, each in its own tax group."""
+        return self.env["account.tax"].create(
+            [
+                {
+                    "name": f"VAT {rate}%",
+                    "amount": rate,
+                    "amount_type": "percent",
+                    "type_tax_use": "sale",
+                    "tax_group_id": self.env["account.tax.group"]
+                    .create({"name": f"VAT {rate}%"})
+                    .id,
+                }
+                for rate in (15.0, 5.0)
+            ]
+        )
+
+    def _taxed_invoice(self, lines, **values):
+        """A posted invoice of ``lines``: (unit price, quantity, taxes)."""
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.customer.id,
+                "invoice_date": self.today,
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "name": f"Goods {index}",
+                            "price_unit": price,
+                            "quantity": quantity,
+                            "tax_ids": [Command.set(taxes.ids)],
+                        }
+                    )
+                    for index, (price, quantity, taxes) in enumerate(lines)
+                ],
+                **values,
+            }
+        )
+        invoice.with_context(credit_check_done_context()).action_post()
+        return invoice
+
+    def _accepted(self, invoice, amount, accept=None):
+        """Dispute ``amount`` of ``invoice``, review it and accept ``accept``
+        (all of it by default) with the wizard, as a credit controller."""
+        dispute = self._dispute(amount, invoice=invoice)
+        dispute.with_user(self.controller).action_review()
+        self._resolve(dispute, "accept", amount=accept)
+        return dispute, dispute.credit_note_id
+
+    def test_accepting_the_rest_of_a_part_paid_invoice_settles_it(self):
+        vat15 = self._taxes()[0]
+        invoice = self._taxed_invoice([(1000.0, 1.0, vat15)])
+        self.assertEqual(invoice.amount_total, 1150.0)
+        self._pay(invoice, 150.0)
+        dispute, credit_note = self._accepted(invoice, 1000.0)
+        self.assertEqual(credit_note.amount_total, 1000.0)
+        # 1,000 / 1.15 = 869.565...: 869.56 + 130.44 or 869.57 + 130.43, the
+        # tax within a cent of 15 % of the base.
+        self.assertIn(credit_note.amount_untaxed, (869.56, 869.57))
+        self.assertEqual(
+            round(credit_note.amount_untaxed + credit_note.amount_tax, 2), 1000.0
+        )
+        self.assertLessEqual(
+            abs(credit_note.amount_tax - credit_note.amount_untaxed * 0.15), 0.01
+        )
+        self.assertEqual(dispute.accepted_amount, 1000.0)
+        self.assertIn("1,000.00", dispute.message_ids[0].body)
+        self.assertEqual(credit_note.state, "posted")
+        self.assertEqual(credit_note.amount_residual, 0.0)
+        self.assertEqual(invoice.amount_residual, 0.0)
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        # Nothing left open on the customer's account.
+        open_lines = self.env["account.move.line"].search(
+            [
+                ("partner_id", "=", self.customer.id),
+                ("account_type", "=", "asset_receivable"),
+                ("reconciled", "=", False),
+                ("parent_state", "=", "posted"),
+                ("move_id", "in", (invoice | credit_note).ids),
+            ]
+        )
+        self.assertFalse(open_lines)
+
+    def test_partial_acceptance_of_a_two_line_invoice(self):
+        vat15 = self._taxes()[0]
+        # accepted, left to pay, the two lines credited in proportion (of 600
+        # and of 400, accepted / 1,150), give or take the cent put on the
+        # largest line
+        cases = (
+            (400.0, 750.0, 208.70, 139.13),
+            (500.0, 650.0, 260.87, 173.91),
+            (600.0, 550.0, 313.04, 208.70),
+        )
+        for accepted, left, large, small in cases:
+            with self.subTest(accepted=accepted):
+                invoice = self._taxed_invoice(
+                    [(600.0, 1.0, vat15), (400.0, 1.0, vat15)]
+                )
+                self.assertEqual(invoice.amount_total, 1150.0)
+                dispute, credit_note = self._accepted(invoice, 700.0, accept=accepted)
+                self.assertEqual(credit_note.amount_total, accepted)
+                self.assertEqual(dispute.accepted_amount, accepted)
+                self.assertEqual(invoice.amount_residual, left)
+                lines = credit_note.invoice_line_ids.sorted("price_subtotal")
+                self.assertEqual(lines.mapped("name"), ["Goods 1", "Goods 0"])
+                self.assertAlmostEqual(lines[0].price_subtotal, small, places=2)
+                self.assertAlmostEqual(lines[1].price_subtotal, large, delta=0.011)
+
+    def test_partial_acceptance_of_three_units(self):
+        vat15 = self._taxes()[0]
+        invoice = self._taxed_invoice([(100.0, 3.0, vat15)])
+        self.assertEqual(invoice.amount_total, 345.0)
+        dispute, credit_note = self._accepted(invoice, 100.0)
+        # 100 / 1.15 = 86.956...: 86.96 + 13.04 (13.044) is exactly 100.00;
+        # no unit price of 3 units gives that base (86.94 or 86.97).
+        self.assertEqual(credit_note.amount_total, 100.0)
+        self.assertEqual(
+            (credit_note.amount_untaxed, credit_note.amount_tax), (86.96, 13.04)
+        )
+        self.assertEqual(dispute.accepted_amount, 100.0)
+        self.assertEqual(invoice.amount_residual, 245.0)
+
+    def test_partial_acceptance_with_two_taxes(self):
+        vat15, vat5 = self._taxes()
+        # 500 + 75 tax, 300 + 15 tax: 890.
+        invoice = self._taxed_invoice([(500.0, 1.0, vat15), (300.0, 1.0, vat5)])
+        self.assertEqual(invoice.amount_total, 890.0)
+        dispute, credit_note = self._accepted(invoice, 500.0)
+        self.assertEqual(credit_note.amount_total, 500.0)
+        self.assertEqual(dispute.accepted_amount, 500.0)
+        self.assertEqual(invoice.amount_residual, 390.0)
+        # Each tax in proportion: 500 / 890 of 75 (42.13) and of 15 (8.43).
+        tax_lines = credit_note.line_ids.filtered("tax_line_id")
+        by_tax = {line.tax_line_id: line.balance for line in tax_lines}
+        self.assertAlmostEqual(by_tax[vat15], 42.13, delta=0.011)
+        self.assertAlmostEqual(by_tax[vat5], 8.43, delta=0.011)
+
+    def test_partial_acceptance_in_a_foreign_currency(self):
+        vat15 = self._taxes()[0]
+        # 1 company currency unit = 2 of the invoice's currency.
+        currency = self.setup_other_currency("EUR", rates=[("1900-01-01", 2.0)])
+        invoice = self._taxed_invoice([(1000.0, 1.0, vat15)], currency_id=currency.id)
+        self.assertEqual(invoice.amount_total, 1150.0)
+        dispute, credit_note = self._accepted(invoice, 1150.0, accept=1000.0)
+        self.assertEqual(credit_note.currency_id, currency)
+        self.assertEqual(credit_note.amount_total, 1000.0)
+        self.assertEqual(credit_note.amount_total_signed, -500.0)
+        self.assertEqual(dispute.accepted_amount, 1000.0)
+        self.assertEqual(invoice.amount_residual, 150.0)
+        self.assertEqual(invoice.amount_residual_signed, 75.0)
+
+    def test_full_acceptance_of_a_taxed_invoice_reverses_it_exactly(self):
+        vat15, vat5 = self._taxes()
+        invoice = self._taxed_invoice([(333.33, 3.0, vat15), (100.0, 1.0, vat5)])
+        # 999.99 + 150.00 (149.9985) and 100 + 5: 1,254.99.
+        self.assertEqual(invoice.amount_total, 1254.99)
+        dispute, credit_note = self._accepted(invoice, 1254.99)
+        self.assertEqual(credit_note.amount_total, 1254.99)
+        self.assertEqual(
+            credit_note.invoice_line_ids.mapped(
+                lambda line: (line.quantity, line.price_unit)
+            ),
+            [(3.0, 333.33), (1.0, 100.0)],
+        )
+        self.assertEqual(dispute.accepted_amount, 1254.99)
+        self.assertEqual(invoice.payment_state, "reversed")
 
     def test_accepting_more_than_disputed_is_refused(self):
         dispute = self._dispute(100.0)
