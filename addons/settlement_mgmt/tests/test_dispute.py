@@ -284,6 +284,25 @@ class TestDispute(SettlementCommon):
         self.assertEqual(dispute.accepted_amount, 1254.99)
         self.assertEqual(invoice.payment_state, "reversed")
 
+    def test_an_amount_unit_prices_cannot_reach_is_refused(self):
+        # Unit prices have two decimals, the dinar three: 333.333 cannot be
+        # credited on an untaxed line, 333.330 can.
+        kwd = self.setup_other_currency("KWD", rates=[("1900-01-01", 1.0)])
+        self.assertEqual(kwd.decimal_places, 3)
+        invoice = self._taxed_invoice(
+            [(1000.0, 1.0, self.env["account.tax"])], currency_id=kwd.id
+        )
+        dispute = self._dispute(1000.0, invoice=invoice)
+        with self.assertRaisesRegex(UserError, "cannot be made"):
+            # as the request's transaction, rolled back
+            with self.env.cr.savepoint():
+                self._resolve(dispute, "accept", amount=333.333)
+        self.assertEqual(dispute.state, "new")
+        self.assertFalse(invoice.reversal_move_ids)
+        self._resolve(dispute, "accept", amount=333.33)
+        self.assertEqual(dispute.credit_note_id.amount_total, 333.33)
+        self.assertEqual(invoice.amount_residual, 666.67)
+
     def test_accepting_more_than_disputed_is_refused(self):
         dispute = self._dispute(100.0)
         with self.assertRaisesRegex(UserError, "cannot exceed"):
