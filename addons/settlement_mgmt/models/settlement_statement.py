@@ -389,6 +389,12 @@ class SettlementStatement(models.AbstractModel):
         _calendar, digits = self._partner_calendar(partner)
         return native_digits_text(text, digits)
 
+    @api.model
+    def _format_digits(self, text, partner):
+        """``text`` (a number, an aging range) in the customer's digits."""
+        _calendar, digits = self._partner_calendar(partner)
+        return native_digits_text(str(text), digits)
+
     # ------------------------------------------------------------------
     # Outputs
     # ------------------------------------------------------------------

@@ -28,10 +28,12 @@ class ReportSettlementStatement(models.AbstractModel):
             "doc_ids": partners.ids,
             "doc_model": "res.partner",
             "docs": partners,
+            # Labels in the data (aging "Not Due", document types) in the
+            # customer's language, as the rest of its document.
             "statements": {
-                partner.id: Statement._statement_data(
-                    partner, date_from, date_to, company
-                )
+                partner.id: Statement.with_context(
+                    lang=partner.lang or self.env.lang
+                )._statement_data(partner, date_from, date_to, company)
                 for partner in partners
             },
             "Statement": Statement,
