@@ -34,6 +34,7 @@ from . import test_receivable_item
 from . import test_register_export
 from . import test_rights_report_plans
 from . import test_risk_score
+from . import test_rtl_pdfs
 from . import test_schedule
 from . import test_security
 from . import test_statement
