@@ -31,7 +31,7 @@ HTTP_PORT="${SETTLEMENT_HTTP_PORT:-8069}"
 
 # Debian packages: database, PDF engine, fonts with Arabic/Hebrew/Persian glyphs,
 # headless browser for the portal tours.
-SYSTEM_PACKAGES=(postgresql wkhtmltopdf fonts-noto-core fonts-dejavu-core xfonts-75dpi xfonts-base chromium git)
+SYSTEM_PACKAGES=(postgresql wkhtmltopdf fonts-noto-core fonts-dejavu-core xfonts-75dpi xfonts-base chromium git poppler-utils)
 # Odoo flips its CSS for right-to-left languages with rtlcss (npm); without it
 # Persian, Arabic and Hebrew pages are laid out left to right.
 RTLCSS_VERSION=4
