@@ -323,14 +323,15 @@ class ResPartner(models.Model):
               GROUP BY partner.commercial_partner_id
             ), overdue_items AS (
                 SELECT line.partner_id,
-                       SUM(line.amount_residual * %(undisputed)s) AS overdue,
+                       SUM(line.amount_net * %(undisputed)s) AS overdue,
                        MAX(%(today)s - line.date_due) AS oldest_overdue_days
                   FROM %(items)s line
                   %(disputed_join)s
                  WHERE line.company_id = %(company_id)s
                    AND line.partner_id = ANY(%(partner_ids)s)
                    AND line.date_due < %(today)s
-                   AND line.amount_residual * %(undisputed)s > 0
+                   -- net of the customer's open credits, oldest due first
+                   AND line.amount_net * %(undisputed)s > 0
               GROUP BY line.partner_id
             ), drafts AS (
                 SELECT move.commercial_partner_id AS partner_id,

@@ -269,7 +269,8 @@ class SettlementCreditHold(models.Model):
             SELECT line.partner_id, MAX(%(today)s - line.date_due)
               FROM %(items)s line
               %(disputed_join)s
-             WHERE line.amount_residual * %(undisputed)s > 0
+             -- net of the customer's open credits, oldest due first
+             WHERE line.amount_net * %(undisputed)s > 0
                AND line.company_id = %(company_id)s
                AND line.date_due < %(today)s - %(allowed)s
                AND %(domain)s

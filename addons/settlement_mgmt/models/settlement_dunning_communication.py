@@ -434,7 +434,12 @@ class SettlementDunningCommunication(models.Model):
         reference, due date, days overdue, undisputed amount in company
         currency and in the item's currency, currency id, highest level days
         already reminded for the item or None, early discount date, discounted
-        amount)."""
+        amount).
+
+        Amounts are net of the customer's open credits (``amount_net``, oldest
+        due first): an item the credits settle is not chased, one they reduce
+        is chased for what is left, without its early discount (computed on
+        the whole invoice)."""
         items = self.env["settlement.receivable.item"]
         items._flush_sources()
         self.env["settlement.dunning.communication.line"].flush_model()
@@ -460,12 +465,17 @@ class SettlementDunningCommunication(models.Model):
             SELECT line.id, line.partner_id, line.move_id, line.move_line_id,
                    line.plan_line_id, line.name, line.date_due,
                    %(today)s - line.date_due,
-                   line.amount_residual * %(undisputed)s,
-                   line.amount_residual_currency * %(undisputed)s,
+                   line.amount_net * %(undisputed)s,
+                   line.amount_net_currency * %(undisputed)s,
                    line.currency_id,
                    reminded.days,
-                   COALESCE(tier.discount_date, line.discount_date),
-                   COALESCE(tier.amount_currency, line.discount_amount_currency)
+                   CASE WHEN line.amount_net_currency = line.amount_residual_currency
+                        THEN COALESCE(tier.discount_date, line.discount_date)
+                    END,
+                   CASE WHEN line.amount_net_currency = line.amount_residual_currency
+                        THEN COALESCE(tier.amount_currency,
+                                      line.discount_amount_currency)
+                    END
               FROM %(items)s line
               %(disputed_join)s
               -- the discount tier running on the day of the run
@@ -478,7 +488,7 @@ class SettlementDunningCommunication(models.Model):
                      WHERE reminded_line.item_ref = line.id
                    ) reminded ON TRUE
              WHERE line.company_id = %(company_id)s
-               AND line.amount_residual * %(undisputed)s > 0
+               AND line.amount_net * %(undisputed)s > 0
                AND line.date_due <= %(last_due)s
                AND %(partner_filter)s
                -- a late fee never starts its own chain of reminders

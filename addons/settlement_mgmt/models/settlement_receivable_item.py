@@ -13,6 +13,13 @@ class SettlementReceivableItem(models.Model):
     does.  Credit overdue checks, reminders, statements and the portal read
     this view; the invoices, their legal due dates and the ledger stay
     untouched.
+
+    Net before you chase: the customer's open credits (credit notes and
+    payments not yet reconciled, i.e. negative residuals) settle its positive
+    items of the same company and currency, oldest due date first.
+    ``amount_net`` / ``amount_net_currency`` are what is left to collect on
+    each item after that; everything that chases (overdue figures, holds,
+    reminders, the dashboard) reads them, never ``amount_residual``.
     """
 
     _name = "settlement.receivable.item"
@@ -43,6 +50,18 @@ class SettlementReceivableItem(models.Model):
     )
     amount_residual_currency = fields.Monetary(
         string="Amount Due in Currency", currency_field="currency_id", readonly=True
+    )
+    amount_net = fields.Monetary(
+        string="Net Due",
+        currency_field="company_currency_id",
+        readonly=True,
+        help="In the company currency: what is left to collect once the "
+        "customer's open credit notes and unapplied payments in the same "
+        "currency are applied, oldest due date first.  For a credit, what is "
+        "left of it (negative).",
+    )
+    amount_net_currency = fields.Monetary(
+        string="Net Due in Currency", currency_field="currency_id", readonly=True
     )
     discount_date = fields.Date(
         string="Early Discount Until",
@@ -140,7 +159,7 @@ class SettlementReceivableItem(models.Model):
                                            - instalment.scheduled_before)))
                            AS residual_currency
                   FROM instalment
-            )
+            ), item AS (
             SELECT %(line_ref)s AS id,
                    COALESCE(move.name, line.name) AS name,
                    partner.commercial_partner_id AS partner_id,
@@ -198,6 +217,63 @@ class SettlementReceivableItem(models.Model):
               JOIN res_currency company_currency
                 ON company_currency.id = company.currency_id
              WHERE instalment_due.residual_currency > 0
+            ), item_side AS (
+                -- Open credits (negative residuals: credit notes, unapplied
+                -- payments) of a customer, company and currency settle its
+                -- positive items oldest due date first.
+                SELECT item.*,
+                       SUM(GREATEST(item.amount_residual_currency, 0))
+                           OVER same_pot AS debit_total,
+                       SUM(GREATEST(-item.amount_residual_currency, 0))
+                           OVER same_pot AS credit_total,
+                       SUM(GREATEST(item.amount_residual_currency, 0))
+                           OVER oldest_first
+                           - GREATEST(item.amount_residual_currency, 0)
+                           AS debit_before,
+                       SUM(GREATEST(-item.amount_residual_currency, 0))
+                           OVER oldest_first
+                           - GREATEST(-item.amount_residual_currency, 0)
+                           AS credit_before
+                  FROM item
+                WINDOW same_pot AS (
+                           PARTITION BY item.partner_id, item.company_id,
+                                        item.currency_id),
+                       oldest_first AS (
+                           PARTITION BY item.partner_id, item.company_id,
+                                        item.currency_id
+                           ORDER BY item.date_due, item.id
+                           ROWS UNBOUNDED PRECEDING)
+            ), item_net AS (
+                SELECT item_side.*,
+                       CASE WHEN amount_residual_currency > 0
+                            THEN amount_residual_currency
+                                 - LEAST(amount_residual_currency,
+                                         GREATEST(0, credit_total - debit_before))
+                            WHEN amount_residual_currency < 0
+                            THEN amount_residual_currency
+                                 + LEAST(-amount_residual_currency,
+                                         GREATEST(0, LEAST(debit_total, credit_total)
+                                                     - credit_before))
+                            ELSE amount_residual_currency
+                        END AS net_currency
+                  FROM item_side
+            )
+            SELECT item_net.id, item_net.name, item_net.partner_id,
+                   item_net.company_id, item_net.company_currency_id,
+                   item_net.currency_id, item_net.move_id, item_net.move_line_id,
+                   item_net.plan_id, item_net.plan_line_id, item_net.date_due,
+                   item_net.amount_residual, item_net.amount_residual_currency,
+                   CASE WHEN item_net.net_currency = item_net.amount_residual_currency
+                        THEN item_net.amount_residual
+                        ELSE ROUND(item_net.amount_residual * item_net.net_currency
+                                   / item_net.amount_residual_currency,
+                                   net_rounding.decimal_places)
+                    END AS amount_net,
+                   item_net.net_currency AS amount_net_currency,
+                   item_net.discount_date, item_net.discount_amount_currency
+              FROM item_net
+              JOIN res_currency net_rounding
+                ON net_rounding.id = item_net.company_currency_id
             """,
             running_tier=self.env["settlement.invoice.discount"]._running_tier_join(
                 SQL("CURRENT_DATE")

@@ -25,6 +25,7 @@ from . import test_instalment_plan_payment
 from . import test_instalment_plan_portal
 from . import test_kpi_lib
 from . import test_multi_company
+from . import test_net_credits
 from . import test_open_receivables
 from . import test_portal_attacks
 from . import test_portal_hardening
