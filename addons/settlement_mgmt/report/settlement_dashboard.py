@@ -19,8 +19,18 @@ class SettlementDashboard(models.TransientModel):
     cei = fields.Float(
         string="Collection Effectiveness (%)", digits=(5, 1), compute="_compute_figures"
     )
-    receivable = fields.Monetary(string="Receivables", compute="_compute_figures")
-    overdue = fields.Monetary(compute="_compute_figures")
+    receivable = fields.Monetary(
+        string="Receivables",
+        compute="_compute_figures",
+        help="Today, what customers owe once their own open credit notes and "
+        "unapplied payments are applied; a customer with credit left counts "
+        "for nothing.",
+    )
+    overdue = fields.Monetary(
+        compute="_compute_figures",
+        help="Today, the part of the receivables past its due date, net of "
+        "each customer's open credits (oldest due first).",
+    )
     overdue_share = fields.Float(
         string="Overdue (%)", digits=(5, 1), compute="_compute_figures"
     )
@@ -53,13 +63,15 @@ class SettlementDashboard(models.TransientModel):
             latest = kpis[:1]
             dashboard.dso = latest.dso
             dashboard.cei = kpis[1:2].cei or latest.cei
-            dashboard.receivable = latest.receivable_closing
-            dashboard.overdue = latest.receivable_overdue
-            dashboard.overdue_share = (
-                100.0 * latest.receivable_overdue / latest.receivable_closing
-                if latest.receivable_closing
-                else 0.0
+            # Today's figures from the due schedule, net of open credits.
+            labels, buckets = dashboard._net_aging()
+            owed = sum(amount for amount, _count in buckets.values())
+            overdue = sum(
+                amount for index, (amount, _count) in buckets.items() if index
             )
+            dashboard.receivable = owed
+            dashboard.overdue = overdue
+            dashboard.overdue_share = 100.0 * overdue / owed if owed else 0.0
             year = self.env["settlement.receivable.kpi"].search(
                 [("company_id", "=", company.id)], order="date desc", limit=12
             )
@@ -87,30 +99,45 @@ class SettlementDashboard(models.TransientModel):
                 .search([("company_id", "=", company.id)], limit=1)
                 .backtest_auc
             )
-            dashboard.aging_html = dashboard._aging_html()
+            dashboard.aging_html = "".join(
+                dashboard._aging_bar(labels[index], index, amount, owed)
+                for index, (amount, _count) in sorted(buckets.items())
+            )
             dashboard.top_customers_html = dashboard._top_customers_html()
 
-    def _aging_html(self):
-        snapshot = self.env["settlement.receivable.snapshot"]
-        latest = snapshot.search(
-            [("company_id", "=", self.company_id.id)], order="date desc", limit=1
+    def _net_aging(self):
+        """(bucket labels, {bucket index: (amount, items)}) of what customers
+        owe today, net of their open credits (``amount_net`` of the due
+        schedule): bucket 0 is not due, the others by days overdue.  Credits
+        left over once a customer's debt is settled are not receivables and
+        never make a bucket negative."""
+        company = self.company_id
+        items = self.env["settlement.receivable.item"]
+        items._flush_sources()
+        today = fields.Date.context_today(self)
+        boundaries = company._settlement_aging_boundaries()
+        rows = self.env.execute_query(
+            SQL(
+                """
+            SELECT CASE WHEN %(today)s - item.date_due <= 0 THEN 0
+                        ELSE 1 + (SELECT COUNT(*) FROM unnest(%(limits)s) AS limit_days
+                                   WHERE %(today)s - item.date_due > limit_days) END,
+                   SUM(item.amount_net), COUNT(*)
+              FROM %(items)s item
+             WHERE item.company_id = %(company)s AND item.amount_net > 0
+          GROUP BY 1
+            """,
+                today=today,
+                limits=SQL("ARRAY[%s]::int[]", list(boundaries)),
+                items=items._table_sql,
+                company=company.id,
+            )
         )
-        rows = snapshot.search(
-            [
-                ("company_id", "=", self.company_id.id),
-                ("date", "=", latest.date),
-                ("dimension", "=", "age"),
-            ],
-            order="bucket_index",
-        )
-        total = sum(rows.mapped("amount")) or 1.0
-        return "".join(
-            self._aging_bar(row.bucket, row.bucket_index, row.amount, total)
-            for row in rows
-        )
+        labels = self.env["settlement.receivable.snapshot"]._bucket_labels(boundaries)
+        return labels, {index: (amount, count) for index, amount, count in rows}
 
     def _aging_bar(self, label, index, amount, total):
-        width = max(1, round(100 * amount / total))
+        width = max(1, round(100 * amount / total)) if total > 0 else 1
         tone = "bg-success" if index == 0 else "bg-danger"
         return (
             f'<div class="d-flex align-items-center mb-1">'
@@ -123,26 +150,24 @@ class SettlementDashboard(models.TransientModel):
 
     def _top_customers_html(self):
         today = fields.Date.context_today(self)
-        self.env["res.partner"]._settlement_flush_receivables()
+        items = self.env["settlement.receivable.item"]
+        items._flush_sources()
+        # Overdue net of each customer's open credits, oldest due first.
         rows = self.env.execute_query(
             SQL(
                 """
-            SELECT commercial.id, commercial.name, SUM(line.amount_residual),
-                   MAX(%(today)s - line.date_maturity)
-              FROM account_move_line line
-              JOIN account_account account ON account.id = line.account_id
-              JOIN res_partner partner ON partner.id = line.partner_id
-              JOIN res_partner commercial
-                ON commercial.id = partner.commercial_partner_id
-             WHERE account.account_type = 'asset_receivable'
-               AND line.parent_state = 'posted' AND NOT line.reconciled
-               AND line.company_id = %(company)s
-               AND line.date_maturity < %(today)s
+            SELECT commercial.id, commercial.name, SUM(item.amount_net),
+                   MAX(%(today)s - item.date_due)
+              FROM %(items)s item
+              JOIN res_partner commercial ON commercial.id = item.partner_id
+             WHERE item.company_id = %(company)s
+               AND item.date_due < %(today)s
+               AND item.amount_net > 0
           GROUP BY commercial.id, commercial.name
-            HAVING SUM(line.amount_residual) > 0
-          ORDER BY 3 DESC LIMIT %(limit)s
+          ORDER BY 3 DESC, 1 LIMIT %(limit)s
             """,
                 today=today,
+                items=items._table_sql,
                 company=self.company_id.id,
                 limit=TOP_CUSTOMERS,
             )
