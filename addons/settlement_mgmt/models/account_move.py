@@ -421,7 +421,7 @@ class AccountMove(models.Model):
                 {
                     **values,
                     "aml": values["aml"].with_context(
-                        {DISCOUNT_DATE_KEY: reference_date}
+                        **{DISCOUNT_DATE_KEY: reference_date}
                     ),
                 }
                 for values in aml_values_list
@@ -511,7 +511,7 @@ class AccountMove(models.Model):
             payment_date,
         )
         counterpart = self.with_context(
-            {DISCOUNT_DATE_KEY: fields.Date.to_date(payment_date)}
+            **{DISCOUNT_DATE_KEY: fields.Date.to_date(payment_date)}
         )._get_invoice_counterpart_amls_for_early_payment_discount(
             [
                 {

@@ -326,7 +326,7 @@ class SettlementDunningCommunication(models.Model):
         fee_move = (
             self.env["account.move"]
             .with_company(company)
-            .with_context(credit_check_done_context())
+            .with_context(**credit_check_done_context())
             .create(
                 {
                     "move_type": "out_invoice",

@@ -401,7 +401,7 @@ class SettlementInstalmentPlan(models.Model):
             fee_move = (
                 self.env["account.move"]
                 .with_company(company)
-                .with_context(credit_check_done_context())
+                .with_context(**credit_check_done_context())
                 .create(
                     {
                         "move_type": "out_invoice",

@@ -71,7 +71,7 @@ class SettlementCommon(AccountTestInvoicingCommon):
             }
         )
         if post:
-            move.with_context(credit_check_done_context()).action_post()
+            move.with_context(**credit_check_done_context()).action_post()
         return move
 
     @classmethod

@@ -261,7 +261,9 @@ class TestCreditOverride(SettlementCommon):
             self.env.invalidate_all()
             before = self.env.cr.sql_log_count
             (
-                invoice if check else invoice.with_context(credit_check_done_context())
+                invoice
+                if check
+                else invoice.with_context(**credit_check_done_context())
             ).action_post()
             self.env.flush_all()
             return self.env.cr.sql_log_count - before

@@ -75,7 +75,7 @@ class TestCronsReachEveryCompany(SettlementCommon):
                     }
                 )
             )
-            move.with_context(credit_check_done_context()).action_post()
+            move.with_context(**credit_check_done_context()).action_post()
         Comm = self.env["settlement.dunning.communication"].sudo()
         self._runner(Comm._cron_settlement_dunning)
         self.assertEqual(Comm.search([]).company_id, self.env.company | company_b)

@@ -74,7 +74,7 @@ class TestDiscountTiers(SettlementCommon):
                 **values,
             }
         )
-        invoice.with_context(credit_check_done_context()).action_post()
+        invoice.with_context(**credit_check_done_context()).action_post()
         return invoice
 
     def _register(self, invoices, payment_date, **values):

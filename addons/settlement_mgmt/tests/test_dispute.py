@@ -97,7 +97,7 @@ class TestDispute(SettlementCommon):
         tax = self.company_data["default_tax_sale"]
         invoice = self._invoice(self.customer, 1000.0, post=False)
         invoice.invoice_line_ids.tax_ids = tax
-        invoice.with_context(credit_check_done_context()).action_post()
+        invoice.with_context(**credit_check_done_context()).action_post()
         dispute = self._dispute(invoice.amount_total / 2, invoice=invoice)
         self._resolve(dispute, "accept")
         self.assertAlmostEqual(
@@ -155,7 +155,7 @@ class TestDispute(SettlementCommon):
                 **values,
             }
         )
-        invoice.with_context(credit_check_done_context()).action_post()
+        invoice.with_context(**credit_check_done_context()).action_post()
         return invoice
 
     def _accepted(self, invoice, amount, accept=None):

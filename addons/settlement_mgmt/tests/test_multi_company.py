@@ -139,7 +139,7 @@ class TestMultiCompany(SettlementCommon):
                 **values,
             }
         )
-        move.with_context(credit_check_done_context()).action_post()
+        move.with_context(**credit_check_done_context()).action_post()
         return move
 
     @classmethod

@@ -435,7 +435,7 @@ class TestRightToLeftPdfs(SettlementCommon, HttpCase):
                 ],
             }
         )
-        invoice.with_context(credit_check_done_context()).action_post()
+        invoice.with_context(**credit_check_done_context()).action_post()
         pdf = self._render("account.account_invoices", invoice.ids)
         return self._read_pdf(pdf, f"invoice_tiers_{partner.lang}")
 

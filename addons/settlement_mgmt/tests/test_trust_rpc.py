@@ -117,7 +117,7 @@ class TestTrustOverRpc(JsonRpcMixin, SettlementCommon, HttpCase):
                 ],
             }
         )
-        invoice.with_context(credit_check_done_context()).action_post()
+        invoice.with_context(**credit_check_done_context()).action_post()
         context = {
             "active_model": "account.move",
             "active_ids": invoice.ids,

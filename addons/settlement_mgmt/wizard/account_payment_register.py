@@ -13,6 +13,6 @@ class AccountPaymentRegister(models.TransientModel):
         payment_date = fields.Date.to_date(self.payment_date)
         if discount_date(self.env.context) != payment_date:
             return self.with_context(
-                {DISCOUNT_DATE_KEY: payment_date}
+                **{DISCOUNT_DATE_KEY: payment_date}
             )._create_payments()
         return super()._create_payments()

@@ -39,7 +39,7 @@ class TestSaleCredit(SettlementCommon):
             }
         )
         if confirm:
-            order.with_context(credit_check_done_context()).action_confirm()
+            order.with_context(**credit_check_done_context()).action_confirm()
         return order
 
     def test_confirmed_uninvoiced_orders_count_in_exposure(self):
