@@ -1,7 +1,6 @@
 from . import res_company
 from . import res_config_settings
 from . import res_partner
-from . import res_partner_credit_settings
 from . import settlement_numbered_mixin
 from . import settlement_xlsx_export_mixin
 from . import settlement_credit_hold

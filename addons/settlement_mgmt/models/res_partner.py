@@ -1,11 +1,13 @@
 from collections import defaultdict, namedtuple
 from datetime import timedelta
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
-from odoo.exceptions import RedirectWarning, UserError
+from odoo.exceptions import AccessError, RedirectWarning, UserError
 from odoo.http import request
 from odoo.tools import SQL
-from odoo.tools.misc import formatLang
+from odoo.tools.misc import format_date, formatLang
 
 from ..lib.calendars import CALENDAR_SELECTION
 from ..lib.credit import (
@@ -31,6 +33,17 @@ ReceivableFigures = namedtuple(
 )
 
 CREDIT_GROUPS = "settlement_mgmt.group_settlement_user"
+CONTROLLER_GROUP = "settlement_mgmt.group_settlement_controller"
+# A customer's credit and dunning terms: who may be invoiced how far, and who
+# is chased. Set by a credit controller, whatever the form lets a user type or
+# an RPC client send; every change is logged on the customer.
+CREDIT_SETTING_FIELDS = (
+    "credit_limit",
+    "settlement_credit_policy",
+    "settlement_dunning_policy_id",
+    "settlement_no_reminders",
+    "settlement_dunning_paused_until",
+)
 
 
 class ResPartner(models.Model):
@@ -894,3 +907,118 @@ class ResPartner(models.Model):
                     ),
                 )
         return reasons
+
+    # ------------------------------------------------------------------
+    # Credit terms: set by a credit controller, logged on the customer
+    # ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # A new customer's own limit only restricts it; a lax policy or no
+        # reminders from the start is a credit controller's decision.
+        if not self.env.su and not self.env.user.has_group(CONTROLLER_GROUP):
+            for vals in vals_list:
+                given = [name for name in CREDIT_SETTING_FIELDS[1:] if vals.get(name)]
+                if given:
+                    self._settlement_refuse_credit_change(given)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        fields_written = [name for name in CREDIT_SETTING_FIELDS if name in vals]
+        if not fields_written:
+            return super().write(vals)
+        before = self._settlement_credit_settings(fields_written)
+        changed = {
+            partner: [
+                name
+                for name in fields_written
+                if self._settlement_setting_value(name, vals[name], partner)
+                != old[name]
+            ]
+            for partner, old in before.items()
+        }
+        changed = {partner: names for partner, names in changed.items() if names}
+        if (
+            changed
+            and not self.env.su
+            and not self.env.user.has_group(CONTROLLER_GROUP)
+        ):
+            self._settlement_refuse_credit_change(
+                sorted({name for names in changed.values() for name in names})
+            )
+        result = super().write(vals)
+        for partner, names in changed.items():
+            partner._settlement_log_credit_change(names, before[partner])
+        return result
+
+    def _settlement_credit_settings(self, names):
+        """{commercial partner: {field: cache value}} in the current company.
+
+        Contacts carry a synced copy of their company's limit (core's
+        commercial fields): only the commercial partner's terms count."""
+        partners = self.sudo().filtered(
+            lambda partner: partner.commercial_partner_id == partner
+        )
+        return {
+            partner.with_env(self.env): {
+                name: self._settlement_setting_value(name, partner[name], partner)
+                for name in names
+            }
+            for partner in partners
+        }
+
+    @api.model
+    def _settlement_setting_value(self, name, value, partner):
+        """``value`` as the ORM caches it, so that written and stored values
+        compare (record or id, string or date, 0 or 0.0)."""
+        field = self._fields[name]
+        value = field.convert_to_cache(value, partner.sudo(), validate=False)
+        return value or False
+
+    def _settlement_refuse_credit_change(self, names):
+        raise AccessError(
+            self.env._(
+                "Only a credit controller can change a customer's %(fields)s.",
+                fields=", ".join(self._fields[name].string for name in names),
+            )
+        )
+
+    def _settlement_log_credit_change(self, names, old_values):
+        """Log on the customer who changed which credit term, from what to what."""
+        self.ensure_one()
+        partner = self.sudo()
+        lines = [
+            self.env._(
+                "%(field)s: %(old)s → %(new)s",
+                field=self._fields[name].string,
+                old=partner._settlement_setting_label(name, old_values[name]),
+                new=partner._settlement_setting_label(name, partner[name]),
+            )
+            for name in names
+        ]
+        title = self.env._(
+            "Credit terms in %(company)s changed by %(user)s:",
+            company=self.env.company.name,
+            user=self.env.user.name,
+        )
+        items = Markup().join(Markup("<li>%s</li>") % line for line in lines)
+        partner._message_log(body=Markup("%s<ul>%s</ul>") % (title, items))
+
+    def _settlement_setting_label(self, name, value):
+        """A credit term's value as a person reads it."""
+        field = self._fields[name]
+        if name == "credit_limit":
+            return formatLang(
+                self.env, value or 0.0, currency_obj=self.env.company.currency_id
+            )
+        if field.type == "selection":
+            labels = dict(field._description_selection(self.env))
+            return labels.get(value) or self.env._("Company default")
+        if field.type == "many2one":
+            record = self.env[field.comodel_name].browse(value or [])
+            return record.display_name or self.env._("Company default")
+        if field.type == "boolean":
+            return self.env._("Yes") if value else self.env._("No")
+        if field.type == "date":
+            return format_date(self.env, value) if value else self.env._("None")
+        return str(value)
