@@ -104,6 +104,74 @@ class SettlementReceivableItem(models.Model):
         )
 
     @api.model
+    def _net_sql(self, items):
+        """SQL: the CTEs ``item_side`` and ``item_net`` that net the open
+        credits of each customer against its positive items -- the one rule
+        every chasing figure follows.
+
+        ``items`` names a CTE with the columns id, partner_id (commercial),
+        company_id, company_currency_id, currency_id, date_due,
+        amount_residual (company currency) and amount_residual_currency.
+        Credits (negative residuals: credit notes, unapplied payments) of a
+        customer, company and currency settle its positive items oldest due
+        date first; ``item_net`` adds ``net_currency`` (what is left of each
+        item in its currency, negative for what is left of a credit) and
+        ``net`` (the same in company currency, in proportion, rounded)."""
+        return SQL(
+            """
+            item_side AS (
+                SELECT item.*,
+                       SUM(GREATEST(item.amount_residual_currency, 0))
+                           OVER same_pot AS debit_total,
+                       SUM(GREATEST(-item.amount_residual_currency, 0))
+                           OVER same_pot AS credit_total,
+                       SUM(GREATEST(item.amount_residual_currency, 0))
+                           OVER oldest_first
+                           - GREATEST(item.amount_residual_currency, 0)
+                           AS debit_before,
+                       SUM(GREATEST(-item.amount_residual_currency, 0))
+                           OVER oldest_first
+                           - GREATEST(-item.amount_residual_currency, 0)
+                           AS credit_before
+                  FROM %(items)s AS item
+                WINDOW same_pot AS (
+                           PARTITION BY item.partner_id, item.company_id,
+                                        item.currency_id),
+                       oldest_first AS (
+                           PARTITION BY item.partner_id, item.company_id,
+                                        item.currency_id
+                           ORDER BY item.date_due, item.id
+                           ROWS UNBOUNDED PRECEDING)
+            ), item_netted AS (
+                SELECT item_side.*,
+                       CASE WHEN amount_residual_currency > 0
+                            THEN amount_residual_currency
+                                 - LEAST(amount_residual_currency,
+                                         GREATEST(0, credit_total - debit_before))
+                            WHEN amount_residual_currency < 0
+                            THEN amount_residual_currency
+                                 + LEAST(-amount_residual_currency,
+                                         GREATEST(0, LEAST(debit_total, credit_total)
+                                                     - credit_before))
+                            ELSE amount_residual_currency
+                        END AS net_currency
+                  FROM item_side
+            ), item_net AS (
+                SELECT item_netted.*,
+                       CASE WHEN net_currency = amount_residual_currency
+                            THEN amount_residual
+                            ELSE ROUND(amount_residual * net_currency
+                                       / amount_residual_currency,
+                                       net_rounding.decimal_places)
+                        END AS net
+                  FROM item_netted
+                  JOIN res_currency net_rounding
+                    ON net_rounding.id = item_netted.company_currency_id
+            )""",
+            items=items,
+        )
+
+    @api.model
     def _flush_sources(self):
         """Write pending ORM changes the view reads."""
         self.env["res.partner"]._settlement_flush_receivables()
@@ -217,67 +285,21 @@ class SettlementReceivableItem(models.Model):
               JOIN res_currency company_currency
                 ON company_currency.id = company.currency_id
              WHERE instalment_due.residual_currency > 0
-            ), item_side AS (
-                -- Open credits (negative residuals: credit notes, unapplied
-                -- payments) of a customer, company and currency settle its
-                -- positive items oldest due date first.
-                SELECT item.*,
-                       SUM(GREATEST(item.amount_residual_currency, 0))
-                           OVER same_pot AS debit_total,
-                       SUM(GREATEST(-item.amount_residual_currency, 0))
-                           OVER same_pot AS credit_total,
-                       SUM(GREATEST(item.amount_residual_currency, 0))
-                           OVER oldest_first
-                           - GREATEST(item.amount_residual_currency, 0)
-                           AS debit_before,
-                       SUM(GREATEST(-item.amount_residual_currency, 0))
-                           OVER oldest_first
-                           - GREATEST(-item.amount_residual_currency, 0)
-                           AS credit_before
-                  FROM item
-                WINDOW same_pot AS (
-                           PARTITION BY item.partner_id, item.company_id,
-                                        item.currency_id),
-                       oldest_first AS (
-                           PARTITION BY item.partner_id, item.company_id,
-                                        item.currency_id
-                           ORDER BY item.date_due, item.id
-                           ROWS UNBOUNDED PRECEDING)
-            ), item_net AS (
-                SELECT item_side.*,
-                       CASE WHEN amount_residual_currency > 0
-                            THEN amount_residual_currency
-                                 - LEAST(amount_residual_currency,
-                                         GREATEST(0, credit_total - debit_before))
-                            WHEN amount_residual_currency < 0
-                            THEN amount_residual_currency
-                                 + LEAST(-amount_residual_currency,
-                                         GREATEST(0, LEAST(debit_total, credit_total)
-                                                     - credit_before))
-                            ELSE amount_residual_currency
-                        END AS net_currency
-                  FROM item_side
-            )
+            ), %(net)s
             SELECT item_net.id, item_net.name, item_net.partner_id,
                    item_net.company_id, item_net.company_currency_id,
                    item_net.currency_id, item_net.move_id, item_net.move_line_id,
                    item_net.plan_id, item_net.plan_line_id, item_net.date_due,
                    item_net.amount_residual, item_net.amount_residual_currency,
-                   CASE WHEN item_net.net_currency = item_net.amount_residual_currency
-                        THEN item_net.amount_residual
-                        ELSE ROUND(item_net.amount_residual * item_net.net_currency
-                                   / item_net.amount_residual_currency,
-                                   net_rounding.decimal_places)
-                    END AS amount_net,
+                   item_net.net AS amount_net,
                    item_net.net_currency AS amount_net_currency,
                    item_net.discount_date, item_net.discount_amount_currency
               FROM item_net
-              JOIN res_currency net_rounding
-                ON net_rounding.id = item_net.company_currency_id
             """,
             running_tier=self.env["settlement.invoice.discount"]._running_tier_join(
                 SQL("CURRENT_DATE")
             ),
+            net=self._net_sql(SQL("item")),
             line_ref=self._ref_sql(move_line_id=SQL("line.id")),
             instalment_ref=self._ref_sql(plan_line_id=SQL("instalment_due.id")),
         )

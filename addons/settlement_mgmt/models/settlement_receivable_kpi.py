@@ -114,18 +114,22 @@ class SettlementReceivableKpi(models.Model):
             balance_at[month.date()] = running
             sales_of[month.date()] = sales or 0.0
         self.env["settlement.receivable.snapshot"].flush_model()
-        current_at = dict(
-            self.env.execute_query(
-                SQL(
-                    """SELECT date, SUM(amount) FROM settlement_receivable_snapshot
-                        WHERE company_id = %s AND date = ANY(%s)
-                          AND dimension = 'age' AND bucket_index = 0
-                     GROUP BY date""",
-                    company.id,
-                    ends,
-                )
+        # Not due and overdue as the snapshots net them (credits applied to
+        # the oldest items first); what is left of credits is in neither.
+        current_at, overdue_at = {}, {}
+        for day, current, overdue in self.env.execute_query(
+            SQL(
+                """SELECT date,
+                          SUM(amount) FILTER (WHERE bucket_index = 0),
+                          SUM(amount) FILTER (WHERE bucket_index > 0)
+                     FROM settlement_receivable_snapshot
+                    WHERE company_id = %s AND date = ANY(%s) AND dimension = 'age'
+                 GROUP BY date""",
+                company.id,
+                ends,
             )
-        )
+        ):
+            current_at[day], overdue_at[day] = current or 0.0, overdue or 0.0
         promises = self._monthly(
             SQL(
                 """SELECT date_trunc('month', date_closed),
@@ -187,7 +191,7 @@ class SettlementReceivableKpi(models.Model):
                     "receivable_opening": opening,
                     "receivable_closing": closing,
                     "receivable_current": current,
-                    "receivable_overdue": closing - current,
+                    "receivable_overdue": overdue_at.get(end, 0.0),
                     "dso": dso_countback(closing, history) or 0.0,
                     "cei": collection_effectiveness(
                         opening, sales_of.get(month, 0.0), closing, current

@@ -6,6 +6,9 @@ from odoo.tools import SQL
 from ..lib.aging import bucket_ranges, parse_boundaries
 
 SNAPSHOT_MONTHS = 12
+# Bucket of what is left of customers' open credits once netted: below "Not
+# due" (0), so the buckets still add up to the ledger's balance.
+CREDITS_BUCKET = -1
 
 
 class SettlementReceivableSnapshot(models.Model):
@@ -40,6 +43,11 @@ class SettlementReceivableSnapshot(models.Model):
     amount = fields.Monetary(string="Amount Due", readonly=True)
     item_count = fields.Integer(string="Items", readonly=True)
 
+    def _bucket_label(self, index, labels):
+        if index == CREDITS_BUCKET:
+            return self.env._("Unapplied credits")
+        return labels[index]
+
     def _bucket_labels(self, boundaries):
         labels = [self.env._("Not due")]
         for low, high in bucket_ranges(boundaries):
@@ -51,13 +59,17 @@ class SettlementReceivableSnapshot(models.Model):
         return labels
 
     def _open_items_sql(self, company, date_at):
-        """Open receivable items on ``date_at`` (id, due date, residual)."""
+        """Open receivable items on ``date_at`` (id, due date, amount), each
+        net of its customer's open credits then, as every chasing figure is
+        (:meth:`settlement.receivable.item._net_sql`): positive amounts are
+        what was left to collect, negative ones what was left of a credit."""
         as_of = self.env["settlement.statement"]._residual_at_sql(company, date_at)
         return SQL(
             """
-            %(with_clause)s%(comma)s items AS (
-                SELECT line.id, COALESCE(line.date_maturity, line.date) AS due,
-                       %(residual)s AS amount
+            %(with_clause)s%(comma)s items_open AS (
+                SELECT line.id, COALESCE(line.date_maturity, line.date) AS date_due,
+                       %(residual)s AS amount_residual,
+                       %(residual_currency)s AS amount_residual_currency
                   FROM account_move_line line
                   JOIN account_account account ON account.id = line.account_id
                   %(join)s
@@ -68,15 +80,26 @@ class SettlementReceivableSnapshot(models.Model):
                    AND %(open)s
               GROUP BY line.id
                 HAVING %(residual)s != 0
+            ), items_owner AS (
+                SELECT items_open.*, partner.commercial_partner_id AS partner_id,
+                       line.company_id, line.company_currency_id, line.currency_id
+                  FROM items_open
+                  JOIN account_move_line line ON line.id = items_open.id
+             LEFT JOIN res_partner partner ON partner.id = line.partner_id
+            ), %(net)s, items AS (
+                SELECT id, date_due AS due, net AS amount
+                  FROM item_net WHERE net != 0
             )
             """,
             with_clause=as_of["with"] or SQL("WITH"),
             comma=SQL(",") if as_of["with"] else SQL(),
             residual=as_of["residual"],
+            residual_currency=as_of["residual_currency"],
             join=as_of["join"],
             open=as_of["open"],
             company=company.id,
             date_at=date_at,
+            net=self.env["settlement.receivable.item"]._net_sql(SQL("items_owner")),
         )
 
     def _take(self, company, date_at):
@@ -96,7 +119,8 @@ class SettlementReceivableSnapshot(models.Model):
             SQL(
                 """
             %(items)s
-            SELECT CASE WHEN %(date_at)s - due <= 0 THEN 0
+            SELECT CASE WHEN amount < 0 THEN %(credits)s
+                        WHEN %(date_at)s - due <= 0 THEN 0
                         ELSE 1 + (SELECT COUNT(*) FROM unnest(%(limits)s) AS limit_days
                                    WHERE %(date_at)s - due > limit_days) END,
                    SUM(amount), COUNT(*)
@@ -105,6 +129,7 @@ class SettlementReceivableSnapshot(models.Model):
                 items=items,
                 date_at=date_at,
                 limits=limits,
+                credits=CREDITS_BUCKET,
             )
         )
         level_rows = self.env.execute_query(
@@ -143,7 +168,7 @@ class SettlementReceivableSnapshot(models.Model):
             SELECT last_level.level_id, SUM(items.amount), COUNT(*)
               FROM items
               LEFT JOIN last_level ON last_level.move_line_id = items.id
-             WHERE items.due < %(date_at)s
+             WHERE items.due < %(date_at)s AND items.amount > 0
           GROUP BY last_level.level_id
             """,
                 items=items,
@@ -164,7 +189,7 @@ class SettlementReceivableSnapshot(models.Model):
                     "company_id": company.id,
                     "dimension": "age",
                     "bucket_index": index,
-                    "bucket": labels[index],
+                    "bucket": self._bucket_label(index, labels),
                     "amount": amount,
                     "item_count": count,
                 }

@@ -1,4 +1,5 @@
 import re
+from datetime import timedelta
 
 from odoo import Command
 from odoo.tests import tagged
@@ -250,3 +251,50 @@ class TestNetCredits(SettlementCommon):
         self.assertEqual(bars["31-60 days"], "2,000.00")
         self.assertEqual(len(bars), 2, "no bar of 0 or less for the settled debt")
         self.assertNotIn("Credit Customer", dashboard.top_customers_html)
+
+    # (f) stored analytics --------------------------------------------------
+
+    def _snapshot_rows(self, date_at, dimension):
+        Snapshot = self.env["settlement.receivable.snapshot"].sudo()
+        rows = Snapshot.search(
+            [
+                ("company_id", "=", self.env.company.id),
+                ("date", "=", date_at),
+                ("dimension", "=", dimension),
+            ]
+        )
+        return {row.bucket: (round(row.amount, 2), row.item_count) for row in rows}
+
+    def test_snapshots_and_kpis_net_credits_as_they_stood(self):
+        """Credit Customer: 1,000 due 60 days ago, credit note of 1,500 of
+        today: nothing overdue, 500 of credit left.  Other Customer: 2,000 due
+        40 days ago.  Ledger: 1,000 - 1,500 + 2,000 = 1,500 =
+        2,000 (31-60 days) - 500 (unapplied credits).  Thirty days ago the
+        credit note did not exist: both debts were 1-30 days overdue."""
+        self.env.company.settlement_aging_days = "30, 60, 90"
+        self._overdue(self.customer, 1000.0, 60)
+        self._credit_note(self.customer, 1500.0)
+        self._overdue(self.other_customer, 2000.0, 40)
+        self.env["settlement.receivable.snapshot"].sudo()._cron_settlement_snapshots()
+        self.assertEqual(
+            self._snapshot_rows(self.today, "age"),
+            {"31-60 days": (2000.0, 1), "Unapplied credits": (-500.0, 1)},
+        )
+        self.assertEqual(
+            self._snapshot_rows(self.today, "level"),
+            {"Overdue, not reminded": (2000.0, 1)},
+        )
+        kpi = self.env["settlement.receivable.kpi"].search(
+            [("company_id", "=", self.env.company.id), ("date", "=", self.today)]
+        )
+        self.assertEqual(
+            (kpi.receivable_closing, kpi.receivable_current, kpi.receivable_overdue),
+            (1500.0, 0.0, 2000.0),
+        )
+        month_ago = self.today - timedelta(days=30)
+        self.env["settlement.receivable.snapshot"].sudo()._take(
+            self.env.company, month_ago
+        )
+        self.assertEqual(
+            self._snapshot_rows(month_ago, "age"), {"1-30 days": (3000.0, 2)}
+        )
