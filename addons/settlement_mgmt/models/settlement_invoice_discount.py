@@ -1,6 +1,10 @@
+from markupsafe import Markup, escape
+
 from odoo import api, fields, models
 from odoo.tools import SQL
 from odoo.tools.misc import format_amount, format_date
+
+from ..lib.printed_amount import amount_blocks
 
 
 class SettlementInvoiceDiscount(models.Model):
@@ -63,6 +67,25 @@ class SettlementInvoiceDiscount(models.Model):
                 date=format_date(self.env, tier.discount_date),
                 saving=format_amount(self.env, tier.saving_amount, tier.currency_id),
             )
+
+    def _summary_printed(self):
+        """The offer as Markup for the invoice PDF: the same sentence, with
+        its amounts printable in right-to-left text (lib.printed_amount)."""
+        self.ensure_one()
+        amount, saving = (
+            amount_blocks(format_amount(self.env, value, self.currency_id), symbol)
+            for value, symbol in (
+                (abs(self.amount_currency), self.currency_id.symbol),
+                (self.saving_amount, self.currency_id.symbol),
+            )
+        )
+        # The translated sentence, its values put in as Markup.
+        sentence = self.env._("Pay %(amount)s by %(date)s to save %(saving)s")
+        return Markup(escape(sentence)) % {
+            "amount": amount,
+            "date": format_date(self.env, self.discount_date),
+            "saving": saving,
+        }
 
     @api.model
     def _running_tier_join(self, on_date, condition=None):

@@ -10,6 +10,7 @@ from ..lib.aging import bucket_index, bucket_ranges
 from ..lib.amount_words import amount_in_words, supports
 from ..lib.calendars import format_calendar_date
 from ..lib.calendars import native_digits as native_digits_text
+from ..lib.printed_amount import amount_blocks
 from .settlement_xlsx_export_mixin import money_num_format
 
 
@@ -388,6 +389,13 @@ class SettlementStatement(models.AbstractModel):
         text = format_amount(self.env, amount, currency, lang_code=partner.lang)
         _calendar, digits = self._partner_calendar(partner)
         return native_digits_text(text, digits)
+
+    @api.model
+    def _format_amount_printed(self, amount, currency, partner):
+        """``_format_amount`` as Markup for PDFs: see :mod:`..lib.printed_amount`."""
+        return amount_blocks(
+            self._format_amount(amount, currency, partner), currency.symbol
+        )
 
     @api.model
     def _format_digits(self, text, partner):
