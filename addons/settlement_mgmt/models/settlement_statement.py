@@ -282,7 +282,10 @@ class SettlementStatement(models.AbstractModel):
                     ),
                     "overdue": currency.round(sum(section["aging"][1:])),
                     "in_words": self._amount_in_words(
-                        currency.round(section["closing"]), currency, partner.lang
+                        currency.round(section["closing"]),
+                        currency,
+                        partner.lang,
+                        digits=self._partner_calendar(partner)[1],
                     ),
                 }
             )
@@ -344,13 +347,16 @@ class SettlementStatement(models.AbstractModel):
         )
 
     @api.model
-    def _amount_in_words(self, amount, currency, lang):
+    def _amount_in_words(self, amount, currency, lang, digits="latin"):
         """The amount in words in ``lang`` with the currency's own units; core's
-        ``amount_to_text`` where our table does not know the currency."""
+        ``amount_to_text`` where our table does not know the currency.  A
+        fraction written in figures ("and 56/100") uses ``digits``."""
         short = (lang or "en_US").split("_")[0]
         decimals = currency.decimal_places
         if supports(short, currency.name):
-            return amount_in_words(amount, currency.name, short, decimals)
+            return native_digits_text(
+                amount_in_words(amount, currency.name, short, decimals), digits
+            )
         return currency.with_context(lang=lang).amount_to_text(abs(amount))
 
     @api.model

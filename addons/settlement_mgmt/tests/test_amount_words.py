@@ -83,15 +83,17 @@ ARABIC = {
         "ثلاثة شيكلات وخمس أغورات",
         "ست وخمسون أغورة",
     ),
+    # The Iranian rial named as such (a bare "ريال" is the Saudi riyal); the
+    # adjective agrees with the noun: dual -ان, plural feminine, accusative.
     "IRR": (
-        "ريال واحد",
-        "ريالان اثنان",
-        "ثلاثة ريالات",
-        "أحد عشر ريالاً",
-        "ستة وخمسون ريالاً",
-        "ألف ومئتان وأربعة وثلاثون ريالاً و56/100",
-        "ثلاثة ريالات و05/100",
-        "صفر ريال و56/100",
+        "ريال إيراني واحد",
+        "ريالان إيرانيان اثنان",
+        "ثلاثة ريالات إيرانية",
+        "أحد عشر ريالاً إيرانياً",
+        "ستة وخمسون ريالاً إيرانياً",
+        "ألف ومئتان وأربعة وثلاثون ريالاً إيرانياً و56/100",
+        "ثلاثة ريالات إيرانية و05/100",
+        "صفر ريال إيراني و56/100",
     ),
 }
 
@@ -224,11 +226,16 @@ class TestStatementAmountWords(SettlementCommon):
     """The words printed on the statement: the customer's language, the
     section's currency, its closing balance."""
 
-    def _closing_words(self, lang, code, amount):
+    def _closing_words(self, lang, code, amount, native_digits=False):
         currency = self.setup_other_currency(code, rates=[("2000-01-01", 2.0)])
         self.env["res.lang"]._activate_lang(lang)
         customer = self.env["res.partner"].create(
-            {"name": f"Words {code}", "is_company": True, "lang": lang}
+            {
+                "name": f"Words {code} {lang}",
+                "is_company": True,
+                "lang": lang,
+                "settlement_native_digits": native_digits,
+            }
         )
         self._invoice(customer, amount, days_old=3, currency_id=currency.id)
         statement = self.env["settlement.statement"]._statement_data(
@@ -248,4 +255,15 @@ class TestStatementAmountWords(SettlementCommon):
         self.assertEqual(
             self._closing_words("fa_IR", "IRR", 1234.56),
             "هزار و دویست و سی و چهار ریال و 56/100",
+        )
+
+    def test_fraction_in_the_customers_digits(self):
+        # A customer reading native digits reads the fraction in them too.
+        self.assertEqual(
+            self._closing_words("fa_IR", "IRR", 1234.56, native_digits=True),
+            "هزار و دویست و سی و چهار ریال و ۵۶/۱۰۰",
+        )
+        self.assertEqual(
+            self._closing_words("ar_001", "IRR", 3.05, native_digits=True),
+            "ثلاثة ريالات إيرانية و٠٥/١٠٠",
         )
