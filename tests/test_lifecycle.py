@@ -86,6 +86,9 @@ print('SNAPSHOT' + json.dumps({
     'kpi_months': env['settlement.receivable.kpi'].search_count([]),
     'snapshot_dimensions': sorted(set(
         env['settlement.receivable.snapshot'].search([]).mapped('dimension'))),
+    # what the dashboard's by-level chart shows today: amounts per last level
+    'snapshot_reminded_today': env['settlement.receivable.snapshot'].search_count(
+        [('dimension', '=', 'level'), ('level_id', '!=', False), ('date', '=', today)]),
     'predicted_risks': sorted(set(
         env['settlement.payment.prediction'].search([]).mapped('risk'))),
     'portal_users': env['res.users'].search_count(
@@ -290,6 +293,9 @@ def test_demo_data_shows_every_state(odoo_cli):
     # snapshot dimensions, and predictions for the open invoices.
     assert facts["kpi_months"] == 13, facts["kpi_months"]
     assert facts["snapshot_dimensions"] == ["age", "level"]
+    # The demo's reminders show in the by-level chart (it once showed every
+    # overdue item as "not reminded").
+    assert facts["snapshot_reminded_today"] >= 1, facts
     assert facts["predicted_risks"], facts["predicted_risks"]
     assert "manual" in facts["holds"] and "overdue" in facts["holds"], facts["holds"]
     assert len(facts["grades"]) >= 3, facts["grades"]
