@@ -24,6 +24,7 @@ PG_PORT="${SETTLEMENT_PG_PORT:-55432}"
 PG_USER=odoo
 PG_OS_USER=settlementpg
 ODOO_CONF="$REPO/.state/odoo.conf"
+TEST_CONF="$REPO/.state/odoo-test.conf"
 DEMO_DB="${SETTLEMENT_DEMO_DB:-settlement_demo}"
 # The addons of this repository, as Odoo's -i wants them.
 ADDONS=settlement_mgmt,settlement_mgmt_sale
@@ -252,6 +253,7 @@ run_demo() {
     # -i installs what is missing and updates what is installed
     odoo_bin -d "$DEMO_DB" -i "$ADDONS" --stop-after-init --log-level=warn ||
         die "installing $ADDONS into $DEMO_DB failed"
+    warm_assets "$DEMO_DB"
     cat >&2 <<EOF
 
   settlement_mgmt demo is starting on  http://localhost:$HTTP_PORT/web/login
@@ -276,7 +278,9 @@ run_tests() {
 
     say "installing settlement_mgmt on fresh database $db and running Odoo's own account tests with it (Odoo runner)"
     set +e
-    odoo_bin -d "$db" -i "$ADDONS" --without-demo=all --stop-after-init \
+    write_test_conf
+    "$VENV/bin/python" "$ODOO_SRC/odoo-bin" -c "$TEST_CONF" -d "$db" -i "$ADDONS" \
+        --without-demo=all --stop-after-init \
         --test-enable --test-tags "$CORE_TEST_TAGS" --log-level=test >"$log" 2>&1
     rc=$?
     set -e
@@ -285,6 +289,7 @@ run_tests() {
     [ $rc -eq 0 ] || die "install or Odoo's account tests failed (exit $rc): see $log"
     say "Odoo runner done after $(($(date +%s) - started)) s"
 
+    warm_assets "$db" "$TEST_CONF"
     say "running pytest (pytest-odoo on $db, repo-level tests)"
     set +e
     run_pytest "$db" "$@" addons/*/tests tests
@@ -300,9 +305,9 @@ run_pytest() {
     local db="$1"
     shift
     (cd "$REPO" && PYTHONPATH="$ODOO_SRC${PYTHONPATH:+:$PYTHONPATH}" \
-        SETTLEMENT_ODOO_CONF="$ODOO_CONF" SETTLEMENT_TEST_DB="$db" \
+        SETTLEMENT_ODOO_CONF="$TEST_CONF" SETTLEMENT_TEST_DB="$db" \
         "$VENV/bin/python" -m pytest -p no:cacheprovider \
-        --odoo-config="$ODOO_CONF" --odoo-database="$db" --odoo-http \
+        --odoo-config="$TEST_CONF" --odoo-database="$db" --odoo-http \
         `# pytest-odoo imports odoo.tests before test mode is on: silence that log` \
         --odoo-extra=log-handler=odoo.tests.common:CRITICAL \
         --odoo-log-level=warn "$@")
@@ -397,6 +402,23 @@ run_bench_growth() {
     say "results: bench/RESULTS.md"
 }
 
+# warm_assets DB: build the asset bundles before a server serves DB
+# (scripts/warm_assets.py says why).
+warm_assets() {
+    "$VENV/bin/python" "$ODOO_SRC/odoo-bin" shell -c "${2:-$ODOO_CONF}" -d "$1" \
+        --log-level=warn --no-http <"$REPO/scripts/warm_assets.py" >&2 ||
+        die "could not build the asset bundles of $1"
+}
+
+# Tests serve HTTP on a free port of their own (written into their own
+# configuration file), so they run beside a demo server on 8069.
+write_test_conf() {
+    local port
+    port="$("$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+    sed -e "s/^http_port = .*/http_port = $port/" -e "s/^gevent_port = .*/gevent_port = $((port + 1))/" \
+        "$ODOO_CONF" >"$TEST_CONF"
+}
+
 # Development loop: update the addon in a kept database (settlement_dev) and run
 # the given pytest arguments against it, e.g. ./dev pytest addons/settlement_mgmt/tests -x
 run_dev_pytest() {
@@ -405,6 +427,8 @@ run_dev_pytest() {
     # -i installs what is missing and updates what is installed
     odoo_bin -d "$db" -i "$ADDONS" --without-demo=all --stop-after-init \
         --log-level=warn || die "could not install/update $ADDONS in $db"
+    write_test_conf
+    warm_assets "$db" "$TEST_CONF"
     run_pytest "$db" "$@"
 }
 
