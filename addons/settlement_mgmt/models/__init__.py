@@ -2,6 +2,7 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import settlement_numbered_mixin
+from . import settlement_decision_mixin
 from . import settlement_xlsx_export_mixin
 from . import settlement_credit_hold
 from . import settlement_credit_override

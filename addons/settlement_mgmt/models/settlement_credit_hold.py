@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
+from .settlement_decision_mixin import ANY_VALUE, CURRENT_USER
+
 HOLD_TYPES = [
     ("manual", "Manual"),
     ("overdue", "Overdue items"),
@@ -9,26 +11,27 @@ HOLD_TYPES = [
 ]
 # Who placed a hold, when and why it ended: audit facts, written only by
 # create() and _release() (in sudo after their role check), never by a client.
-AUDIT_FIELDS = frozenset(
-    {
-        "partner_id",
-        "company_id",
-        "hold_type",
-        "state",
-        "user_id",
-        "date_start",
-        "released_user_id",
-        "release_date",
-        "release_reason",
-    }
-)
+# A user places an active manual hold in its own name; automatic holds and
+# their history come from the addon only.
+AUDIT_FIELDS = {
+    "partner_id": ANY_VALUE,
+    "company_id": ANY_VALUE,
+    "date_start": ANY_VALUE,
+    "hold_type": "manual",
+    "state": "active",
+    "user_id": CURRENT_USER,
+    "released_user_id": None,
+    "release_date": None,
+    "release_reason": None,
+}
 CONTROLLER_GROUP = "settlement_mgmt.group_settlement_controller"
 
 
 class SettlementCreditHold(models.Model):
     _name = "settlement.credit.hold"
     _description = "Credit Hold"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["settlement.decision.mixin", "mail.thread", "mail.activity.mixin"]
+    _decision_fields = AUDIT_FIELDS
     _order = "state, date_start desc, id desc"
     _check_company_auto = True
 
@@ -120,8 +123,6 @@ class SettlementCreditHold(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            if not self.env.su:
-                self._check_manual_hold_values(vals)
             if not (vals.get("reason") or "").strip():
                 raise ValidationError(
                     self.env._("Give the reason for the credit hold.")
@@ -138,35 +139,20 @@ class SettlementCreditHold(models.Model):
             )
         return holds
 
-    def _check_manual_hold_values(self, vals):
-        """A user places an active manual hold in its own name; automatic holds
-        and their history come from the addon only."""
-        forged = (
-            vals.get("hold_type", "manual") != "manual"
-            or vals.get("state", "active") != "active"
-            or vals.get("user_id", self.env.uid) != self.env.uid
-            or any(
-                vals.get(name)
-                for name in ("released_user_id", "release_date", "release_reason")
-            )
-        )
-        if forged:
-            raise AccessError(
+    def _decision_error(self, names, creating=False):
+        if creating:
+            return AccessError(
                 self.env._(
                     "A credit hold is placed as an active manual hold in your name; "
                     "it is released with its Release button."
                 )
             )
-
-    def write(self, vals):
-        if not self.env.su and AUDIT_FIELDS & set(vals):
-            raise AccessError(
-                self.env._(
-                    "Only the reason of a credit hold can be edited; release it with "
-                    "its Release button."
-                )
+        return AccessError(
+            self.env._(
+                "Only the reason of a credit hold can be edited; release it with "
+                "its Release button."
             )
-        return super().write(vals)
+        )
 
     def _check_no_active_duplicate(self, vals_list):
         keys = [

@@ -32,11 +32,17 @@ class SettlementDispute(models.Model):
     _description = "Invoice Dispute"
     _inherit = [
         "settlement.numbered.mixin",
+        "settlement.decision.mixin",
         "portal.mixin",
         "mail.thread",
         "mail.activity.mixin",
     ]
     _sequence_code = "settlement.dispute"
+    # A new dispute starts new, raised in the backend, with no decision.
+    _decision_fields = {name: None for name in DECISION_FIELDS} | {
+        "state": "new",
+        "source": "backend",
+    }
     _order = "id desc"
     _check_company_auto = True
     # Customers may write in the conversation of the disputes they can read.
@@ -230,9 +236,6 @@ class SettlementDispute(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.su:
-            for vals in vals_list:
-                self._check_no_decision_values(vals)
         for vals in vals_list:
             if not vals.get("user_id") and vals.get("reason_id"):
                 reason = self.env["settlement.dispute.reason"].browse(vals["reason_id"])
@@ -258,22 +261,22 @@ class SettlementDispute(models.Model):
                 )
         return disputes
 
-    def _check_no_decision_values(self, vals):
-        """A new dispute starts new, raised in the backend, with no decision."""
-        defaults = {"state": "new", "source": "backend"}
-        forced = sorted(
-            name
-            for name in DECISION_FIELDS & set(vals)
-            if vals[name] and vals[name] != defaults.get(name)
-        )
-        if forced:
-            raise AccessError(
+    def _decision_error(self, names, creating=False):
+        if creating:
+            return AccessError(
                 self.env._(
                     "A dispute starts as New; its decision (%(fields)s) is recorded "
                     "by a credit controller with the dispute's buttons.",
-                    fields=", ".join(self._fields[name].string for name in forced),
+                    fields=self._decision_field_labels(names),
                 )
             )
+        return AccessError(
+            self.env._(
+                "%(fields)s of a dispute change only with its buttons (Start "
+                "Review, Accept, Reject, Close, Reopen).",
+                fields=", ".join(sorted(self._fields[name].string for name in names)),
+            )
+        )
 
     def write(self, vals):
         if not self.env.su:
@@ -281,18 +284,9 @@ class SettlementDispute(models.Model):
         return super().write(vals)
 
     def _check_user_write(self, vals):
-        """Refuse what only the workflow may change (see DECISION_FIELDS)."""
-        decided = DECISION_FIELDS & set(vals)
-        if decided:
-            raise AccessError(
-                self.env._(
-                    "%(fields)s of a dispute change only with its buttons (Start "
-                    "Review, Accept, Reject, Close, Reopen).",
-                    fields=", ".join(
-                        sorted(self._fields[name].string for name in decided)
-                    ),
-                )
-            )
+        """Refuse what only the workflow may change (see DECISION_FIELDS), then
+        what is disputed once decided or under review."""
+        self._check_decision_write(vals)
         if not SUBJECT_FIELDS & set(vals):
             return
         if any(dispute.state not in OPEN_STATES for dispute in self):

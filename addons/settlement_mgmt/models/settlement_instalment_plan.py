@@ -14,9 +14,13 @@ from ..lib.schedule import (
 LIVE_STATES = ("proposed", "active")
 # Set only by the workflow (buttons, portal acceptance, payments, the default
 # cron), which checks who may run it and then writes them in sudo.
-WORKFLOW_FIELDS = frozenset(
-    ("state", "accepted_by", "accepted_on", "date_defaulted", "fee_move_id")
-)
+WORKFLOW_FIELDS = {
+    "state": "draft",
+    "accepted_by": None,
+    "accepted_on": None,
+    "date_defaulted": None,
+    "fee_move_id": None,
+}
 # Instalment columns computed from the payments, never stored.
 COMPUTED_LINE_FIELDS = frozenset(("amount_paid", "amount_residual", "payment_state"))
 # The agreement itself: frozen once the plan leaves draft.
@@ -45,10 +49,12 @@ class SettlementInstalmentPlan(models.Model):
     _description = "Instalment Plan"
     _inherit = [
         "settlement.numbered.mixin",
+        "settlement.decision.mixin",
         "portal.mixin",
         "mail.thread",
         "mail.activity.mixin",
     ]
+    _decision_fields = WORKFLOW_FIELDS
     _sequence_code = "settlement.instalment.plan"
     _order = "id desc"
     _check_company_auto = True
@@ -158,28 +164,13 @@ class SettlementInstalmentPlan(models.Model):
                 :1
             ]
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        if not self.env.su:
-            for vals in vals_list:
-                forged = {
-                    name
-                    for name in WORKFLOW_FIELDS & set(vals)
-                    if vals[name] and not (name == "state" and vals[name] == "draft")
-                }
-                if forged:
-                    raise self._workflow_fields_error()
-        return super().create(vals_list)
-
     def write(self, vals):
-        if not self.env.su:
-            if WORKFLOW_FIELDS & set(vals):
-                raise self._workflow_fields_error()
-            if AGREEMENT_FIELDS & set(vals):
-                self._check_schedule_editable()
+        self._check_decision_write(vals)  # before the agreement's own check
+        if not self.env.su and AGREEMENT_FIELDS & set(vals):
+            self._check_schedule_editable()
         return super().write(vals)
 
-    def _workflow_fields_error(self):
+    def _decision_error(self, names, creating=False):
         return AccessError(
             self.env._(
                 "The status and the customer's acceptance of an instalment plan "

@@ -4,11 +4,17 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
+from .settlement_decision_mixin import ANY_VALUE
+
 # The outcome of a promise, set by the nightly check (or a cancellation), never
 # written by a client: a "kept" promise weighs differently in the risk score.
-OUTCOME_FIELDS = frozenset(
-    {"state", "amount_paid", "date_closed", "reconcile_watermark"}
-)
+# The watermark is the server's own at creation (whatever a client sends).
+OUTCOME_FIELDS = {
+    "state": "open",
+    "amount_paid": None,
+    "date_closed": None,
+    "reconcile_watermark": ANY_VALUE,
+}
 
 
 class SettlementPromise(models.Model):
@@ -19,7 +25,13 @@ class SettlementPromise(models.Model):
 
     _name = "settlement.promise"
     _description = "Promise to Pay"
-    _inherit = ["settlement.numbered.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "settlement.numbered.mixin",
+        "settlement.decision.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+    ]
+    _decision_fields = OUTCOME_FIELDS
     _sequence_code = "settlement.promise"
     _order = "date_promised desc, id desc"
     _check_company_auto = True
@@ -89,9 +101,6 @@ class SettlementPromise(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.su:
-            for vals in vals_list:
-                self._check_no_outcome(vals, creating=True)
         # Reconciliation ids grow with time, unlike create dates that are equal
         # within a transaction: what is reconciled after this id pays the promise.
         self.env["account.partial.reconcile"].flush_model()
@@ -107,24 +116,15 @@ class SettlementPromise(models.Model):
                 promise.communication_id._close_call("promise")
         return promises
 
-    def write(self, vals):
-        if not self.env.su:
-            self._check_no_outcome(vals)
-        return super().write(vals)
-
-    def _check_no_outcome(self, vals, creating=False):
+    def _decision_error(self, names, creating=False):
         """Kept or broken is decided by the nightly check from the payments
         since the promise (OUTCOME_FIELDS); a user only cancels an open one."""
-        outcome = OUTCOME_FIELDS & set(vals)
-        if creating:
-            outcome = {name for name in outcome if vals[name] and vals[name] != "open"}
-        if outcome:
-            raise AccessError(
-                self.env._(
-                    "Whether a promise to pay is kept or broken is decided from the "
-                    "payments received; cancel an open promise instead."
-                )
+        return AccessError(
+            self.env._(
+                "Whether a promise to pay is kept or broken is decided from the "
+                "payments received; cancel an open promise instead."
             )
+        )
 
     @api.constrains("amount", "date_promised", "partner_id", "move_ids")
     def _check_promise(self):
