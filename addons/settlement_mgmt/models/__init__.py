@@ -7,8 +7,10 @@ from . import settlement_xlsx_export_mixin
 from . import settlement_credit_hold
 from . import settlement_credit_override
 from . import settlement_dispute_reason
+from . import settlement_credit_note
 from . import settlement_dispute
 from . import settlement_instalment_plan
+from . import settlement_instalment_plan_line
 from . import settlement_receivable_item
 from . import settlement_dunning_policy
 from . import settlement_dunning_level

@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare
 
@@ -432,7 +432,15 @@ class SettlementDispute(models.Model):
         # What the controller accepted is recorded, and the credit note is
         # made to equal it to the cent.
         amount = currency.round(amount)
-        credit_note = self._create_credit_note(amount)
+        credit_note = self.env["settlement.credit.note"]._credit_invoice(
+            self.move_id,
+            amount,
+            self.env._(
+                "Dispute %(dispute)s on %(invoice)s",
+                dispute=self.name,
+                invoice=self.move_id.name,
+            ),
+        )
         self._mark_resolved("accepted", note, amount)
         self.sudo().credit_note_id = credit_note
         self.message_post(
@@ -447,128 +455,6 @@ class SettlementDispute(models.Model):
             subtype_xmlid="mail.mt_comment",
         )
         return credit_note
-
-    def _create_credit_note(self, amount):
-        """A credit note of exactly ``amount``, taxes included, made by core's
-        reversal of the invoice: the whole invoice is reversed as it is; a part
-        scales every line (see :meth:`_scale_credit_note`)."""
-        invoice = self.move_id
-        reverse_date = fields.Date.context_today(self)
-        credit_note = invoice._reverse_moves(
-            default_values_list=[
-                {
-                    "ref": self.env._(
-                        "Dispute %(dispute)s on %(invoice)s",
-                        dispute=self.name,
-                        invoice=invoice.name,
-                    ),
-                    "invoice_date": reverse_date,
-                    "date": reverse_date,
-                    "invoice_payment_term_id": False,
-                }
-            ]
-        )
-        currency = invoice.currency_id
-        if currency.compare_amounts(amount, invoice.amount_total):
-            self._scale_credit_note(credit_note, amount)
-        if currency.compare_amounts(credit_note.amount_total, amount):
-            raise UserError(
-                self.env._(
-                    "A credit note of exactly %(amount)s cannot be made from "
-                    "%(invoice)s (its unit prices have fewer decimals than its "
-                    "currency): issue it by hand.",
-                    amount=currency.format(amount),
-                    invoice=invoice.name,
-                )
-            )
-        credit_note.action_post()
-        lines = (invoice.line_ids | credit_note.line_ids).filtered(
-            lambda line: line.account_type == "asset_receivable" and not line.reconciled
-        )
-        lines.reconcile()
-        return credit_note
-
-    def _scale_credit_note(self, credit_note, amount):
-        """Bring the draft reversal ``credit_note`` down to ``amount``, taxes
-        included: every line scaled by amount / invoice total, the rounding
-        remainder on the largest line, and what tax rounding leaves (a cent)
-        on its tax, through the tax totals a user edits for that in core."""
-        currency = credit_note.currency_id
-        ratio = amount / self.move_id.amount_total
-        product_lines = credit_note.invoice_line_ids.filtered(
-            lambda line: line.display_type == "product"
-        )
-        credit_note.write(
-            {
-                "invoice_line_ids": [
-                    Command.update(line.id, {"price_unit": line.price_unit * ratio})
-                    for line in product_lines
-                ]
-            }
-        )
-        largest = product_lines.sorted(
-            lambda line: (-abs(line.price_total), line.sequence, line.id)
-        )[:1]
-        if largest and not currency.is_zero(largest.price_subtotal):
-            self._fit_line(credit_note, largest, amount)
-        remainder = currency.round(amount - credit_note.amount_total)
-        if not currency.is_zero(remainder):
-            totals = credit_note.tax_totals
-            groups = [
-                group
-                for subtotal in totals["subtotals"]
-                for group in subtotal["tax_groups"]
-            ]
-            own = [
-                group
-                for group in groups
-                if group["id"] in largest.tax_ids.tax_group_id.ids
-            ]
-            if own or groups:
-                group = max(
-                    own or groups, key=lambda group: abs(group["tax_amount_currency"])
-                )
-                group["tax_amount_currency"] += remainder
-                credit_note.tax_totals = totals
-
-    def _fit_line(self, credit_note, line, amount):
-        """Put the rounding remainder on ``line``: the unit price (near its
-        share of what the other lines leave, taxes included) that brings the
-        credit note to ``amount``; when none does at its quantity (3 units
-        move by 0.03), the line as one unit of its whole amount; else the
-        closest total."""
-        currency = credit_note.currency_id
-        digits = self.env["decimal.precision"].precision_get("Product Price")
-        step = 10**-digits
-
-        def miss(price, values):
-            credit_note.write(
-                {
-                    "invoice_line_ids": [
-                        Command.update(line.id, {"price_unit": price, **values})
-                    ]
-                }
-            )
-            return abs(currency.round(amount - credit_note.amount_total))
-
-        units = line.quantity * (1 - line.discount / 100)
-        modes = [({}, 1.0)]
-        if line.quantity != 1 or line.discount:
-            modes.append(({"quantity": 1.0, "discount": 0.0}, units))
-        best = None
-        for values, scale in modes:
-            line_total = amount - (credit_note.amount_total - line.price_total)
-            # Untaxed and taxed amounts of a line move together with its price.
-            price = round(
-                line.price_unit * scale * line_total / line.price_total, digits
-            )
-            for candidate in (price + k * step for k in (0, -1, 1, -2, 2)):
-                missed = miss(candidate, values)
-                if currency.is_zero(missed):
-                    return
-                if best is None or missed < best[0]:
-                    best = (missed, candidate, values)
-        miss(best[1], best[2])
 
     def _reject(self, note):
         self.ensure_one()
