@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import format_date, formatLang
 
 from ..lib.internal_context import credit_check_done_context
 from ..lib.schedule import (
@@ -585,6 +586,16 @@ class SettlementInstalmentPlanLine(models.Model):
         string="Status",
         compute="_compute_payment",
     )
+
+    @api.depends("plan_id.name", "sequence", "date_due", "amount")
+    def _compute_display_name(self):
+        for line in self:
+            line.display_name = self.env._(
+                "%(plan)s: %(amount)s due %(date)s",
+                plan=line.plan_id.name or self.env._("Instalment"),
+                amount=formatLang(self.env, line.amount, currency_obj=line.currency_id),
+                date=format_date(self.env, line.date_due),
+            )
 
     @api.model_create_multi
     def create(self, vals_list):
