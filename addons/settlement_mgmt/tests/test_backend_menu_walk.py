@@ -150,15 +150,15 @@ class TestBackendMenuWalk(SettlementCommon, HttpCase):
             walker = file.read()
         admin = self.env.ref("base.user_admin")
         problems = []
+        http_errors = []
+
+        def on_response(response, **_kw):
+            if response["status"] >= 400:
+                http_errors.append(f"HTTP {response['status']} {response['url']}")
+
         for code in LANGS:
             admin.lang = code
             browser = ChromeBrowser(self, headless=True)
-            http_errors = []
-
-            def on_response(response, http_errors=http_errors, **_kw):
-                if response["status"] >= 400:
-                    http_errors.append(f"HTTP {response['status']} {response['url']}")
-
             try:
                 self.authenticate("admin", "admin", browser=browser)
                 self.cr.flush()
