@@ -124,3 +124,30 @@ async function checkTechnicalValues(ids) {
     expect(cell.innerText.includes("/") && cell.innerText.includes("100")
            && !cell.innerText.includes("%"), "risk score column: " + cell.innerText);
 }
+
+// 10. Collections is an app of its own, its sections in a clear order, and
+// Invoicing's Customers menu is core's again.
+async function checkCollectionsApp() {
+    const menus = env.services.menu;
+    const app = menus.getApps().find((app) => app.xmlid === "settlement_mgmt.settlement_menu");
+    expect(app && app.webIconData, "no Collections app with an icon");
+    await menus.selectMenu(app);
+    await until(() => document.querySelector(".o_form_view h2"), "the dashboard");
+    const sections = [...document.querySelectorAll(".o_menu_sections > *")]
+        .map((section) => section.innerText.trim())
+        .filter(Boolean);
+    const expected = ["Receivables Dashboard", "Worklist", "Customers", "Documents",
+                      "Reporting", "Configuration"];
+    expect(JSON.stringify(sections) === JSON.stringify(expected),
+           "Collections sections: " + JSON.stringify(sections));
+    const invoicing = menus.getApps().find((app) => app.xmlid === "account.menu_finance");
+    const tree = menus.getMenuAsTree(invoicing.id);
+    const names = [];
+    const collect = (menu) => {
+        names.push(menu.xmlid);
+        menu.childrenTree.forEach(collect);
+    };
+    collect(tree);
+    const ours = names.filter((xmlid) => xmlid && xmlid.startsWith("settlement_mgmt."));
+    expect(!ours.length, "settlement menus left under Invoicing: " + ours.join(", "));
+}

@@ -130,3 +130,8 @@ class TestBackendUx(SettlementCommon, HttpCase):
         self.assertNotIn("settlement.instalment.plan.line", line.display_name)
         self.assertIn(plan.name, line.display_name)
         self.assertIn("300.00", line.display_name)
+
+    # 10. -----------------------------------------------------------------
+    def test_collections_is_an_app(self):
+        self._check_browser()
+        self._js("/odoo", "checkCollectionsApp()")
