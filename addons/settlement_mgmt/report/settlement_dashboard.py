@@ -17,7 +17,7 @@ class SettlementDashboard(models.Model):
     _description = "Receivables Dashboard"
 
     company_id = fields.Many2one("res.company", compute="_compute_company_id")
-    currency_id = fields.Many2one(related="company_id.currency_id")
+    currency_id = fields.Many2one("res.currency", compute="_compute_company_id")
     dso = fields.Float(string="DSO (days)", digits=(8, 1), compute="_compute_figures")
     cei = fields.Float(
         string="Collection Effectiveness (%)", digits=(5, 1), compute="_compute_figures"
@@ -59,6 +59,7 @@ class SettlementDashboard(models.Model):
     @api.depends_context("company")
     def _compute_company_id(self):
         self.company_id = self.env.company
+        self.currency_id = self.env.company.currency_id
 
     def _compute_display_name(self):
         for dashboard in self:
