@@ -173,5 +173,17 @@
         return JSON.stringify({ problems: state.problems, steps: state.steps });
     }
 
-    window.__settlementWalk = { walk, settle };
+    // The checks must be able to fail: a technical value shown for a moment
+    // is reported twice (record reference, empty recordset).
+    function selfTest() {
+        state.problems = [];
+        const probe = document.createElement("div");
+        probe.textContent = "settlement.dashboard,1 settlement.invoice.discount()";
+        document.body.appendChild(probe);
+        check("self-test");
+        probe.remove();
+        return state.problems.length;
+    }
+
+    window.__settlementWalk = { walk, settle, selfTest };
 })();

@@ -167,6 +167,17 @@ class TestBackendMenuWalk(SettlementCommon, HttpCase):
                 browser._handlers["Network.responseReceived"] = on_response
                 browser._websocket_request("Network.enable")
                 self._evaluate(browser, walker)
+                # The collectors work: two technical strings, one HTTP 404.
+                self.assertEqual(
+                    self._evaluate(browser, "window.__settlementWalk.selfTest()"), 2
+                )
+                self._evaluate(
+                    browser, "fetch('/settlement/no-such-page').then(() => 1)"
+                )
+                deadline = time.time() + 5
+                while not http_errors and time.time() < deadline:
+                    time.sleep(0.1)
+                self.assertIn("404", " ".join(http_errors))
                 direction = self._evaluate(
                     browser, "getComputedStyle(document.body).direction"
                 )
