@@ -201,7 +201,10 @@ class SettlementDashboard(models.Model):
     def _check_controller(self):
         if not self.env.user.has_group("settlement_mgmt.group_settlement_controller"):
             raise AccessError(
-                self.env._("Only a Credit Controller can refresh the dashboard.")
+                self.env._(
+                    "Only a Credit Controller can refresh the dashboard or "
+                    "retrain the prediction."
+                )
             )
 
     def action_refresh(self):

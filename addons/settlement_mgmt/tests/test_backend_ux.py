@@ -5,7 +5,8 @@ import os
 import shutil
 
 from odoo import Command
-from odoo.tests import HttpCase, tagged
+from odoo.exceptions import AccessError
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import SettlementCommon
 
@@ -82,6 +83,24 @@ class TestBackendUx(SettlementCommon, HttpCase):
     def test_dashboard_menu_opens_todays_page(self):
         self._check_browser()
         self._js("/odoo", "checkDashboard()")
+
+    def test_dashboard_is_one_page_refreshed_by_controllers_only(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "settlement_mgmt.settlement_dashboard_action"
+        )
+        dashboard = self.env["settlement.dashboard"].browse(action["res_id"])
+        self.assertEqual(dashboard.display_name, "Receivables Dashboard")
+        user = new_test_user(
+            self.env,
+            login="ux_dash_user",
+            groups="settlement_mgmt.group_settlement_user",
+            company_id=self.env.company.id,
+        )
+        self.assertEqual(dashboard.with_user(user).overdue, 1500.0)
+        for method in ("action_refresh", "action_train"):
+            with self.assertRaises(AccessError):
+                getattr(dashboard.with_user(user), method)()
+        self.assertTrue(dashboard.with_user(self.controller).action_refresh())
 
     # 3. ------------------------------------------------------------------
     def test_no_technical_values(self):
