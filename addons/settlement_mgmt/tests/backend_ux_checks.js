@@ -129,7 +129,7 @@ async function checkTechnicalValues(ids) {
 // Invoicing's Customers menu is core's again.
 async function checkCollectionsApp() {
     const menus = env.services.menu;
-    const app = menus.getApps().find((app) => app.xmlid === "settlement_mgmt.settlement_menu");
+    const app = menus.getApps().find((app) => app.xmlid === "settlement_mgmt.settlement_menu_root");
     expect(app && app.webIconData, "no Collections app with an icon");
     await menus.selectMenu(app);
     await until(() => document.querySelector(".o_form_view h2"), "the dashboard");
