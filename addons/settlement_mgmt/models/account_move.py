@@ -270,13 +270,16 @@ class AccountMove(models.Model):
         today = fields.Date.context_today(self)
         for move in self:
             tier = move._settlement_discount_tier_at(today)
+            # No tier (draft, credit note, no discount): no offer, never the
+            # empty record.
             move.settlement_discount_offer = (
-                tier
+                tier.summary
+                if tier
                 and move.state == "posted"
                 and move._is_eligible_for_early_payment_discount(
                     move.currency_id, today
                 )
-                and tier.summary
+                else False
             )
 
     def _settlement_discount_tier_at(self, reference_date):

@@ -1,8 +1,85 @@
-from odoo import fields, models
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..lib.aging import bucket_index, bucket_ranges
 
 
 class AccountMoveLine(models.Model):
     _inherit = "account.move.line"
+
+    settlement_aging_bucket = fields.Selection(
+        selection="_settlement_aging_selection",
+        string="Aging",
+        compute="_compute_settlement_aging_bucket",
+        search="_search_settlement_aging_bucket",
+        help="How long past its due date the item is today, in the company's "
+        "aging buckets (Settings).",
+    )
+
+    @api.model
+    def _settlement_aging_selection(self):
+        labels = self.env["settlement.receivable.snapshot"]._bucket_labels(
+            self.env.company._settlement_aging_boundaries()
+        )
+        return [(str(index), label) for index, label in enumerate(labels)]
+
+    @api.depends("date_maturity")
+    @api.depends_context("company")
+    def _compute_settlement_aging_bucket(self):
+        today = fields.Date.context_today(self)
+        boundaries = self.env.company._settlement_aging_boundaries()
+        for line in self:
+            line.settlement_aging_bucket = line.date_maturity and str(
+                bucket_index((today - line.date_maturity).days, boundaries)
+            )
+
+    def _search_settlement_aging_bucket(self, operator, value):
+        if operator not in ("=", "!=", "in", "not in"):
+            return NotImplemented
+        values = [value] if isinstance(value, str | int) else list(value or ())
+        today = fields.Date.context_today(self)
+        ranges = [
+            (None, 0),
+            *bucket_ranges(self.env.company._settlement_aging_boundaries()),
+        ]
+        domains = []
+        for index in {int(value) for value in values if str(value).isdigit()}:
+            if index >= len(ranges):
+                continue
+            low, high = ranges[index]
+            domain = [("date_maturity", "!=", False)]
+            if high is not None:
+                domain.append(("date_maturity", ">=", today - timedelta(days=high)))
+            if low is not None:
+                domain.append(("date_maturity", "<=", today - timedelta(days=low)))
+            domains.append(domain)
+        domain = ["|"] * (len(domains) - 1) + [
+            term for part in domains for term in (["&"] * (len(part) - 1) + part)
+        ]
+        domain = domain or [("id", "=", False)]
+        return ["!", *domain] if operator in ("!=", "not in") else domain
+
+    def _field_to_sql(self, alias, fname, query=None, flush=True):
+        # Grouping Open Receivables by age (pivot, graph, list) happens in SQL:
+        # today's days past due, placed in the company's buckets.
+        if fname != "settlement_aging_bucket":
+            return super()._field_to_sql(alias, fname, query, flush)
+        due = super()._field_to_sql(alias, "date_maturity", query, flush)
+        return SQL(
+            """CASE WHEN %(due)s IS NULL THEN NULL
+                    WHEN %(today)s - %(due)s <= 0 THEN '0'
+                    ELSE (1 + (SELECT COUNT(*) FROM unnest(%(limits)s) AS limit_days
+                                WHERE %(today)s - %(due)s > limit_days))::varchar
+               END""",
+            due=due,
+            today=fields.Date.context_today(self),
+            limits=SQL(
+                "ARRAY[%s]::int[]",
+                list(self.env.company._settlement_aging_boundaries()),
+            ),
+        )
 
     def reconcile(self):
         # Register payment, bank reconciliation, outstanding credits and

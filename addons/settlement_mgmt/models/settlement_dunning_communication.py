@@ -66,6 +66,11 @@ class SettlementDunningCommunication(models.Model):
     mail_message_id = fields.Many2one(
         "mail.message", string="E-mail Message", readonly=True
     )
+    mail_subject = fields.Char(
+        related="mail_message_id.subject",
+        string="E-mail Sent",
+        help="The e-mail is in this reminder's conversation, below.",
+    )
     letter_attachment_id = fields.Many2one(
         "ir.attachment", string="Letter PDF", readonly=True
     )
@@ -721,6 +726,7 @@ class SettlementDunningCommunication(models.Model):
         self._check_to_call()
         return {
             "type": "ir.actions.act_window",
+            "name": self.env._("Promise to Pay"),
             "res_model": "settlement.promise",
             "view_mode": "form",
             "target": "new",
@@ -740,6 +746,7 @@ class SettlementDunningCommunication(models.Model):
         move = self.line_ids.move_id[:1]
         return {
             "type": "ir.actions.act_window",
+            "name": self.env._("Dispute"),
             "res_model": "settlement.dispute",
             "view_mode": "form",
             "target": "current",

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.tools import format_date, formatLang
 
 from ..lib.schedule import allocate_payment
 from .settlement_instalment_plan import COMPUTED_LINE_FIELDS
@@ -29,6 +30,16 @@ class SettlementInstalmentPlanLine(models.Model):
         string="Status",
         compute="_compute_payment",
     )
+
+    @api.depends("plan_id.name", "sequence", "date_due", "amount")
+    def _compute_display_name(self):
+        for line in self:
+            line.display_name = self.env._(
+                "%(plan)s: %(amount)s due %(date)s",
+                plan=line.plan_id.name or self.env._("Instalment"),
+                amount=formatLang(self.env, line.amount, currency_obj=line.currency_id),
+                date=format_date(self.env, line.date_due),
+            )
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -31,6 +31,11 @@ class SettlementRiskScore(models.Model):
         aggregator="avg",
         help="0 to 100, higher is safer.",
     )
+    score_scale = fields.Integer(
+        string="Out of",
+        compute="_compute_score_scale",
+        help="A score reads out of 100 (shown as 72 / 100), not as a percentage.",
+    )
     grade = fields.Selection(
         selection=[("A", "A"), ("B", "B"), ("C", "C"), ("D", "D"), ("E", "E")],
         index=True,
@@ -77,6 +82,9 @@ class SettlementRiskScore(models.Model):
             "A customer has one risk score per company.",
         )
     ]
+
+    def _compute_score_scale(self):
+        self.score_scale = 100
 
     @api.depends("score", "grade")
     def _compute_display_name(self):

@@ -1,20 +1,23 @@
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import SQL, html_escape
 
 TOP_CUSTOMERS = 10
 
 
-class SettlementDashboard(models.TransientModel):
+class SettlementDashboard(models.Model):
     """The receivables landing page: today's figures at a glance, with the way
-    to every trend (graph and pivot views of the snapshots and monthly KPIs)."""
+    to every trend (graph and pivot views of the snapshots and monthly KPIs).
+
+    One record (``settlement_dashboard_main``) that its menu opens; it stores
+    nothing: every figure is computed when read, for the company the user is
+    working in, so the page is always today's."""
 
     _name = "settlement.dashboard"
     _description = "Receivables Dashboard"
 
-    company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company
-    )
-    currency_id = fields.Many2one(related="company_id.currency_id")
+    company_id = fields.Many2one("res.company", compute="_compute_company_id")
+    currency_id = fields.Many2one("res.currency", compute="_compute_company_id")
     dso = fields.Float(string="DSO (days)", digits=(8, 1), compute="_compute_figures")
     cei = fields.Float(
         string="Collection Effectiveness (%)", digits=(5, 1), compute="_compute_figures"
@@ -53,7 +56,16 @@ class SettlementDashboard(models.TransientModel):
     aging_html = fields.Html(compute="_compute_figures", sanitize=True)
     top_customers_html = fields.Html(compute="_compute_figures", sanitize=True)
 
-    @api.depends("company_id")
+    @api.depends_context("company")
+    def _compute_company_id(self):
+        self.company_id = self.env.company
+        self.currency_id = self.env.company.currency_id
+
+    def _compute_display_name(self):
+        for dashboard in self:
+            dashboard.display_name = self.env._("Receivables Dashboard")
+
+    @api.depends_context("company")
     def _compute_figures(self):
         for dashboard in self:
             company = dashboard.company_id
@@ -186,26 +198,33 @@ class SettlementDashboard(models.TransientModel):
             f"</tr></thead><tbody>{body}</tbody></table>"
         )
 
+    def _check_controller(self):
+        if not self.env.user.has_group("settlement_mgmt.group_settlement_controller"):
+            raise AccessError(
+                self.env._(
+                    "Only a Credit Controller can refresh the dashboard or "
+                    "retrain the prediction."
+                )
+            )
+
     def action_refresh(self):
-        """Take today's snapshot and recompute the monthly figures now."""
+        """Take today's snapshot and recompute the monthly figures now; the
+        form reloads the figures."""
         self.ensure_one()
+        self._check_controller()
         today = fields.Date.context_today(self)
         self.env["settlement.receivable.snapshot"]._take(self.company_id, today)
         self.env["settlement.receivable.kpi"]._refresh(self.company_id, today)
-        return self._reopen()
+        return True
 
     def action_train(self):
         """Retrain the late-payment model and predict the open invoices now."""
         self.ensure_one()
+        self._check_controller()
         model = self.env["settlement.prediction.model"]._train(self.company_id)
         if model:
             self.env["settlement.payment.prediction"]._predict(model)
-        return self._reopen()
-
-    def _reopen(self):
-        return self.env["ir.actions.act_window"]._for_xml_id(
-            "settlement_mgmt.settlement_dashboard_action"
-        )
+        return True
 
     def _open(self, xml_id, domain=None, context=None):
         action = self.env["ir.actions.act_window"]._for_xml_id(xml_id)

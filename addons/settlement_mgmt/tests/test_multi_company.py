@@ -312,6 +312,9 @@ class TestMultiCompany(SettlementCommon):
             if name.startswith("settlement.")
             and not model._abstract
             and not model._transient
+            # One landing-page record that stores nothing: its figures are
+            # computed when read, for the reader's current company.
+            and name != "settlement.dashboard"
         }
         self.assertEqual(set(SETTLEMENT_MODELS), stored)
         for model, field_name in SETTLEMENT_MODELS.items():

@@ -15,8 +15,8 @@ class TestSettlementGroups(AccountTestInvoicingCommon):
             "settlement_mgmt.group_settlement_controller"
         )
         cls.group_manager = cls.env.ref("settlement_mgmt.group_settlement_manager")
-        cls.menu = cls.env.ref("settlement_mgmt.settlement_menu")
-        cls.config_menu = cls.env.ref("settlement_mgmt.settlement_menu_config")
+        cls.menu = cls.env.ref("settlement_mgmt.settlement_menu_root")
+        cls.config_menu = cls.env.ref("settlement_mgmt.settlement_menu_configuration")
 
     def _user(self, login, *groups):
         return new_test_user(self.env, login=login, groups=",".join(groups))

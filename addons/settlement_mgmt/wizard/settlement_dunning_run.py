@@ -55,6 +55,7 @@ class SettlementDunningRun(models.TransientModel):
         ]
         return {
             "type": "ir.actions.act_window",
+            "name": self.env._("Send Reminders"),
             "res_model": self._name,
             "res_id": self.id,
             "view_mode": "form",

@@ -1,0 +1,153 @@
+/* Checks of issue #21 items 1-3 in the web client, run by test_backend_ux.py:
+ * the test appends "run(<check>)" with the records it made. */
+const env = odoo.__WOWL_DEBUG__.root.env;
+const TECHNICAL = /\b[a-z_]+\.[a-z_.]+\(|\b[a-z_]+\.[a-z_.]+,\d+/;
+async function until(condition, what, timeout = 20000) {
+    const end = Date.now() + timeout;
+    while (Date.now() < end) {
+        const value = condition();
+        if (value) {
+            await new Promise((resolve) => setTimeout(resolve, 150));
+            return value;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error("timed out waiting for " + what);
+}
+function expect(condition, message) {
+    if (!condition) {
+        throw new Error(message);
+    }
+}
+function noErrorDialog(where) {
+    const dialog = document.querySelector(".o_error_dialog");
+    expect(!dialog, where + ": error dialog " + (dialog && dialog.innerText));
+}
+async function openForm(model, id) {
+    await env.services.action.doAction(
+        {type: "ir.actions.act_window", res_model: model, res_id: id,
+         views: [[false, "form"]], target: "current"},
+        {clearBreadcrumbs: true},
+    );
+    return until(
+        () => document.querySelector(".o_form_view .o_form_sheet_bg"), model + " form");
+}
+function run(steps) {
+    steps().then(
+        () => console.log("test successful"),
+        (error) => console.error(error.message || String(error)),
+    );
+}
+
+// 1. Open Receivables: a row renders, the pivot shows open amounts by age.
+async function checkOpenReceivables() {
+    const header = await until(() => document.querySelector(".o_group_header"),
+                               "the customer groups");
+    header.click();
+    const due = await until(
+        () => document.querySelector(".o_data_row .o_field_remaining_days"),
+        "a receivable row with its days to the due date");
+    noErrorDialog("expanded group");
+    expect(due.innerText.trim() === "30 days ago", "due cell: " + due.innerText);
+    document.querySelector(".o_switch_view.o_pivot").click();
+    const pivot = await until(() => document.querySelector(".o_pivot table"), "pivot");
+    const text = pivot.innerText;
+    for (const expected of ["Not due", "1-30 days", "Over 90 days",
+                            "300.00", "1,000.00", "500.00", "1,800.00"]) {
+        expect(text.includes(expected), "pivot lacks " + expected + ": " + text);
+    }
+    expect(!text.includes("1,200.00"), "pivot measures the original amount: " + text);
+}
+
+// 2. The dashboard opens from its menu as today's page, and stays so.
+async function checkDashboard() {
+    const menu = env.services.menu.getAll().find(
+        (menu) => menu.xmlid === "settlement_mgmt.settlement_dashboard_menu");
+    await env.services.menu.selectMenu(menu);
+    const form = await until(() => document.querySelector(".o_form_view h2"),
+                             "the dashboard figures");
+    const crumbs = () => document.querySelector(".o_breadcrumb").innerText.trim();
+    const overdue = () => document.querySelector("div[name=overdue]").innerText;
+    expect(crumbs() === "Receivables Dashboard", "breadcrumb: " + crumbs());
+    expect(!location.pathname.endsWith("/new"), "an unsaved record: " + location.pathname);
+    expect(overdue().includes("1,500.00"), "overdue: " + overdue());
+    document.querySelector("button[name=action_refresh]").click();
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await until(() => document.querySelector("div[name=overdue]"), "the refreshed figures");
+    noErrorDialog("refresh");
+    expect(crumbs() === "Receivables Dashboard", "breadcrumb after refresh: " + crumbs());
+    expect(overdue().includes("1,500.00"), "overdue after refresh: " + overdue());
+    expect(!TECHNICAL.test(document.body.innerText), "technical string on the dashboard");
+    expect(form, "form");
+}
+
+// 3. No technical value where a user reads.
+async function checkTechnicalValues(ids) {
+    for (const id of ids.invoices) {
+        const form = await openForm("account.move", id);
+        expect(!form.innerText.includes("Early Payment Offer"),
+               "invoice " + id + " shows an early payment offer");
+        expect(!TECHNICAL.test(document.body.innerText), "technical string, invoice " + id);
+    }
+    let form = await openForm("settlement.instalment.plan", ids.plan);
+    const next = form.querySelector("div[name=next_line_id]").innerText;
+    expect(next.includes("300.00") && next.includes(ids.next_due), "next instalment: " + next);
+    expect(!TECHNICAL.test(document.body.innerText), "technical string on the plan");
+
+    form = await openForm("settlement.dunning.communication", ids.reminder);
+    expect(!form.querySelector("div[name=mail_message_id] a, a[href*='mail.message']"),
+           "the reminder links to the technical mail.message form");
+    const subject = form.querySelector("div[name=mail_subject]");
+    expect(subject && subject.innerText.trim(), "the e-mail sent is not shown");
+    form.querySelector("button[name=action_call_promise]").click();
+    const title = await until(() => document.querySelector(".modal .modal-title"), "promise dialog");
+    expect(title.innerText.trim() === "Promise to Pay", "dialog title: " + title.innerText);
+    document.querySelector(".modal .btn-close").click();
+
+    form = await openForm("res.partner", ids.partner);
+    form.querySelector(".o_notebook_headers a[name=settlement_credit]").click();
+    const usage = await until(() => form.querySelector("div[name=settlement_credit_usage]"),
+                              "the Credit tab");
+    const fill = usage.querySelector(".o_progress > div");
+    expect(fill.classList.contains("bg-danger"), "over-limit bar: " + fill.className);
+    expect(fill.style.width.includes("100%"), "over-limit bar width: " + fill.style.width);
+    // 1,390 / 800 = 173.75 %, shown rounded by the progress bar.
+    expect(usage.innerText.includes("174"), "credit usage: " + usage.innerText);
+    const score = form.querySelector("div[name=settlement_risk_score]").parentElement;
+    expect(score.innerText.includes("/ 100") && !score.innerText.includes("%"),
+           "risk score: " + score.innerText);
+
+    await env.services.action.doAction("settlement_mgmt.settlement_risk_score_action",
+                                       {clearBreadcrumbs: true});
+    const cell = await until(() => document.querySelector(".o_data_row td[name=score]"),
+                             "risk score list");
+    expect(cell.innerText.includes("/") && cell.innerText.includes("100")
+           && !cell.innerText.includes("%"), "risk score column: " + cell.innerText);
+}
+
+// 10. Collections is an app of its own, its sections in a clear order, and
+// Invoicing's Customers menu is core's again.
+async function checkCollectionsApp() {
+    const menus = env.services.menu;
+    const app = menus.getApps().find((app) => app.xmlid === "settlement_mgmt.settlement_menu_root");
+    expect(app && app.webIconData, "no Collections app with an icon");
+    await menus.selectMenu(app);
+    await until(() => document.querySelector(".o_form_view h2"), "the dashboard");
+    const sections = [...document.querySelectorAll(".o_menu_sections > *")]
+        .map((section) => section.innerText.trim())
+        .filter(Boolean);
+    const expected = ["Receivables Dashboard", "Worklist", "Customers", "Documents",
+                      "Reporting", "Configuration"];
+    expect(JSON.stringify(sections) === JSON.stringify(expected),
+           "Collections sections: " + JSON.stringify(sections));
+    const invoicing = menus.getApps().find((app) => app.xmlid === "account.menu_finance");
+    const tree = menus.getMenuAsTree(invoicing.id);
+    const names = [];
+    const collect = (menu) => {
+        names.push(menu.xmlid);
+        menu.childrenTree.forEach(collect);
+    };
+    collect(tree);
+    const ours = names.filter((xmlid) => xmlid && xmlid.startsWith("settlement_mgmt."));
+    expect(!ours.length, "settlement menus left under Invoicing: " + ours.join(", "));
+}
