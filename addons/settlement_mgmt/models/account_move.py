@@ -88,7 +88,12 @@ class AccountMove(models.Model):
         groups="settlement_mgmt.group_settlement_user",
     )
     settlement_late_risk = fields.Selection(
-        selection=[("low", "Low"), ("medium", "Medium"), ("high", "High")],
+        selection=[
+            ("low", "Low"),
+            ("medium", "Medium"),
+            ("high", "High"),
+            ("none", "Not Enough History"),
+        ],
         string="Late-Payment Risk",
         compute="_compute_settlement_prediction",
         compute_sudo=True,

@@ -40,6 +40,15 @@ class ResCompany(models.Model):
         "those of the 9 months before by at least this many days.",
     )
 
+    settlement_prediction_min_invoices = fields.Integer(
+        string="Predict From (invoices)",
+        default=100,
+        help="Late-payment risks are shown once the model has learnt from at "
+        "least this many paid invoices and predicts the invoices held back for "
+        "its backtest clearly better than chance (AUC of at least 0.6); before "
+        "that, invoices say 'Not enough history'.",
+    )
+
     @api.constrains("settlement_aging_days")
     def _check_settlement_aging_days(self):
         for company in self:
@@ -207,6 +216,13 @@ class ResCompany(models.Model):
     def _check_settlement_promise_grace_days(self):
         if any(company.settlement_promise_grace_days < 0 for company in self):
             raise ValidationError(self.env._("Promise grace days cannot be negative."))
+
+    @api.constrains("settlement_prediction_min_invoices")
+    def _check_settlement_prediction_min_invoices(self):
+        if any(company.settlement_prediction_min_invoices < 1 for company in self):
+            raise ValidationError(
+                self.env._("Predictions need at least one invoice of history.")
+            )
 
     @api.constrains("settlement_overdue_days")
     def _check_settlement_overdue_days(self):

@@ -11,6 +11,9 @@ class ResConfigSettings(models.TransientModel):
     settlement_alert_worsening = fields.Boolean(
         related="company_id.settlement_alert_worsening", readonly=False
     )
+    settlement_prediction_min_invoices = fields.Integer(
+        related="company_id.settlement_prediction_min_invoices", readonly=False
+    )
     settlement_alert_days = fields.Integer(
         related="company_id.settlement_alert_days", readonly=False
     )

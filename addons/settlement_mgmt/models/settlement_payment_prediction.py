@@ -44,7 +44,12 @@ class SettlementPaymentPrediction(models.Model):
         aggregator="avg",
     )
     risk = fields.Selection(
-        selection=[("low", "Low"), ("medium", "Medium"), ("high", "High")],
+        selection=[
+            ("low", "Low"),
+            ("medium", "Medium"),
+            ("high", "High"),
+            ("none", "Not Enough History"),
+        ],
         string="Late-Payment Risk",
         readonly=True,
         index=True,
@@ -68,6 +73,8 @@ class SettlementPaymentPrediction(models.Model):
             record.factor_summary = "; ".join(parts)
 
     def _risk_of(self, probability):
+        if probability is None:
+            return "none"
         if probability >= HIGH_RISK:
             return "high"
         return "medium" if probability >= MEDIUM_RISK else "low"
@@ -83,9 +90,14 @@ class SettlementPaymentPrediction(models.Model):
         )
         size = len(FEATURES)
         values = []
+        reliable = model_record.reliable
         for item_id, move_id, partner_id, due, *rest in rows:
             bins = tuple(rest[:size])
             probability = model.probability(bins)
+            if not reliable:
+                # A guess is not shown as a risk: no chance, date or factors.
+                values.append((item_id, move_id, partner_id, due, None, None, ""))
+                continue
             delay = expected_delay_days(probability, delays["late"], delays["on_time"])
             expected = max(due + timedelta(days=round(delay)), today)
             factors = " ".join(
@@ -133,7 +145,10 @@ class SettlementPaymentPrediction(models.Model):
                     moves=[row[1] for row in rows],
                     partners=[row[2] for row in rows],
                     dues=[row[3] for row in rows],
-                    probabilities=[round(100 * row[4], 1) for row in rows],
+                    probabilities=[
+                        None if row[4] is None else round(100 * row[4], 1)
+                        for row in rows
+                    ],
                     risks=[self._risk_of(row[4]) for row in rows],
                     expected=[row[5] for row in rows],
                     factors=[row[6] for row in rows],

@@ -28,6 +28,8 @@ FEATURES = (
 TRAINING_DAYS = 730
 BACKTEST_DAYS = 120
 HIGH_RISK, MEDIUM_RISK = 0.6, 0.3
+# Below this on the invoices held back the model guesses: no risk is shown.
+MIN_AUC = 0.6
 
 
 class SettlementPredictionModel(models.Model):
@@ -66,10 +68,36 @@ class SettlementPredictionModel(models.Model):
         readonly=True,
         help="Mean squared error of the probabilities (lower is better).",
     )
+    reliable = fields.Boolean(
+        string="Risks Shown",
+        readonly=True,
+        help="Enough history (Settings: Late-Payment Predictions) and a backtest "
+        "clearly better than chance: invoices show their risk.  Otherwise they "
+        "say 'Not enough history'.",
+    )
+    reliability_note = fields.Char(compute="_compute_reliability_note")
     calibration_json = fields.Text(readonly=True)
     weights_json = fields.Text(readonly=True)
     delays_json = fields.Text(readonly=True)
     scorecard = fields.Html(compute="_compute_scorecard", sanitize=True)
+
+    @api.depends("reliable", "sample_count", "backtest_auc")
+    @api.depends_context("lang")
+    def _compute_reliability_note(self):
+        for model in self:
+            model.reliability_note = (
+                False
+                if model.reliable
+                else self.env._(
+                    "Not enough history yet: learnt from %(count)s invoices with a "
+                    "backtest AUC of %(auc)s. Risks are shown from %(minimum)s "
+                    "invoices and an AUC of %(min_auc)s (Settings).",
+                    count=model.sample_count,
+                    auc=f"{model.backtest_auc:.2f}",
+                    minimum=model.company_id.settlement_prediction_min_invoices,
+                    min_auc=f"{MIN_AUC:.1f}",
+                )
+            )
 
     def _factor_labels(self):
         env = self.env
@@ -350,6 +378,7 @@ class SettlementPredictionModel(models.Model):
         ]
         late = sum(row[1] for row in grouped)
         total = sum(row[2] for row in grouped)
+        backtest_auc = auc(held_back) or 0.0
         days_late = sum(row[3] or 0 for row in grouped)
         days_on_time = sum(row[4] or 0 for row in grouped)
         return self.create(
@@ -360,7 +389,9 @@ class SettlementPredictionModel(models.Model):
                 "late_rate": 100.0 * late / total,
                 "backtest_date": held_back_from,
                 "backtest_count": int(sum(row[2] for row in held_back)),
-                "backtest_auc": auc(held_back) or 0.0,
+                "backtest_auc": backtest_auc,
+                "reliable": total >= company.settlement_prediction_min_invoices
+                and backtest_auc >= MIN_AUC,
                 "backtest_brier": brier(held_back) or 0.0,
                 "calibration_json": json.dumps(calibration(held_back)),
                 "weights_json": json.dumps(model.to_dict()),

@@ -50,6 +50,7 @@ class SettlementDashboard(models.Model):
     high_risk_count = fields.Integer(
         string="Invoices at High Risk", compute="_compute_figures"
     )
+    prediction_note = fields.Char(compute="_compute_figures")
     model_auc = fields.Float(
         string="Prediction AUC", digits=(4, 3), compute="_compute_figures"
     )
@@ -106,10 +107,13 @@ class SettlementDashboard(models.Model):
             dashboard.high_risk_count = self.env[
                 "settlement.payment.prediction"
             ].search_count([("company_id", "=", company.id), ("risk", "=", "high")])
-            dashboard.model_auc = (
-                self.env["settlement.prediction.model"]
-                .search([("company_id", "=", company.id)], limit=1)
-                .backtest_auc
+            model = self.env["settlement.prediction.model"].search(
+                [("company_id", "=", company.id)], limit=1
+            )
+            dashboard.model_auc = model.backtest_auc
+            dashboard.prediction_note = model.reliability_note or (
+                not model
+                and self.env._("Not enough history yet: no model could be learnt.")
             )
             dashboard.aging_html = "".join(
                 dashboard._aging_bar(labels[index], index, amount, owed)

@@ -311,6 +311,12 @@ class TestLatePaymentPrediction(SettlementCommon):
         cls.open_bad = cls._invoice(cls.bad[0], 1000.0, days_old=5)
         cls.Model = cls.env["settlement.prediction.model"].with_user(cls.controller)
         cls.Prediction = cls.env["settlement.payment.prediction"].sudo()
+        # 48 invoices of history, clearly separated: enough once Settings
+        # say risks are shown from 40 invoices (100 by default).
+        settings = cls.env["res.config.settings"].create(
+            {"settlement_prediction_min_invoices": 40}
+        )
+        settings.execute()
 
     def test_train_backtest_and_predict(self):
         model = self.Model._train(self.company)
@@ -336,6 +342,54 @@ class TestLatePaymentPrediction(SettlementCommon):
         self.assertGreater(bad_delay, good_delay + 14)
         self.assertIn("Average days late: over 30", bad.factor_summary)
         self.assertIn("Average days late", model.scorecard)
+
+    def test_not_enough_history_shows_no_risk(self):
+        """The same 48 invoices under the default minimum of 100: the model is
+        learnt and backtested, but invoices say "Not enough history" -- no
+        chance, date or factors -- and so do the model and the dashboard."""
+        settings = self.env["res.config.settings"].create(
+            {"settlement_prediction_min_invoices": 100}
+        )
+        settings.execute()
+        model = self.Model._train(self.company)
+        self.assertEqual(model.sample_count, 48)
+        self.assertGreaterEqual(model.backtest_auc, 0.9)
+        self.assertFalse(model.reliable)
+        self.assertIn("from 100 invoices", model.reliability_note)
+        self.Prediction.with_user(self.controller)._predict(model)
+        bad = self.open_bad.sudo().settlement_prediction_ids
+        self.assertEqual(bad.risk, "none")
+        self.assertFalse(bad.expected_date)
+        self.assertFalse(bad.factor_summary)
+        invoice = self.open_bad.with_user(self.controller)
+        self.assertEqual(invoice.settlement_late_risk, "none")
+        dashboard = self.env.ref("settlement_mgmt.settlement_dashboard_main")
+        dashboard = dashboard.with_user(self.controller)
+        self.assertEqual(dashboard.high_risk_count, 0)
+        self.assertIn("Not enough history", dashboard.prediction_note)
+
+    def test_a_backtest_no_better_than_chance_shows_no_risk(self):
+        """Enough invoices, but outcomes the factors cannot tell apart: the
+        same customers alternate paying early and late, so the held-back
+        invoices are ranked no better than by guessing (AUC < 0.6)."""
+        self.env["account.move"].search(
+            [("partner_id", "in", (self.good | self.bad).ids)]
+        ).button_draft()
+        rng = random.Random(7)
+        customers = self.env["res.partner"].create(
+            [{"name": f"Coin {i}", "is_company": True} for i in range(4)]
+        )
+        for customer in customers:
+            for index in range(12):
+                days_old = rng.randint(40, 700)
+                invoice = self._invoice(customer, 1000.0, days_old=days_old)
+                delay = 35 if index % 2 else -2
+                if days_old - 30 - delay >= 0:
+                    self._pay(invoice, days_old=days_old - 30 - delay)
+        model = self.Model._train(self.company)
+        self.assertGreaterEqual(model.sample_count, 40)
+        self.assertLess(model.backtest_auc, 0.6)
+        self.assertFalse(model.reliable)
 
     def test_factors_use_only_what_was_known_on_the_invoice_date(self):
         customer = self.env["res.partner"].create({"name": "New", "is_company": True})
