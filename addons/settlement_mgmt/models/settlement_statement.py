@@ -1,4 +1,5 @@
 import io
+from datetime import datetime, time, timedelta
 
 import xlsxwriter
 from dateutil.relativedelta import relativedelta
@@ -285,6 +286,23 @@ class SettlementStatement(models.AbstractModel):
                     ),
                 }
             )
+        today = fields.Date.context_today(self)
+        current = date_to >= today
+        holds = (
+            self.env["settlement.credit.hold"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "=", partner.id),
+                    ("company_id", "=", company.id),
+                    ("state", "=", "active"),
+                ],
+                order="date_start",
+                limit=1,
+            )
+            if current
+            else self.env["settlement.credit.hold"]
+        )
         return {
             "partner": partner,
             "company": company,
@@ -292,22 +310,39 @@ class SettlementStatement(models.AbstractModel):
             "date_to": date_to,
             "sections": sections,
             "plans": self._open_plans(partner, company),
-            "disputes": self.env["settlement.dispute"]
+            "disputes": self._disputes_open_at(partner, company, date_to),
+            "discounts": self._open_discounts(partner, company, date_to),
+            # Today's figures, shown only on a statement that runs to today: a
+            # past period's statement must not pass them for its own.  A
+            # customer on hold is told so, not what credit it would have.
+            "hold": holds,
+            "available_credit": (
+                partner.with_company(company).sudo().settlement_available_credit
+                if current and not holds and partner.credit_limit
+                else None
+            ),
+        }
+
+    @api.model
+    def _disputes_open_at(self, partner, company, date_to):
+        """The customer's disputes open at the end of ``date_to``: raised by
+        then and not resolved by then (a dispute resolved later was still
+        open on that day; one raised later did not exist yet)."""
+        end = datetime.combine(date_to + timedelta(days=1), time.min)
+        return (
+            self.env["settlement.dispute"]
             .sudo()
             .search(
                 [
                     ("partner_id", "=", partner.id),
                     ("company_id", "=", company.id),
-                    ("state", "in", ("new", "under_review")),
+                    ("create_date", "<", end),
+                    "|",
+                    ("date_resolved", "=", False),
+                    ("date_resolved", ">=", end),
                 ]
-            ),
-            "discounts": self._open_discounts(partner, company, date_to),
-            "available_credit": (
-                partner.with_company(company).sudo().settlement_available_credit
-                if partner.credit_limit
-                else None
-            ),
-        }
+            )
+        )
 
     @api.model
     def _aging_labels(self, boundaries):
