@@ -70,17 +70,38 @@ class SettlementPortal(CustomerPortal):
     # Statement of account
     # ------------------------------------------------------------------
 
-    def _statement_period(self, date_from, date_to, partner=None):
-        """(date from, date to, error) from the query string; bad or reversed
-        dates fall back to the default period with a message, dates outside
-        1900-2099 are brought back to these limits with a message."""
+    def _statement_period(
+        self, date_from, date_to, partner=None, period_from=None, period_to=None
+    ):
+        """(date from, date to, error) from the query string: ``date_from`` /
+        ``date_to`` as YYYY-MM-DD (links), or ``period_from`` / ``period_to``
+        as the customer reads dates (the form: its calendar and digits).  Bad
+        or reversed dates fall back to the default period with a message,
+        dates outside 1900-2099 are brought back to these limits with a
+        message."""
         Statement = request.env["settlement.statement"]
+        partner = partner or request.env.user.partner_id.commercial_partner_id
         default_from, default_to = Statement._default_period()
         try:
             start = fields.Date.to_date(date_from) or default_from
             end = fields.Date.to_date(date_to) or default_to
         except (ValueError, TypeError):
             return default_from, default_to, request.env._("Dates must be YYYY-MM-DD.")
+        try:
+            if period_from:
+                start = Statement._parse_date(period_from, partner)
+            if period_to:
+                end = Statement._parse_date(period_to, partner)
+        except ValueError:
+            return (
+                default_from,
+                default_to,
+                request.env._(
+                    "Write the dates as they appear on your statement, for "
+                    "example %(example)s.",
+                    example=Statement._format_date(default_to, partner),
+                ),
+            )
         if start > end:
             return (
                 default_from,
@@ -91,7 +112,6 @@ class SettlementPortal(CustomerPortal):
         if start < STATEMENT_EARLIEST or end > STATEMENT_LATEST:
             start = min(max(start, STATEMENT_EARLIEST), STATEMENT_LATEST)
             end = min(max(end, STATEMENT_EARLIEST), STATEMENT_LATEST)
-            partner = partner or request.env.user.partner_id
             error = request.env._(
                 "A statement covers dates from %(earliest)s to %(latest)s: the "
                 "period was limited to these dates.",
@@ -101,11 +121,21 @@ class SettlementPortal(CustomerPortal):
         return start, end, error
 
     @http.route(["/my/statement"], type="http", auth="user", website=True)
-    def portal_my_statement(self, date_from=None, date_to=None, report_type=None, **kw):
+    def portal_my_statement(
+        self,
+        date_from=None,
+        date_to=None,
+        report_type=None,
+        period_from=None,
+        period_to=None,
+        **kw,
+    ):
         # Always the logged-in customer's own statement: no id to tamper with.
         partner = request.env.user.partner_id.commercial_partner_id
         company = request.env.company
-        start, end, error = self._statement_period(date_from, date_to, partner)
+        start, end, error = self._statement_period(
+            date_from, date_to, partner, period_from, period_to
+        )
         Statement = request.env["settlement.statement"]
         if report_type in ("pdf", "xlsx"):
             return self._statement_download(partner, company, start, end, report_type)

@@ -250,10 +250,15 @@ class SettlementDispute(models.Model):
                 )
             )
             if dispute.user_id:
+                # In the language of whoever reads it, not of the customer
+                # who raised the dispute on the portal.
+                assignee_env = self.with_context(lang=dispute.user_id.lang).env
                 dispute.activity_schedule(
                     "mail.mail_activity_data_todo",
                     date_deadline=dispute.date_deadline,
-                    summary=self.env._("Review dispute %(name)s", name=dispute.name),
+                    summary=assignee_env._(
+                        "Review dispute %(name)s", name=dispute.name
+                    ),
                     user_id=dispute.user_id.id,
                 )
         return disputes
@@ -641,7 +646,11 @@ class SettlementDispute(models.Model):
                 "amount": amount,
                 "description": message,
                 "source": "portal",
-                "user_id": (reason.user_id or invoice.invoice_user_id).id,
+                "user_id": invoice.company_id._settlement_responsible(
+                    reason.user_id,
+                    invoice.invoice_user_id,
+                    invoice.commercial_partner_id.user_id,
+                ).id,
             }
         )
         for attachment in attachments:

@@ -9,7 +9,7 @@ from odoo.tools import SQL, format_amount, format_date
 
 from ..lib.aging import bucket_index, bucket_ranges
 from ..lib.amount_words import amount_in_words, supports
-from ..lib.calendars import format_calendar_date
+from ..lib.calendars import format_calendar_date, latin_digits, parse_calendar_date
 from ..lib.calendars import native_digits as native_digits_text
 from .settlement_xlsx_export_mixin import money_num_format
 
@@ -410,6 +410,11 @@ class SettlementStatement(models.AbstractModel):
         language's own format for Gregorian dates."""
         if not date:
             return ""
+        if isinstance(date, datetime):
+            # A moment (raised on, accepted on): its day where the customer is.
+            date = fields.Datetime.context_timestamp(
+                self.with_context(tz=partner.tz or self.env.context.get("tz")), date
+            ).date()
         calendar, digits = self._partner_calendar(partner)
         if calendar == "gregorian":
             text = format_date(self.env, date, lang_code=partner.lang)
@@ -417,6 +422,21 @@ class SettlementStatement(models.AbstractModel):
         return format_calendar_date(
             date, calendar, lang=(partner.lang or "en")[:2], digits=digits
         )
+
+    @api.model
+    def _parse_date(self, text, partner):
+        """The date the customer typed as ``_format_date`` writes it: in its
+        calendar, with any digits (a Gregorian date in its language's format
+        or year-month-day).  ValueError when it is no such date."""
+        calendar, _digits = self._partner_calendar(partner)
+        text = latin_digits(str(text or "")).strip()
+        if calendar != "gregorian":
+            return parse_calendar_date(text, calendar)
+        lang = self.env["res.lang"]._get_data(code=partner.lang or "en_US")
+        try:
+            return datetime.strptime(text, lang.date_format or "%m/%d/%Y").date()
+        except ValueError:
+            return parse_calendar_date(text)
 
     @api.model
     def _format_amount(self, amount, currency, partner):
