@@ -28,6 +28,19 @@ class SettlementInvoicePortal(PortalAccount):
             if not (isinstance(condition, tuple) and condition[0] == "partner_id")
         ] + [("commercial_partner_id", "=", partner.commercial_partner_id.id)]
 
+    def _overdue_invoices_get_page_view_values(self, overdue_invoices, **kwargs):
+        """Core asks for the invoices' totals, so a customer who already paid
+        part of an overdue invoice was asked to pay that part again: what is
+        left to pay instead."""
+        values = super()._overdue_invoices_get_page_view_values(
+            overdue_invoices, **kwargs
+        )
+        if "payment" in values:
+            left = sum(overdue_invoices.mapped("amount_residual"))
+            values["payment"]["amount"] = left
+            values["amount"] = left
+        return values
+
     @http.route()
     def portal_my_overdue_invoices(self, access_token=None, **kw):
         """Core's page to pay every overdue invoice at once; when they cannot

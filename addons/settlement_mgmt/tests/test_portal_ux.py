@@ -112,6 +112,7 @@ class TestPortalUx(SettlementCommon, HttpCase):
     def test_pay_overdue_lists_the_customers_overdue_invoices(self):
         # Invoices are the company's, the portal user is its contact.
         overdue_a = self._invoice(self.customer, 1000.0, days_old=50, due_days=30)
+        self._pay(overdue_a, 250.0, days_old=5)
         overdue_b = self._invoice(self.customer, 300.0, days_old=40, due_days=10)
         not_due = self._invoice(self.customer, 500.0, days_old=0, due_days=30)
         paid = self._invoice(self.customer, 400.0, days_old=60, due_days=30)
@@ -123,8 +124,10 @@ class TestPortalUx(SettlementCommon, HttpCase):
 
         self.assertEqual(page.status_code, 200)
         self.assertTrue(page.url.endswith("/my/invoices/overdue"), page.url)
-        # 1,000.00 + 300.00 to pay, for the two overdue invoices only.
-        self.assertIn("1,300.00", page.text)
+        # What is left on the two overdue invoices only: 750.00 + 300.00
+        # (not their totals, 1,300.00).
+        self.assertIn("1,050.00", page.text)
+        self.assertNotIn("1,300.00", page.text)
         listing = self.url_open("/my/invoices?filterby=overdue_invoices").text
         self.assertTrue(shows(overdue_a.name, listing))
         self.assertTrue(shows(overdue_b.name, listing))
