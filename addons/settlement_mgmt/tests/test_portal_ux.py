@@ -321,6 +321,9 @@ class TestPortalUx(SettlementCommon, HttpCase):
         activity = dispute.activity_ids
         self.assertEqual(activity.user_id, self.accountant)
         self.assertEqual(activity.summary, f"Review dispute {dispute.name}")
+        # The note on the invoice is for the staff too: English, not Persian.
+        log = invoice.message_ids.filtered(lambda m: dispute.name in (m.body or ""))
+        self.assertIn("raised for", log.body)
 
     def test_portal_dispute_goes_to_an_active_salesperson(self):
         self.env.company.settlement_collections_user_id = self.accountant
