@@ -50,6 +50,9 @@
         "views/settlement_menus.xml",
     ],
     "assets": {
+        "portal.assets_chatter": [
+            "settlement_mgmt/static/src/xml/portal_chatter.xml",
+        ],
         "web.assets_tests": [
             "settlement_mgmt/static/tests/tours/*.js",
         ],

@@ -12,6 +12,16 @@ class IrHttp(models.AbstractModel):
     _inherit = "ir.http"
 
     @classmethod
+    def _get_translation_frontend_modules_name(cls):
+        """The portal chatter shows mail's terms ("The conversation is
+        empty.", the composer) and ours: load their translations on frontend
+        pages too, not only web's and portal's."""
+        return super()._get_translation_frontend_modules_name() + [
+            "mail",
+            "settlement_mgmt",
+        ]
+
+    @classmethod
     def _match(cls, path):
         # Only on the first match of a request: a rerouted URL (/fa/my → /my)
         # comes back here with the language already chosen.
