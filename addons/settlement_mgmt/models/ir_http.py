@@ -16,7 +16,8 @@ class IrHttp(models.AbstractModel):
         """The portal chatter shows mail's terms ("The conversation is
         empty.", the composer) and ours: load their translations on frontend
         pages too, not only web's and portal's."""
-        return super()._get_translation_frontend_modules_name() + [
+        return [
+            *super()._get_translation_frontend_modules_name(),
             "mail",
             "settlement_mgmt",
         ]

@@ -47,7 +47,9 @@ FACTS = """JSON.stringify({
         if (!shadow) {
             return null;
         }
-        const ready = shadow.querySelector('.o-mail-Message, .o-mail-Thread-empty span');
+        const ready = shadow.querySelector(
+            '.o-mail-Message, .o-mail-Thread-empty span'
+        );
         return ready ? shadow.textContent : null;
     })(),
     statement_tile: (() => {
