@@ -14,6 +14,7 @@ from . import settlement_dunning_level
 from . import settlement_dunning_communication
 from . import settlement_promise
 from . import settlement_statement
+from . import settlement_statement_output
 from . import settlement_statement_sending
 from . import settlement_risk_score
 from . import settlement_discount_tier
