@@ -410,7 +410,7 @@ class SettlementStatement(models.AbstractModel):
         if isinstance(date, datetime):
             # A moment (raised on, accepted on): its day where the customer is.
             date = fields.Datetime.context_timestamp(
-                self.with_context(tz=partner.tz or self.env.context.get("tz")), date
+                self.with_context(tz=partner.tz or self.env.user.tz), date
             ).date()
         calendar, digits = self._partner_calendar(partner)
         if calendar == "gregorian":
