@@ -251,6 +251,17 @@ class TestPortalUx(SettlementCommon, HttpCase):
         plans = self.url_open("/my/plans").text
         self.assertIn(jalali(plan.line_ids[0].date_due), plans)
 
+    def test_invoice_page_amounts_in_the_customers_digits(self):
+        self._persian_customer()
+        invoice = self._invoice(self.customer, 1000.0, days_old=40, due_days=30)
+        self._pay(invoice, 250.0, days_old=5)
+        self.authenticate("ux_a", "ux_a")
+        page = self.url_open(f"/my/invoices/{invoice.id}").text
+        # 1,000.00 in total, 250.00 paid, 750.00 left, in Persian digits.
+        for amount in ("۱,۰۰۰.۰۰", "۲۵۰.۰۰", "۷۵۰.۰۰"):
+            self.assertIn(amount, page)
+        self.assertRegex(page, r"o_settlement_invoice_left[^>]*>\s*Left to Pay:")
+
     # ------------------------------------------------------------------
     # What the statement says about credit and disputes
     # ------------------------------------------------------------------
