@@ -31,6 +31,7 @@
         "views/settlement_risk_score_views.xml",
         "views/settlement_dispute_views.xml",
         "views/settlement_dispute_templates.xml",
+        "views/portal_templates.xml",
         "views/settlement_instalment_plan_views.xml",
         "views/settlement_instalment_plan_templates.xml",
         "views/settlement_receivable_item_views.xml",
@@ -49,6 +50,9 @@
         "views/settlement_menus.xml",
     ],
     "assets": {
+        "portal.assets_chatter": [
+            "settlement_mgmt/static/src/xml/portal_chatter.xml",
+        ],
         "web.assets_tests": [
             "settlement_mgmt/static/tests/tours/*.js",
         ],

@@ -1,2 +1,5 @@
 from . import portal
+from . import portal_dispute
+from . import portal_plan
+from . import portal_invoice
 from . import payment

@@ -1,50 +1,10 @@
-import base64
-import re
 from datetime import date
-from decimal import Decimal
 
 from odoo import fields, http
-from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.http import content_disposition, request
-from odoo.tools import float_repr, plaintext2html
-from odoo.tools import mimetypes as odoo_mimetypes
-from odoo.tools.mimetypes import get_extension, guess_mimetype
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
-from odoo.addons.portal.controllers.portal import pager as portal_pager
 
-MAX_ATTACHMENTS = 5
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
-DISPUTES_PER_PAGE = 20
-# An amount as the form sends it: digits, optionally a point and decimals.
-AMOUNT_PATTERN = re.compile(r"[0-9]+(\.[0-9]+)?", re.ASCII)
-# What a customer may attach to a dispute, by the type read from the content,
-# with the file name extensions that type may carry.
-ALLOWED_ATTACHMENTS = {
-    "application/pdf": (".pdf",),
-    "image/png": (".png",),
-    "image/jpeg": (".jpg", ".jpeg", ".jpe"),
-    "image/gif": (".gif",),
-    "image/webp": (".webp",),
-    "application/msword": (".doc",),
-    "application/vnd.ms-excel": (".xls",),
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (
-        ".docx",
-    ),
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (".xlsx",),
-    "application/vnd.oasis.opendocument.text": (".odt",),
-    "application/vnd.oasis.opendocument.spreadsheet": (".ods",),
-    "text/plain": (".txt", ".csv"),
-    "text/csv": (".csv", ".txt"),
-}
-# Types libmagic may give from the first bytes of a zip or OLE container: read
-# again on the whole content to tell a DOCX or an XLS from any archive.
-CONTAINER_MIMETYPES = (
-    "application/zip",
-    "application/octet-stream",
-    "application/x-ole-storage",
-    "application/CDFV2",
-)
 # The portal statement covers at most these dates: enough for any history,
 # and every date stays writable in the customer's calendar or falls back.
 STATEMENT_EARLIEST = date(1900, 1, 1)
@@ -52,6 +12,10 @@ STATEMENT_LATEST = date(2099, 12, 31)
 
 
 class SettlementPortal(CustomerPortal):
+    """The portal home's tiles and the statement of account; disputes and
+    plans extend it in portal_dispute.py and portal_plan.py, overdue invoices
+    in portal_invoice.py."""
+
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
         if "plan_count" in counters:
@@ -64,173 +28,32 @@ class SettlementPortal(CustomerPortal):
             values["dispute_count"] = (
                 Dispute.search_count([]) if Dispute.has_access("read") else 0
             )
+        if "statement_count" in counters:
+            values["statement_count"] = self._statement_count()
         return values
 
-    # ------------------------------------------------------------------
-    # My disputes
-    # ------------------------------------------------------------------
-
-    @http.route(
-        ["/my/disputes", "/my/disputes/page/<int:page>"],
-        type="http",
-        auth="user",
-        website=True,
-    )
-    def portal_my_disputes(self, page=1, **kw):
-        Dispute = request.env["settlement.dispute"]
-        if not Dispute.has_access("read"):
-            return request.redirect("/my")
-        total = Dispute.search_count([])
-        pager = portal_pager(
-            url="/my/disputes", total=total, page=page, step=DISPUTES_PER_PAGE
-        )
-        disputes = Dispute.search([], limit=DISPUTES_PER_PAGE, offset=pager["offset"])
-        values = self._prepare_portal_layout_values()
-        values.update(
-            {
-                "disputes": disputes,
-                "pager": pager,
-                "page_name": "dispute",
-                "default_url": "/my/disputes",
-            }
-        )
-        request.session["my_disputes_history"] = disputes.ids[:100]
-        return request.render("settlement_mgmt.portal_my_disputes", values)
-
-    @http.route(
-        ["/my/disputes/<int:dispute_id>"], type="http", auth="public", website=True
-    )
-    def portal_my_dispute(self, dispute_id, access_token=None, **kw):
-        try:
-            dispute_sudo = self._document_check_access(
-                "settlement.dispute", dispute_id, access_token
-            )
-        except (AccessError, MissingError):
-            return request.redirect("/my")
-        values = self._get_page_view_values(
-            dispute_sudo,
-            access_token,
-            {
-                "dispute": dispute_sudo,
-                "page_name": "dispute",
-                "documents": self._dispute_documents(dispute_sudo),
-            },
-            "my_disputes_history",
-            False,
-            **kw,
-        )
-        return request.render("settlement_mgmt.portal_dispute_page", values)
-
-    @http.route(
-        ["/my/disputes/<int:dispute_id>/documents/<int:attachment_id>"],
-        type="http",
-        auth="public",
-        methods=["GET"],
-        sitemap=False,
-    )
-    def portal_dispute_document(
-        self, dispute_id, attachment_id, access_token=None, **kw
-    ):
-        """Download a document the customer sent with its dispute: whoever may
-        open the dispute page (its customer's session, or the dispute's
-        access token) may download it; anyone else gets a 404."""
-        try:
-            dispute_sudo = self._document_check_access(
-                "settlement.dispute", dispute_id, access_token
-            )
-        except (AccessError, MissingError):
-            raise request.not_found() from None
-        document = self._dispute_documents(dispute_sudo).filtered(
-            lambda attachment: attachment.id == attachment_id
-        )
-        if not document:
-            raise request.not_found()
-        stream = request.env["ir.binary"]._get_stream_from(document)
-        return stream.get_response(as_attachment=True)
-
-    def _dispute_documents(self, dispute_sudo):
-        """The files the customer side attached to the dispute (sent from the
-        portal, so created by a portal or public user); files the staff keep
-        on the dispute stay internal."""
+    def _statement_count(self):
+        """1 when the logged-in customer has anything to show on its statement
+        (a posted receivable entry in the current company), else 0: the
+        home page shows the *Statement of Account* tile when it is not 0.
+        Always the user's own commercial partner, never a request value."""
+        user = request.env.user
+        if user._is_public():
+            return 0
+        partner = user.partner_id.commercial_partner_id
         return (
-            request.env["ir.attachment"]
+            request.env["account.move.line"]
             .sudo()
-            .search(
+            .search_count(
                 [
-                    ("res_model", "=", dispute_sudo._name),
-                    ("res_id", "=", dispute_sudo.id),
-                    ("res_field", "=", False),
-                    ("create_uid.share", "=", True),
+                    ("partner_id", "child_of", partner.id),
+                    ("company_id", "=", request.env.company.id),
+                    ("parent_state", "=", "posted"),
+                    ("account_id.account_type", "=", "asset_receivable"),
                 ],
-                order="id",
+                limit=1,
             )
         )
-
-    # ------------------------------------------------------------------
-    # Raise a dispute from the invoice
-    # ------------------------------------------------------------------
-
-    def _dispute_form_values(self, invoice_sudo, access_token, **extra):
-        reasons = (
-            request.env["settlement.dispute.reason"]
-            .sudo()
-            .search(
-                [
-                    "|",
-                    ("company_id", "=", False),
-                    ("company_id", "=", invoice_sudo.company_id.id),
-                ]
-            )
-        )
-        disputable = (
-            invoice_sudo.amount_residual - invoice_sudo.settlement_disputed_amount
-        )
-        return {
-            **self._prepare_portal_layout_values(),
-            "invoice": invoice_sudo,
-            "reasons": reasons,
-            "disputable": max(disputable, 0.0),
-            "access_token": access_token,
-            "page_name": "invoice",
-            "error": None,
-            "form": {},
-            **extra,
-        }
-
-    @http.route(
-        ["/my/invoices/<int:invoice_id>/dispute"],
-        type="http",
-        auth="public",
-        website=True,
-        methods=["GET", "POST"],
-    )
-    def portal_invoice_dispute(self, invoice_id, access_token=None, **post):
-        try:
-            invoice_sudo = self._document_check_access(
-                "account.move", invoice_id, access_token
-            )
-        except (AccessError, MissingError):
-            return request.redirect("/my")
-        if not invoice_sudo._settlement_portal_disputable():
-            return request.redirect(invoice_sudo.get_portal_url())
-        if request.httprequest.method != "POST":
-            values = self._dispute_form_values(invoice_sudo, access_token)
-            return request.render("settlement_mgmt.portal_dispute_form", values)
-        try:
-            reason, amount, message, files = self._parse_dispute_form(
-                invoice_sudo, post
-            )
-            with request.env.cr.savepoint():
-                attachments = self._create_dispute_attachments(files)
-                dispute = request.env["settlement.dispute"]._portal_create(
-                    invoice_sudo, reason, amount, message, attachments
-                )
-        except (UserError, ValidationError) as error:
-            values = self._dispute_form_values(
-                invoice_sudo, access_token, error=error.args[0], form=post
-            )
-            return request.render("settlement_mgmt.portal_dispute_form", values)
-        return request.redirect(self._portal_url_after_post(dispute, "created"))
 
     def _portal_url_after_post(self, document, message):
         """Where to land after a portal form: the document's page without its
@@ -243,200 +66,42 @@ class SettlementPortal(CustomerPortal):
             return f"{document.access_url}?message={message}"
         return document.get_portal_url(query_string=f"&message={message}")
 
-    def _parse_dispute_form(self, invoice_sudo, post):
-        """(reason, amount, message as HTML, files) from the posted form; a
-        UserError with a message for the customer on any bad input, before
-        anything is written.  ``files`` are (name, content, mimetype)."""
-        env = request.env
-        reason = env["settlement.dispute.reason"].sudo().browse()
-        if str(post.get("reason_id", "")).isdigit():
-            reason = reason.browse(int(post["reason_id"])).exists()
-        if not reason or reason.company_id not in (
-            env["res.company"],
-            invoice_sudo.company_id,
-        ):
-            raise UserError(env._("Choose the reason of your dispute."))
-        amount = self._parse_dispute_amount(invoice_sudo, post.get("amount"))
-        text = (post.get("message") or "").strip()
-        if not text:
-            raise UserError(env._("Tell us what is wrong with this invoice."))
-        if len(text) > 5000:
-            raise UserError(env._("Please keep your message under 5,000 characters."))
-        files = [
-            file
-            for file in request.httprequest.files.getlist("attachments")
-            if file and file.filename
-        ]
-        if len(files) > MAX_ATTACHMENTS:
-            raise UserError(
-                env._("Attach at most %(count)s files.", count=MAX_ATTACHMENTS)
-            )
-        return (
-            reason,
-            amount,
-            plaintext2html(text),
-            [self._read_dispute_file(file) for file in files],
-        )
-
-    def _parse_dispute_amount(self, invoice_sudo, value):
-        """The disputed amount as a float, read exactly (no float rounding of
-        what the customer typed, so 1e308 or 40 digits cannot overflow): a
-        plain positive number, with no more decimals than the invoice currency
-        and at most what is still unpaid on the invoice.  Whether part of it
-        is already disputed is checked by the dispute itself."""
-        env = request.env
-        currency = invoice_sudo.currency_id
-        text = str(value or "").replace(",", "").strip()
-        if not AMOUNT_PATTERN.fullmatch(text) or not Decimal(text):
-            raise UserError(env._("Enter the disputed amount as a positive number."))
-        amount = Decimal(text)
-        decimals = currency.decimal_places
-        if -amount.normalize().as_tuple().exponent > decimals:
-            if not decimals:
-                raise UserError(
-                    env._(
-                        "Enter the amount in whole %(currency)s, without decimals.",
-                        currency=currency.name,
-                    )
-                )
-            raise UserError(
-                env._(
-                    "Enter the amount with at most %(decimals)s decimals for "
-                    "%(currency)s.",
-                    decimals=decimals,
-                    currency=currency.name,
-                )
-            )
-        unpaid = max(invoice_sudo.amount_residual, 0.0)
-        if amount > Decimal(float_repr(unpaid, decimals)):
-            raise UserError(
-                env._(
-                    "The disputed amount is more than what is still unpaid on "
-                    "%(invoice)s (%(unpaid)s).",
-                    invoice=invoice_sudo.name,
-                    unpaid=currency.format(unpaid),
-                )
-            )
-        return float(amount)
-
-    def _read_dispute_file(self, file):
-        """(name, content, mimetype) of an uploaded file: at most 10 MB, of a
-        type on the allow-list as read from its content, with a name whose
-        extension matches that content."""
-        env = request.env
-        name = file.filename
-        content = file.read(MAX_ATTACHMENT_BYTES + 1)
-        if len(content) > MAX_ATTACHMENT_BYTES:
-            raise UserError(
-                env._(
-                    "%(file)s is larger than %(size)s MB.",
-                    file=name,
-                    size=MAX_ATTACHMENT_BYTES // (1024 * 1024),
-                )
-            )
-        if not content:
-            raise UserError(env._("%(file)s is empty.", file=name))
-        mimetype = guess_mimetype(content)
-        if mimetype in CONTAINER_MIMETYPES:
-            # libmagic reads only the first bytes; core's own guesser opens
-            # zip and OLE containers to tell office documents from archives.
-            mimetype = odoo_mimetypes._odoo_guess_mimetype(content)
-        extensions = ALLOWED_ATTACHMENTS.get(mimetype)
-        if not extensions:
-            raise UserError(
-                env._(
-                    "%(file)s cannot be attached: send PDF files, images (PNG, "
-                    "JPEG, GIF, WebP), office documents (DOC, DOCX, XLS, XLSX, "
-                    "ODT, ODS) or text files (TXT, CSV).",
-                    file=name,
-                )
-            )
-        if get_extension(name) not in extensions:
-            raise UserError(
-                env._(
-                    "The content of %(file)s does not match its name: a file of "
-                    "this type ends with %(extensions)s.",
-                    file=name,
-                    extensions=", ".join(extensions),
-                )
-            )
-        return name, content, mimetype
-
-    def _create_dispute_attachments(self, files):
-        attachments = request.env["ir.attachment"].sudo()
-        for name, content, mimetype in files:
-            attachments |= attachments.create(
-                {
-                    "name": name,
-                    "datas": base64.b64encode(content),
-                    "mimetype": mimetype,
-                    "res_model": "settlement.dispute",
-                    "res_id": 0,
-                }
-            )
-        return attachments
-
-    # ------------------------------------------------------------------
-    # Instalment plans
-    # ------------------------------------------------------------------
-
-    @http.route(["/my/plans"], type="http", auth="user", website=True)
-    def portal_my_plans(self, **kw):
-        Plan = request.env["settlement.instalment.plan"]
-        if not Plan.has_access("read"):
-            return request.redirect("/my")
-        values = self._prepare_portal_layout_values()
-        values.update({"plans": Plan.search([]), "page_name": "plan"})
-        return request.render("settlement_mgmt.portal_my_plans", values)
-
-    @http.route(
-        ["/my/plans/<int:plan_id>"],
-        type="http",
-        auth="public",
-        website=True,
-        methods=["GET", "POST"],
-    )
-    def portal_my_plan(self, plan_id, access_token=None, **post):
-        try:
-            plan_sudo = self._document_check_access(
-                "settlement.instalment.plan", plan_id, access_token
-            )
-        except (AccessError, MissingError):
-            return request.redirect("/my")
-        error = None
-        if request.httprequest.method == "POST":
-            try:
-                with request.env.cr.savepoint():
-                    plan_sudo._portal_accept(post.get("name"))
-                return request.redirect(
-                    self._portal_url_after_post(plan_sudo, "accepted")
-                )
-            except (UserError, ValidationError) as exception:
-                error = exception.args[0]
-        values = self._get_page_view_values(
-            plan_sudo,
-            access_token,
-            {"plan": plan_sudo, "page_name": "plan", "error": error},
-            "my_plans_history",
-            False,
-        )
-        return request.render("settlement_mgmt.portal_plan_page", values)
-
     # ------------------------------------------------------------------
     # Statement of account
     # ------------------------------------------------------------------
 
-    def _statement_period(self, date_from, date_to, partner=None):
-        """(date from, date to, error) from the query string; bad or reversed
-        dates fall back to the default period with a message, dates outside
-        1900-2099 are brought back to these limits with a message."""
+    def _statement_period(
+        self, date_from, date_to, partner=None, period_from=None, period_to=None
+    ):
+        """(date from, date to, error) from the query string: ``date_from`` /
+        ``date_to`` as YYYY-MM-DD (links), or ``period_from`` / ``period_to``
+        as the customer reads dates (the form: its calendar and digits).  Bad
+        or reversed dates fall back to the default period with a message,
+        dates outside 1900-2099 are brought back to these limits with a
+        message."""
         Statement = request.env["settlement.statement"]
+        partner = partner or request.env.user.partner_id.commercial_partner_id
         default_from, default_to = Statement._default_period()
         try:
             start = fields.Date.to_date(date_from) or default_from
             end = fields.Date.to_date(date_to) or default_to
         except (ValueError, TypeError):
             return default_from, default_to, request.env._("Dates must be YYYY-MM-DD.")
+        try:
+            if period_from:
+                start = Statement._parse_date(period_from, partner)
+            if period_to:
+                end = Statement._parse_date(period_to, partner)
+        except ValueError:
+            return (
+                default_from,
+                default_to,
+                request.env._(
+                    "Write the dates as they appear on your statement, for "
+                    "example %(example)s.",
+                    example=Statement._format_date(default_to, partner),
+                ),
+            )
         if start > end:
             return (
                 default_from,
@@ -447,7 +112,6 @@ class SettlementPortal(CustomerPortal):
         if start < STATEMENT_EARLIEST or end > STATEMENT_LATEST:
             start = min(max(start, STATEMENT_EARLIEST), STATEMENT_LATEST)
             end = min(max(end, STATEMENT_EARLIEST), STATEMENT_LATEST)
-            partner = partner or request.env.user.partner_id
             error = request.env._(
                 "A statement covers dates from %(earliest)s to %(latest)s: the "
                 "period was limited to these dates.",
@@ -457,11 +121,21 @@ class SettlementPortal(CustomerPortal):
         return start, end, error
 
     @http.route(["/my/statement"], type="http", auth="user", website=True)
-    def portal_my_statement(self, date_from=None, date_to=None, report_type=None, **kw):
+    def portal_my_statement(
+        self,
+        date_from=None,
+        date_to=None,
+        report_type=None,
+        period_from=None,
+        period_to=None,
+        **kw,
+    ):
         # Always the logged-in customer's own statement: no id to tamper with.
         partner = request.env.user.partner_id.commercial_partner_id
         company = request.env.company
-        start, end, error = self._statement_period(date_from, date_to, partner)
+        start, end, error = self._statement_period(
+            date_from, date_to, partner, period_from, period_to
+        )
         Statement = request.env["settlement.statement"]
         if report_type in ("pdf", "xlsx"):
             return self._statement_download(partner, company, start, end, report_type)

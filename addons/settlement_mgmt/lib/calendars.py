@@ -1,6 +1,9 @@
 """Dates in the calendar a customer reads: Gregorian, Jalali (Solar Hijri,
 Iran) or Hijri (Umm al-Qura), with optional native digits."""
 
+import re
+from datetime import date as gregorian_date
+
 import hijridate
 import jdatetime
 
@@ -91,3 +94,31 @@ def format_calendar_date(
     else:
         text = f"{year:04d}/{month:02d}/{day:02d}"
     return native_digits(text, digits)
+
+
+def latin_digits(text):
+    """``text`` with its Persian and Arabic-Indic digits written 0-9."""
+    for digits in ("persian", "arabic"):
+        text = text.translate(str.maketrans(DIGITS[digits], DIGITS["latin"]))
+    return text
+
+
+def parse_calendar_date(text, calendar="gregorian"):
+    """The Gregorian date of ``text``, a year/month/day date of ``calendar``
+    (as ``format_calendar_date`` writes it) in any of the digits, separated
+    by "/", "-" or "."; ValueError when it is no such date."""
+    parts = re.split(r"[/.-]", latin_digits(str(text or "")).strip())
+    if len(parts) != 3 or not all(re.fullmatch(r"[0-9]{1,4}", p) for p in parts):
+        raise ValueError(text)
+    year, month, day = (int(part) for part in parts)
+    if calendar not in CALENDARS:
+        raise ValueError(calendar)
+    try:
+        if calendar == "jalali":
+            return jdatetime.date(year, month, day).togregorian()
+        if calendar == "hijri":
+            converted = hijridate.Hijri(year, month, day).to_gregorian()
+            return gregorian_date(converted.year, converted.month, converted.day)
+        return gregorian_date(year, month, day)
+    except (OverflowError, ValueError) as error:
+        raise ValueError(text) from error

@@ -17,6 +17,7 @@ from . import settlement_dunning_level
 from . import settlement_dunning_communication
 from . import settlement_promise
 from . import settlement_statement
+from . import settlement_statement_output
 from . import settlement_statement_sending
 from . import settlement_risk_score
 from . import settlement_discount_tier
@@ -29,3 +30,4 @@ from . import settlement_receivable_snapshot
 from . import settlement_receivable_kpi
 from . import settlement_prediction_model
 from . import settlement_payment_prediction
+from . import ir_http

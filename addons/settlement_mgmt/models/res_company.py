@@ -166,6 +166,35 @@ class ResCompany(models.Model):
         "Persian or Arabic, unless set on the customer.",
     )
 
+    settlement_collections_user_id = fields.Many2one(
+        "res.users",
+        string="Collections Responsible",
+        domain="[('share', '=', False)]",
+        help="Gets the disputes customers raise on the portal and the to-dos of "
+        "their plans when the invoice's salesperson cannot: none, archived, a "
+        "portal user or OdooBot.",
+    )
+
+    def _settlement_responsible(self, *candidates):
+        """The first of ``candidates`` (users, possibly empty) a person can
+        act on for this company (active, internal, not OdooBot nor another
+        bot, a user of the company), else the collections responsible of the
+        company when that one can, else no user."""
+        self.ensure_one()
+        bot = self.env.ref("base.user_root", raise_if_not_found=False)
+        for user in (*candidates, self.sudo().settlement_collections_user_id):
+            user = user.sudo()
+            if (
+                user
+                and user.active
+                and not user.share
+                and user != bot
+                and not user._is_public()
+                and self in user.company_ids
+            ):
+                return user
+        return self.env["res.users"]
+
     def _settlement_service_product(self, kind):
         """The product of plan fee ("plan_fee") or late fee ("late_fee")
         invoices, created on first use.

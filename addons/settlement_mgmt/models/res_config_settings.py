@@ -34,6 +34,10 @@ class ResConfigSettings(models.TransientModel):
         readonly=False,
     )
 
+    settlement_collections_user_id = fields.Many2one(
+        related="company_id.settlement_collections_user_id",
+        readonly=False,
+    )
     settlement_plan_grace_days = fields.Integer(
         related="company_id.settlement_plan_grace_days",
         readonly=False,

@@ -244,19 +244,27 @@ class SettlementDispute(models.Model):
         disputes = super().create(vals_list)
         for dispute in disputes:
             dispute.message_subscribe(partner_ids=dispute.partner_id.ids)
+            # Written for the staff who read them, in the responsible's language
+            # (else the company's), not in the language of a customer who
+            # raised the dispute on the portal.
+            staff_env = self.with_context(
+                lang=dispute.user_id.lang
+                or dispute.company_id.partner_id.lang
+                or self.env.lang
+            ).env
             dispute.move_id._message_log(
-                body=self.env._(
+                body=staff_env._(
                     "Dispute %(dispute)s raised for %(amount)s: %(reason)s",
                     dispute=dispute._get_html_link(title=dispute.name),
                     amount=dispute.currency_id.format(dispute.amount),
-                    reason=dispute.reason_id.name,
+                    reason=dispute.reason_id.with_env(staff_env).name,
                 )
             )
             if dispute.user_id:
                 dispute.activity_schedule(
                     "mail.mail_activity_data_todo",
                     date_deadline=dispute.date_deadline,
-                    summary=self.env._("Review dispute %(name)s", name=dispute.name),
+                    summary=staff_env._("Review dispute %(name)s", name=dispute.name),
                     user_id=dispute.user_id.id,
                 )
         return disputes
@@ -521,7 +529,11 @@ class SettlementDispute(models.Model):
                 "amount": amount,
                 "description": message,
                 "source": "portal",
-                "user_id": (reason.user_id or invoice.invoice_user_id).id,
+                "user_id": invoice.company_id._settlement_responsible(
+                    reason.user_id,
+                    invoice.invoice_user_id,
+                    invoice.commercial_partner_id.user_id,
+                ).id,
             }
         )
         for attachment in attachments:

@@ -372,13 +372,18 @@ class SettlementInstalmentPlan(models.Model):
         self.message_post(
             body=self.env._("Accepted on the customer portal by %(name)s.", name=name)
         )
-        if self.user_id:
+        responsible = self.company_id._settlement_responsible(
+            self.user_id, self.partner_id.commercial_partner_id.user_id
+        )
+        if responsible:
+            # Written for the accountant who gets it, in its own language.
+            assignee_env = self.with_context(lang=responsible.lang).env
             self.activity_schedule(
                 "mail.mail_activity_data_todo",
-                summary=self.env._(
+                summary=assignee_env._(
                     "Plan %(plan)s accepted by the customer", plan=self.name
                 ),
-                user_id=self.user_id.id,
+                user_id=responsible.id,
             )
 
     def _invoice_fee(self):

@@ -1,6 +1,5 @@
-import io
+from datetime import datetime, time, timedelta
 
-import xlsxwriter
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
@@ -8,10 +7,9 @@ from odoo.tools import SQL, format_amount, format_date
 
 from ..lib.aging import bucket_index, bucket_ranges
 from ..lib.amount_words import amount_in_words, supports
-from ..lib.calendars import format_calendar_date
+from ..lib.calendars import format_calendar_date, latin_digits, parse_calendar_date
 from ..lib.calendars import native_digits as native_digits_text
 from ..lib.printed_amount import amount_blocks
-from .settlement_xlsx_export_mixin import money_num_format
 
 
 class SettlementStatement(models.AbstractModel):
@@ -289,6 +287,23 @@ class SettlementStatement(models.AbstractModel):
                     ),
                 }
             )
+        today = fields.Date.context_today(self)
+        current = date_to >= today
+        holds = (
+            self.env["settlement.credit.hold"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "=", partner.id),
+                    ("company_id", "=", company.id),
+                    ("state", "=", "active"),
+                ],
+                order="date_start",
+                limit=1,
+            )
+            if current
+            else self.env["settlement.credit.hold"]
+        )
         return {
             "partner": partner,
             "company": company,
@@ -296,22 +311,39 @@ class SettlementStatement(models.AbstractModel):
             "date_to": date_to,
             "sections": sections,
             "plans": self._open_plans(partner, company),
-            "disputes": self.env["settlement.dispute"]
+            "disputes": self._disputes_open_at(partner, company, date_to),
+            "discounts": self._open_discounts(partner, company, date_to),
+            # Today's figures, shown only on a statement that runs to today: a
+            # past period's statement must not pass them for its own.  A
+            # customer on hold is told so, not what credit it would have.
+            "hold": holds,
+            "available_credit": (
+                partner.with_company(company).sudo().settlement_available_credit
+                if current and not holds and partner.credit_limit
+                else None
+            ),
+        }
+
+    @api.model
+    def _disputes_open_at(self, partner, company, date_to):
+        """The customer's disputes open at the end of ``date_to``: raised by
+        then and not resolved by then (a dispute resolved later was still
+        open on that day; one raised later did not exist yet)."""
+        end = datetime.combine(date_to + timedelta(days=1), time.min)
+        return (
+            self.env["settlement.dispute"]
             .sudo()
             .search(
                 [
                     ("partner_id", "=", partner.id),
                     ("company_id", "=", company.id),
-                    ("state", "in", ("new", "under_review")),
+                    ("create_date", "<", end),
+                    "|",
+                    ("date_resolved", "=", False),
+                    ("date_resolved", ">=", end),
                 ]
-            ),
-            "discounts": self._open_discounts(partner, company, date_to),
-            "available_credit": (
-                partner.with_company(company).sudo().settlement_available_credit
-                if partner.credit_limit
-                else None
-            ),
-        }
+            )
+        )
 
     @api.model
     def _aging_labels(self, boundaries):
@@ -382,6 +414,11 @@ class SettlementStatement(models.AbstractModel):
         language's own format for Gregorian dates."""
         if not date:
             return ""
+        if isinstance(date, datetime):
+            # A moment (raised on, accepted on): its day where the customer is.
+            date = fields.Datetime.context_timestamp(
+                self.with_context(tz=partner.tz or self.env.user.tz), date
+            ).date()
         calendar, digits = self._partner_calendar(partner)
         if calendar == "gregorian":
             text = format_date(self.env, date, lang_code=partner.lang)
@@ -389,6 +426,21 @@ class SettlementStatement(models.AbstractModel):
         return format_calendar_date(
             date, calendar, lang=(partner.lang or "en")[:2], digits=digits
         )
+
+    @api.model
+    def _parse_date(self, text, partner):
+        """The date the customer typed as ``_format_date`` writes it: in its
+        calendar, with any digits (a Gregorian date in its language's format
+        or year-month-day).  ValueError when it is no such date."""
+        calendar, _digits = self._partner_calendar(partner)
+        text = latin_digits(str(text or "")).strip()
+        if calendar != "gregorian":
+            return parse_calendar_date(text, calendar)
+        lang = self.env["res.lang"]._get_data(code=partner.lang or "en_US")
+        try:
+            return datetime.strptime(text, lang.date_format or "%m/%d/%Y").date()
+        except ValueError:
+            return parse_calendar_date(text)
 
     @api.model
     def _format_amount(self, amount, currency, partner):
@@ -408,117 +460,3 @@ class SettlementStatement(models.AbstractModel):
         """``text`` (a number, an aging range) in the customer's digits."""
         _calendar, digits = self._partner_calendar(partner)
         return native_digits_text(str(text), digits)
-
-    # ------------------------------------------------------------------
-    # Outputs
-    # ------------------------------------------------------------------
-
-    @api.model
-    def _statement_filename(self, partner, date_to):
-        return self.env._(
-            "Statement %(customer)s %(date)s",
-            customer=partner.commercial_partner_id.name,
-            date=fields.Date.to_string(date_to),
-        ).replace("/", "-")
-
-    @api.model
-    def _statement_xlsx(self, partner, date_from, date_to, company=None):
-        """The statement as a workbook: real dates and numbers, currency
-        formats, frozen header, filter, right-to-left for fa/ar/he."""
-        st = self._statement_data(partner, date_from, date_to, company)
-        partner = st["partner"]
-        output = io.BytesIO()
-        workbook = xlsxwriter.Workbook(output, {"in_memory": True})
-        bold = workbook.add_format({"bold": True})
-        title = workbook.add_format({"bold": True, "font_size": 14})
-        date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
-        header = workbook.add_format({"bold": True, "bottom": 1, "bg_color": "#EEEEEE"})
-        sheet = workbook.add_worksheet(self.env._("Statement"))
-        direction = (
-            self.env["res.lang"]._get_data(code=self.env.lang or "en_US").direction
-        )
-        if direction == "rtl":
-            sheet.right_to_left()
-        sheet.write(0, 0, self.env._("Statement of Account"), title)
-        sheet.write(1, 0, st["company"].name, bold)
-        sheet.write(2, 0, partner.name)
-        sheet.write(3, 0, self.env._("Period"))
-        sheet.write_datetime(
-            3, 1, fields.Datetime.to_datetime(st["date_from"]), date_format
-        )
-        sheet.write_datetime(
-            3, 2, fields.Datetime.to_datetime(st["date_to"]), date_format
-        )
-        columns = [
-            (self.env._("Date"), 12),
-            (self.env._("Document"), 22),
-            (self.env._("Your Reference"), 22),
-            (self.env._("Due Date"), 12),
-            (self.env._("Charges"), 16),
-            (self.env._("Payments and Credits"), 16),
-            (self.env._("Balance"), 16),
-        ]
-        for column, (_label, width) in enumerate(columns):
-            sheet.set_column(column, column, width)
-        row = 5
-        header_row = row
-        for section in st["sections"]:
-            currency = section["currency"]
-            symbol = currency.symbol or currency.name
-            pattern = money_num_format(currency)
-            money = workbook.add_format(
-                {
-                    "num_format": f'"{symbol}" {pattern}'
-                    if currency.position == "before"
-                    else f'{pattern} "{symbol}"'
-                }
-            )
-            money_bold = workbook.add_format(
-                {"bold": True, "num_format": money.num_format}
-            )
-            sheet.write(row, 0, currency.name, bold)
-            row += 1
-            for column, (label, _width) in enumerate(columns):
-                sheet.write(row, column, label, header)
-            header_row = header_row if header_row != 5 else row
-            row += 1
-            sheet.write_datetime(
-                row, 0, fields.Datetime.to_datetime(st["date_from"]), date_format
-            )
-            sheet.write(row, 1, self.env._("Opening balance"), bold)
-            sheet.write_number(row, 6, section["opening"], money_bold)
-            row += 1
-            for line in section["lines"]:
-                sheet.write_datetime(
-                    row, 0, fields.Datetime.to_datetime(line["date"]), date_format
-                )
-                sheet.write_string(row, 1, line["name"] or "")
-                sheet.write_string(row, 2, line["ref"] or "")
-                if line["date_due"]:
-                    sheet.write_datetime(
-                        row,
-                        3,
-                        fields.Datetime.to_datetime(line["date_due"]),
-                        date_format,
-                    )
-                sheet.write_number(row, 4, line["debit"], money)
-                sheet.write_number(row, 5, line["credit"], money)
-                sheet.write_number(row, 6, line["balance"], money)
-                row += 1
-            sheet.write_datetime(
-                row, 0, fields.Datetime.to_datetime(st["date_to"]), date_format
-            )
-            sheet.write(row, 1, self.env._("Closing balance"), bold)
-            sheet.write_number(row, 6, section["closing"], money_bold)
-            row += 1
-            if section["in_words"]:
-                sheet.write(row, 1, section["in_words"])
-                row += 1
-            row += 1
-            for column, (label, amount) in enumerate(section["aging"]):
-                sheet.write(row, column, label, header)
-                sheet.write_number(row + 1, column, amount, money)
-            row += 3
-        sheet.freeze_panes(header_row + 1, 0)
-        workbook.close()
-        return output.getvalue()

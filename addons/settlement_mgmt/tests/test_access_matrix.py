@@ -112,6 +112,7 @@ class TestAccessMatrix(SettlementCommon):
                 "partner.credit_terms",
                 "hold.place",
                 "override",
+                "company.collections_responsible",
             },
         )
 
@@ -159,6 +160,13 @@ class TestAccessMatrix(SettlementCommon):
             {"move_ids": [Command.set(invoice.ids)], "reason": "Paid in cash"}
         ).action_confirm()
         self.assertEqual(invoice.state, "posted")
+
+    def _try_company_collections_responsible(self, user):
+        company = self.env.company.with_user(user)
+        company.write({"settlement_collections_user_id": self.controller.id})
+        self.assertEqual(
+            self.env.company.sudo().settlement_collections_user_id, self.controller
+        )
 
     def test_decisions_per_role(self):
         roles = ROLES[:-1]  # the public user decides nothing and has no row
