@@ -84,19 +84,20 @@ class SettlementPredictionModel(models.Model):
     @api.depends("reliable", "sample_count", "backtest_auc")
     @api.depends_context("lang")
     def _compute_reliability_note(self):
+        # Formatted outside the call: babel drops a term with f-string arguments.
+        min_auc = format(MIN_AUC, ".1f")
         for model in self:
-            model.reliability_note = (
-                False
-                if model.reliable
-                else self.env._(
-                    "Not enough history yet: learnt from %(count)s invoices with a "
-                    "backtest AUC of %(auc)s. Risks are shown from %(minimum)s "
-                    "invoices and an AUC of %(min_auc)s (Settings).",
-                    count=model.sample_count,
-                    auc=f"{model.backtest_auc:.2f}",
-                    minimum=model.company_id.settlement_prediction_min_invoices,
-                    min_auc=f"{MIN_AUC:.1f}",
-                )
+            if model.reliable:
+                model.reliability_note = False
+                continue
+            model.reliability_note = self.env._(
+                "Not enough history yet: learnt from %(count)s invoices with a "
+                "backtest AUC of %(auc)s. Risks are shown from %(minimum)s "
+                "invoices and an AUC of %(min_auc)s (Settings).",
+                count=model.sample_count,
+                auc=format(model.backtest_auc, ".2f"),
+                minimum=model.company_id.settlement_prediction_min_invoices,
+                min_auc=min_auc,
             )
 
     def _factor_labels(self):
