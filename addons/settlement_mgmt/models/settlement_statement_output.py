@@ -37,7 +37,9 @@ class SettlementStatement(models.AbstractModel):
         title = workbook.add_format({"bold": True, "font_size": 14})
         date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
         header = workbook.add_format({"bold": True, "bottom": 1, "bg_color": "#EEEEEE"})
-        sheet = workbook.add_worksheet(self.env._("Statement"))
+        # The document's own name: a bare "Statement" was translated in other
+        # senses (a bank statement, a description).  Excel caps tab names at 31.
+        sheet = workbook.add_worksheet(self.env._("Statement of Account")[:31])
         direction = (
             self.env["res.lang"]._get_data(code=self.env.lang or "en_US").direction
         )

@@ -254,3 +254,25 @@ class TestWorkbooks(SettlementCommon):
         for row in formulas.iter_rows():
             for cell in row:
                 self.assertFalse(str(cell.value).startswith("="))
+
+    def test_statement_sheet_is_named_as_the_document_in_each_language(self):
+        """The tab reads "Statement of Account" as the customer's language
+        names the document -- not a bank statement (he "דף בנק") or a
+        description (fa "توضیحات"), other senses of a bare "Statement"."""
+        expected = {
+            "fa_IR": "صورت‌حساب",
+            "ar_001": "كشف الحساب",
+            "he_IL": "דף חשבון",
+            "en_US": "Statement of Account",
+        }
+        for lang, title in expected.items():
+            self.env["res.lang"]._activate_lang(lang)
+            content = (
+                self.env["settlement.statement"]
+                .with_context(lang=lang)
+                ._statement_xlsx(
+                    self.customer, self.today - timedelta(days=60), self.today
+                )
+            )
+            formulas, _values = self._open(content)
+            self.assertEqual(formulas.title, title, lang)
