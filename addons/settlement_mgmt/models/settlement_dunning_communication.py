@@ -87,6 +87,12 @@ class SettlementDunningCommunication(models.Model):
         help="What happened to the e-mail; reminders without e-mail are sent "
         "once recorded.",
     )
+    delivery_failure = fields.Char(
+        string="Delivery Problem",
+        compute="_compute_delivery_state",
+        store=True,
+        help="Why the e-mail failed or bounced, as the mail server or Odoo said.",
+    )
     fee_amount = fields.Monetary(string="Late Fee", readonly=True)
     interest_amount = fields.Monetary(string="Interest", readonly=True)
     fee_move_id = fields.Many2one(
@@ -126,13 +132,40 @@ class SettlementDunningCommunication(models.Model):
         "send_email",
         "mail_message_id.notification_ids.notification_status",
         "mail_message_id.notification_ids.failure_type",
+        "mail_message_id.notification_ids.failure_reason",
     )
     def _compute_delivery_state(self):
+        failure_types = dict(
+            self.env["mail.notification"]
+            ._fields["failure_type"]
+            ._description_selection(self.env)
+        )
         for communication in self:
             notifications = communication.mail_message_id.notification_ids.filtered(
                 lambda notification: notification.notification_type == "email"
             )
             statuses = set(notifications.mapped("notification_status"))
+            problems = notifications.filtered(
+                lambda notification: notification.notification_status
+                in ("exception", "bounce")
+            )
+            communication.delivery_failure = (
+                "; ".join(
+                    dict.fromkeys(
+                        " – ".join(
+                            part
+                            for part in (
+                                failure_types.get(notification.failure_type),
+                                notification.failure_reason,
+                            )
+                            if part
+                        )
+                        or self.env._("No reason given")
+                        for notification in problems
+                    )
+                )
+                or False
+            )
             if not communication.send_email:
                 communication.delivery_state = "sent"
             elif "bounce" in statuses:
@@ -150,8 +183,25 @@ class SettlementDunningCommunication(models.Model):
         for communication in self:
             communication.items_html = self.env["ir.qweb"]._render(
                 "settlement_mgmt.dunning_items_table",
-                {"communication": communication},
+                {
+                    "communication": communication,
+                    # E-mails link each invoice to its portal page, where the
+                    # customer pays it online (the printed letter has no link).
+                    "pay_links": communication._pay_links(),
+                },
             )
+
+    def _pay_links(self):
+        """{invoice id: its portal page with the customer's access token}:
+        the invoice's own "Pay Now" page in core's portal, reachable without
+        an account.  Tokens exist once the reminder is sent (_send_email)."""
+        self.ensure_one()
+        return {
+            move.id: move.get_base_url()
+            + f"{move.access_url}?access_token={move.access_token}"
+            for move in self.line_ids.move_id.sudo()
+            if move.access_token
+        }
 
     def _get_report_base_filename(self):
         return self.env._("Reminder %(name)s", name=self.name).replace("/", "-")
@@ -242,6 +292,8 @@ class SettlementDunningCommunication(models.Model):
         recipient = self.env["res.partner"].browse(
             self.partner_id.address_get(["invoice"])["invoice"]
         )
+        # The pay links of the e-mail need the invoices' portal tokens.
+        self.line_ids.move_id.sudo()._portal_ensure_token()
         attachment_ids = []
         if self.level_id.attach_invoices:
             attachment_ids += self._invoice_attachments().ids
@@ -515,13 +567,16 @@ class SettlementDunningCommunication(models.Model):
         )
 
     @api.model
-    def _dunning_candidates(self, company, today=None, partners=None):
+    def _dunning_candidates(self, company, today=None, partners=None, skipped=None):
         """{(customer, level): [item row]} of the reminders to send.
 
         An item is reminded at the highest level it has reached by its days
         overdue, unless it was already reminded at that level or a later one;
         customers marked "no reminders" or paused, items under an open promise
-        to pay and reminders under the policy's minimum amount are skipped."""
+        to pay and reminders under the policy's minimum amount are skipped.
+        ``skipped`` (a dict), when given, receives the customers skipped per
+        reason (SKIP_REASONS) for the preview to explain itself."""
+        skipped = {} if skipped is None else skipped
         today = today or fields.Date.context_today(self)
         rows = self._dunning_item_rows(company, today, partners)
         if not rows:
@@ -544,14 +599,17 @@ class SettlementDunningCommunication(models.Model):
                 customer.settlement_dunning_paused_until
                 and customer.settlement_dunning_paused_until >= today
             ):
+                skipped.setdefault("paused", set()).add(customer.id)
                 continue
             promise_moves = promised.get(customer.id)
             if promise_moves is not None and (
                 promise_moves is True or row[2] in promise_moves
             ):
+                skipped.setdefault("promise", set()).add(customer.id)
                 continue
             policy = customer.settlement_dunning_policy_id or default_policy
             if not policy:
+                skipped.setdefault("no_policy", set()).add(customer.id)
                 continue
             if policy not in levels_by_policy:
                 levels_by_policy[policy] = policy._sorted_levels()
@@ -561,14 +619,21 @@ class SettlementDunningCommunication(models.Model):
                 continue
             level = levels[index]
             if row[11] is not None and row[11] >= level.days:
+                skipped.setdefault("reminded", set()).add(customer.id)
                 continue
             groups[(customer, level)].append(row)
-        return {
-            key: group
-            for key, group in groups.items()
-            if sum(row[8] for row in group) >= key[1].policy_id.tolerance
-            and sum(row[8] for row in group) > 0
-        }
+        candidates = {}
+        for (customer, level), group in groups.items():
+            total = sum(row[8] for row in group)
+            if total >= level.policy_id.tolerance and total > 0:
+                candidates[(customer, level)] = group
+            else:
+                skipped.setdefault("minimum", set()).add(customer.id)
+        # A customer reminded of some items is not "skipped" for the others.
+        sent_to = {customer.id for customer, _level in candidates}
+        for customers_skipped in skipped.values():
+            customers_skipped -= sent_to
+        return candidates
 
     def _dunning_communication_values(self, customer, level, rows, today):
         interest = [

@@ -120,9 +120,9 @@ class TestSnapshotsAndKpis(SettlementCommon):
         # Today: the 300 and the first instalment are 40 days overdue, the 400
         # 70 days; the 500 was already reminded at the second level, the 150
         # is 10 days and the second instalment 26 days overdue.
-        self.env["settlement.dunning.run"].with_user(self.controller).create(
-            {}
-        ).action_send()
+        run = self.env["settlement.dunning.run"].with_user(self.controller).create({})
+        run.action_preview()
+        run.action_send()
         return moves, planned
 
     def test_snapshot_by_dunning_level(self):

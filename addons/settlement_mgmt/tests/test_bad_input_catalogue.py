@@ -72,6 +72,12 @@ def _denied(operation, description, model):
 
 @tagged("post_install", "-at_install")
 class TestBadInputCatalogue(SettlementCommon):
+    @staticmethod
+    def _preview_and_send(run):
+        """The reminder wizard's path: Preview, then Send."""
+        run.action_preview()
+        return run.action_send()
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -909,10 +915,11 @@ class TestBadInputCatalogue(SettlementCommon):
             ),
             Case(
                 "dunning run: nothing to remind",
-                lambda: self.env["settlement.dunning.run"]
-                .with_user(self.controller)
-                .create({"partner_ids": [Command.set(self.no_email_partner.ids)]})
-                .action_send(),
+                lambda: self._preview_and_send(
+                    self.env["settlement.dunning.run"]
+                    .with_user(self.controller)
+                    .create({"partner_ids": [Command.set(self.no_email_partner.ids)]})
+                ),
                 UserError,
                 "There is no reminder to send today.",
                 REMINDER_MODELS,

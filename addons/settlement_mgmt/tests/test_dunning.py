@@ -565,8 +565,46 @@ class TestDunning(SettlementCommon):
         self.assertEqual(self.Communication.with_user(user).search([]), sent)
         with self.assertRaises(AccessError):
             sent.with_user(user).write({"call_state": "reached"})
+        again = Run.with_user(self.controller).create({})
+        with self.assertRaisesRegex(UserError, "Preview the reminders first"):
+            again.action_send()
+        again.action_preview()
+        self.assertIn("already reminded", again.skip_note)
         with self.assertRaisesRegex(UserError, "no reminder to send"):
-            Run.with_user(self.controller).create({}).action_send()
+            again.action_send()
+
+    def test_reminder_email_links_each_invoice_to_its_pay_page(self):
+        invoice = self._overdue_invoice(self.customer, 200.0, 8)
+        sent = self._run()
+        body = str(sent.mail_message_id.body)
+        self.assertTrue(invoice.access_token)
+        self.assertIn(
+            f"/my/invoices/{invoice.id}?access_token={invoice.access_token}", body
+        )
+        self.assertIn("Pay online", body)
+
+    def test_failed_delivery_says_why(self):
+        """No outgoing mail server: the queued e-mail fails as core's mail
+        queue marks it, and the reminder says why (it once said "Failed"
+        with no reason anywhere)."""
+        self._overdue_invoice(self.customer, 200.0, 8)
+        sent = self._run()
+        mail = (
+            self.env["mail.mail"]
+            .sudo()
+            .search([("mail_message_id", "=", sent.mail_message_id.id)])
+        )
+        self.assertEqual(len(mail), 1)
+        mail._postprocess_sent_message(
+            success_pids=[],
+            failure_reason="Connection refused by localhost:25",
+            failure_type="mail_smtp",
+        )
+        self.assertEqual(sent.delivery_state, "failed")
+        self.assertIn("Connection refused by localhost:25", sent.delivery_failure)
+        self.assertIn(
+            sent, self.Communication.search([("delivery_failure", "!=", False)])
+        )
 
     def test_delivery_state_follows_the_mail_notifications(self):
         self._overdue_invoice(self.customer, 200.0, 8)

@@ -215,9 +215,9 @@ class TestMultiCompany(SettlementCommon):
         plan.action_propose()
         # Reminders of B's dunning run (the cron sends the same, unattended),
         # then a promise to pay taken on the phone for the reminded invoice.
-        cls._b("settlement.dunning.run").create(
-            {"company_id": company_b.id}
-        ).action_send()
+        run = cls._b("settlement.dunning.run").create({"company_id": company_b.id})
+        run.action_preview()
+        run.action_send()
         cls._b("settlement.promise").create(
             {
                 "partner_id": cls.customer_b.id,

@@ -20,6 +20,10 @@ class SettlementDunningRun(models.TransientModel):
     line_ids = fields.One2many(
         "settlement.dunning.run.line", "run_id", string="Preview", readonly=True
     )
+    previewed = fields.Boolean(readonly=True)
+    skip_note = fields.Text(
+        string="Not Reminded", readonly=True, help="Why customers are not reminded."
+    )
     reminder_count = fields.Integer(compute="_compute_totals")
     amount_total = fields.Monetary(compute="_compute_totals")
     currency_id = fields.Many2one(related="company_id.currency_id")
@@ -30,15 +34,48 @@ class SettlementDunningRun(models.TransientModel):
             run.reminder_count = len(run.line_ids)
             run.amount_total = sum(run.line_ids.mapped("amount"))
 
-    def _candidates(self):
+    def _candidates(self, skipped=None):
         partners = self.partner_ids.commercial_partner_id or None
         return self.env["settlement.dunning.communication"]._dunning_candidates(
-            self.company_id, partners=partners
+            self.company_id, partners=partners, skipped=skipped
         )
+
+    def _skip_lines(self, skipped):
+        """One line per reason a customer with overdue items is not reminded."""
+        messages = {
+            "reminded": self.env._(
+                "%(count)s customer(s) already reminded at the level they reached"
+            ),
+            "promise": self.env._("%(count)s customer(s) with a promise to pay"),
+            "paused": self.env._(
+                '%(count)s customer(s) paused or marked "no reminders"'
+            ),
+            "minimum": self.env._(
+                "%(count)s customer(s) owing less than the policy's minimum amount"
+            ),
+            "no_policy": self.env._("%(count)s customer(s) without a dunning policy"),
+        }
+        return [
+            messages[reason] % {"count": len(customers)}
+            for reason, customers in skipped.items()
+            if customers
+        ]
 
     def action_preview(self):
         self.ensure_one()
-        candidates = self._candidates()
+        skipped = {}
+        candidates = self._candidates(skipped)
+        lines = self._skip_lines(skipped)
+        if not candidates:
+            lines.insert(
+                0,
+                self.env._(
+                    "Nothing to send today. Overdue items not already reminded, "
+                    "disputed or settled by credits would be listed here."
+                ),
+            )
+        self.previewed = True
+        self.skip_note = "\n".join(lines)
         self.line_ids = [(5, 0, 0)] + [
             (
                 0,
@@ -64,6 +101,10 @@ class SettlementDunningRun(models.TransientModel):
 
     def action_send(self):
         self.ensure_one()
+        if not self.previewed:
+            raise UserError(
+                self.env._("Preview the reminders first: Send comes after it.")
+            )
         candidates = self._candidates()
         if not candidates:
             raise UserError(self.env._("There is no reminder to send today."))
