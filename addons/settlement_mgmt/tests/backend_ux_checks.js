@@ -151,3 +151,24 @@ async function checkCollectionsApp() {
     const ours = names.filter((xmlid) => xmlid && xmlid.startsWith("settlement_mgmt."));
     expect(!ours.length, "settlement menus left under Invoicing: " + ours.join(", "));
 }
+
+// 9. A partly paid, disputed invoice: core's "Partial" ribbon and our
+// "Disputed" badge are both visible and do not cover each other.
+async function checkRibbonAndBadges(ids) {
+    await openForm("account.move", ids.invoice);
+    const ribbon = await until(() => document.querySelector(".o_form_view .ribbon"),
+                               "core's payment ribbon");
+    const badge = await until(
+        () => [...document.querySelectorAll(".o_settlement_move_badges .badge")]
+            .find((node) => node.innerText.includes("Disputed")),
+        "the Disputed badge");
+    expect(ribbon.innerText.includes("Partial"), "ribbon: " + ribbon.innerText);
+    expect(document.querySelectorAll(".o_form_view .ribbon").length === 1,
+           "a second ribbon is drawn");
+    const a = ribbon.getBoundingClientRect();
+    const b = badge.getBoundingClientRect();
+    const overlap = a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+    expect(b.width > 0 && b.height > 0, "the badge is not drawn");
+    expect(!overlap, "the badge lies under the ribbon");
+    noErrorDialog("invoice form");
+}

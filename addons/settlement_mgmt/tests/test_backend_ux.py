@@ -136,6 +136,24 @@ class TestBackendUx(SettlementCommon, HttpCase):
         }
         self._js("/odoo", f"checkTechnicalValues({json.dumps(ids)})")
 
+    # 9. ------------------------------------------------------------------
+    def test_disputed_badge_beside_the_partial_ribbon(self):
+        """1,200 invoice, 200 paid (core's "Partial" ribbon), 300 disputed
+        through the dispute form: the badge shows and the ribbon does not
+        cover it (it was a second ribbon drawn exactly under "Partial")."""
+        self._check_browser()
+        dispute = self.env["settlement.dispute"].create(
+            {
+                "move_id": self.overdue.id,
+                "reason_id": self.env.ref("settlement_mgmt.dispute_reason_price").id,
+                "amount": 300.0,
+            }
+        )
+        self.assertTrue(self.overdue.settlement_is_disputed, dispute.name)
+        self._js(
+            "/odoo", f"checkRibbonAndBadges({json.dumps({'invoice': self.overdue.id})})"
+        )
+
     def test_offer_is_empty_without_a_discount(self):
         draft = self._invoice(self.customer, 90.0, post=False)
         refund = self._invoice(self.customer, 40.0, move_type="out_refund")
