@@ -147,6 +147,15 @@ class ResPartner(models.Model):
         string="Credit Holds",
         groups=CREDIT_GROUPS,
     )
+    settlement_item_ids = fields.One2many(
+        "settlement.receivable.item",
+        "partner_id",
+        string="Open Items",
+        readonly=True,
+        groups=CREDIT_GROUPS,
+        help="What the customer owes, item by item and net of its open credits "
+        "(the due schedule).",
+    )
     settlement_on_hold = fields.Boolean(
         string="On Credit Hold",
         compute="_compute_settlement_on_hold",

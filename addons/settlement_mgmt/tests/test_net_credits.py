@@ -298,3 +298,37 @@ class TestNetCredits(SettlementCommon):
         self.assertEqual(
             self._snapshot_rows(month_ago, "age"), {"1-30 days": (3000.0, 2)}
         )
+
+    # (g) the customer's follow-up ---------------------------------------
+
+    def test_follow_up_from_the_customer_form(self):
+        """Credit tab: the open items with what is left net (1,000 due 60 days
+        ago, credit note of 400: 600 left, the credit used up), and "Send
+        Reminder…" opens the reminder wizard for this customer only, whose
+        preview lists 600 at the first level."""
+        self._overdue(self.customer, 1000.0, 60)
+        self._credit_note(self.customer, 400.0)
+        self._overdue(self.other_customer, 300.0, 40)
+        self.env["settlement.receivable.item"]._flush_sources()
+        partner = self.customer.with_user(self.controller)
+        self.assertEqual(
+            sorted(
+                (item.amount_residual, item.amount_net)
+                for item in partner.settlement_item_ids
+            ),
+            [(-400.0, 0.0), (1000.0, 600.0)],
+        )
+        view = self.env.ref("settlement_mgmt.res_partner_view_form_inherit_settlement")
+        action = self.env.ref("settlement_mgmt.settlement_dunning_run_action")
+        self.assertIn(f'name="{action.id}"', view.arch_db)
+        run = (
+            self.env["settlement.dunning.run"]
+            .with_user(self.controller)
+            .with_context(default_partner_ids=[self.customer.id])
+            .create({})
+        )
+        run.action_preview()
+        self.assertEqual(
+            [(line.partner_id, line.amount) for line in run.line_ids],
+            [(self.customer, 600.0)],
+        )
