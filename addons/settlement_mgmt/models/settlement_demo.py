@@ -330,10 +330,22 @@ class SettlementDemo(models.AbstractModel):
         self.env.ref(
             "settlement_mgmt.demo_partner_alon"
         ).settlement_statement_opt_in = True
+        # Installing runs no web server for wkhtmltopdf to fetch the report
+        # styles from: PDFs made now would print unstyled (and log network
+        # errors).  The demo's first reminders go by e-mail and call only;
+        # their letters are printed from each reminder later, styled.
+        levels = self.env["settlement.dunning.level"].search(
+            [("company_id", "=", company.id)]
+        )
+        printed = ("send_letter", "attach_invoices", "attach_statement")
+        kept = {level: {name: level[name] for name in printed} for level in levels}
+        levels.write(dict.fromkeys(printed, False))
         Communication = self.env["settlement.dunning.communication"]
         Communication._dunning_send(
             company, Communication._dunning_candidates(company), today
         )
+        for level, values in kept.items():
+            level.write(values)
         self.env["settlement.risk.score"]._recompute(company)
 
     def _install_demo_languages(self):
