@@ -1,6 +1,7 @@
 /* Checks of issue #21 items 1-3 in the web client, run by test_backend_ux.py:
  * the test appends "run(<check>)" with the records it made. */
-const env = odoo.__WOWL_DEBUG__.root.env;
+// The web client may still be starting when this code runs: run() waits.
+let env;
 const TECHNICAL = /\b[a-z_]+\.[a-z_.]+\(|\b[a-z_]+\.[a-z_.]+,\d+/;
 async function until(condition, what, timeout = 20000) {
     const end = Date.now() + timeout;
@@ -33,7 +34,11 @@ async function openForm(model, id) {
         () => document.querySelector(".o_form_view .o_form_sheet_bg"), model + " form");
 }
 function run(steps) {
-    steps().then(
+    until(() => window.odoo && odoo.__WOWL_DEBUG__ && odoo.__WOWL_DEBUG__.root,
+          "the web client", 60000).then((root) => {
+        env = root.env;
+        return steps();
+    }).then(
         () => console.log("test successful"),
         (error) => console.error(error.message || String(error)),
     );
