@@ -25,7 +25,6 @@
         "views/res_config_settings_views.xml",
         "views/account_move_line_views.xml",
         "views/account_move_views.xml",
-        "views/res_partner_views.xml",
         "views/settlement_credit_hold_views.xml",
         "views/settlement_credit_override_views.xml",
         "views/settlement_risk_score_views.xml",
@@ -39,6 +38,8 @@
         "views/settlement_promise_views.xml",
         "views/settlement_statement_templates.xml",
         "views/settlement_statement_views.xml",
+        # after the reminder, statement and due schedule actions its buttons open
+        "views/res_partner_views.xml",
         "views/settlement_aged_receivable_export_views.xml",
         "report/settlement_dispute_analysis_views.xml",
         "report/settlement_discount_analysis_views.xml",
