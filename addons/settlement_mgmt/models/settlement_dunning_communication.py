@@ -293,7 +293,8 @@ class SettlementDunningCommunication(models.Model):
             self.partner_id.address_get(["invoice"])["invoice"]
         )
         # The pay links of the e-mail need the invoices' portal tokens.
-        self.line_ids.move_id.sudo()._portal_ensure_token()
+        for move in self.line_ids.move_id.sudo():
+            move._portal_ensure_token()  # one record at a time (core's API)
         attachment_ids = []
         if self.level_id.attach_invoices:
             attachment_ids += self._invoice_attachments().ids
