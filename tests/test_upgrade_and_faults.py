@@ -36,11 +36,16 @@ models = [
 records = {}
 for name in models:
     model = env[name].sudo().with_context(active_test=False)
+    # Read only these columns: before the update, the database lacks the
+    # columns the working tree adds (reading a record would prefetch them).
+    fields = [f for f in ('state', 'name') if f in model._fields]
+    found = model.search([], order='id')
+    found.fetch(fields)
     records[name] = [
         [record.id,
-         record['state'] if 'state' in model._fields else '',
-         record['name'] if 'name' in model._fields else '']
-        for record in model.search([], order='id')
+         record['state'] if 'state' in fields else '',
+         record['name'] if 'name' in fields else '']
+        for record in found
     ]
 module = env['ir.module.module'].search([('name', '=', 'settlement_mgmt')])
 env.cr.execute('SELECT max(id) FROM account_move')
