@@ -77,6 +77,12 @@ print('SNAPSHOT' + json.dumps(
     [len(invoices), len(invoices.settlement_discount_ids)]))
 """
 
+STATEMENT_MAIL = """
+import json
+template = env.ref('settlement_mgmt.mail_template_statement')
+print('SNAPSHOT' + json.dumps('statement_pay_html' in template.body_html))
+"""
+
 
 def _addons_path(addons_dir):
     parser = configparser.ConfigParser()
@@ -134,6 +140,7 @@ def upgraded_demo(odoo_cli, tmp_path_factory):
             "accounting_before": accounting_before,
             "accounting_after": _shell(odoo_cli, database, accounting),
             "discounts": _shell(odoo_cli, database, DISCOUNTS),
+            "statement_mail_pays": _shell(odoo_cli, database, STATEMENT_MAIL),
         }
     finally:
         _drop(database)
@@ -161,6 +168,9 @@ def test_upgrade_from_previous_release_keeps_data(upgraded_demo):
     # Invoices posted under the previous release got their discount frozen.
     discounts = upgraded_demo["discounts"]
     assert discounts[0] >= 1 and discounts[1] == discounts[0], discounts
+    # The statement e-mail the previous release installed (untouched) got
+    # its pay links (noupdate template reloaded by the 18.0.1.4.0 migration).
+    assert upgraded_demo["statement_mail_pays"] is True
 
 
 PREPARE_FAULTS = """

@@ -2,7 +2,7 @@
     "name": "Receivables Settlement",
     "summary": "Credit control, instalment plans, disputes, dunning, statements "
     "and Excel exports for customer receivables",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/settlement-mgmt/settlement_mgmt",
     "author": "settlement_mgmt contributors",
@@ -37,6 +37,7 @@
         "views/settlement_dunning_communication_views.xml",
         "views/settlement_promise_views.xml",
         "views/settlement_statement_templates.xml",
+        "views/settlement_mail_parts.xml",
         "views/settlement_statement_views.xml",
         # after the reminder, statement and due schedule actions its buttons open
         "views/res_partner_views.xml",

@@ -1,5 +1,6 @@
 from . import res_company
 from . import res_config_settings
+from . import res_partner_followup
 from . import res_partner
 from . import settlement_numbered_mixin
 from . import settlement_decision_mixin

@@ -187,6 +187,19 @@ class AccountMove(models.Model):
             > 0
         )
 
+    def _settlement_pay_urls(self, ensure_tokens=False):
+        """{invoice id: its portal page with the customer's access token}:
+        core's "Pay Now" page, reachable without a portal account.  With
+        ``ensure_tokens``, invoices without a token get one (core creates
+        them one record at a time); without, only those that have one."""
+        urls = {}
+        for move in self.sudo():
+            if ensure_tokens:
+                move._portal_ensure_token()
+            if move.access_token:
+                urls[move.id] = move.get_base_url() + move.get_portal_url()
+        return urls
+
     def action_settlement_open_dispute(self):
         self.ensure_one()
         return {

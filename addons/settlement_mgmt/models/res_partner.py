@@ -47,7 +47,7 @@ CREDIT_SETTING_FIELDS = (
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _inherit = ["res.partner", "settlement.partner.followup"]
 
     settlement_credit_policy = fields.Selection(
         selection=CREDIT_POLICIES,

@@ -11,6 +11,10 @@ from ..lib.dispute import OPEN_STATES as DISPUTE_OPEN_STATES
 from ..lib.dunning import accrued_interest, call_priority, late_fee, level_index
 from ..lib.internal_context import credit_check_done_context
 
+# Stands for the reminder's number in a preview (numbers are given on
+# sending); replaced in the e-mails a collector edited.
+NUMBER_PLACEHOLDER = "[…]"
+
 CALL_STATES = [
     ("none", "No Call"),
     ("to_call", "To Call"),
@@ -192,16 +196,10 @@ class SettlementDunningCommunication(models.Model):
             )
 
     def _pay_links(self):
-        """{invoice id: its portal page with the customer's access token}:
-        the invoice's own "Pay Now" page in core's portal, reachable without
-        an account.  Tokens exist once the reminder is sent (_send_email)."""
+        """{invoice id: its pay page}: tokens exist once the reminder is
+        previewed or sent (_ensure_pay_tokens); a compute writes none."""
         self.ensure_one()
-        return {
-            move.id: move.get_base_url()
-            + f"{move.access_url}?access_token={move.access_token}"
-            for move in self.line_ids.move_id.sudo()
-            if move.access_token
-        }
+        return self.line_ids.move_id._settlement_pay_urls()
 
     def _get_report_base_filename(self):
         return self.env._("Reminder %(name)s", name=self.name).replace("/", "-")
@@ -280,21 +278,30 @@ class SettlementDunningCommunication(models.Model):
         for communication in self:
             communication.letter_attachment_id = by_record.get(communication.id)
 
-    def _send_email(self):
-        """Queue the level's e-mail in the customer's language; the mail queue
-        sends it after the run's transaction commits, so a crash sends nothing."""
+    def _mail_template(self):
         self.ensure_one()
-        template = self.level_id.mail_template_id or self.env.ref(
+        return self.level_id.mail_template_id or self.env.ref(
             "settlement_mgmt.mail_template_dunning_courtesy"
             if self.level_days < 0
             else "settlement_mgmt.mail_template_dunning_reminder"
         )
+
+    def _ensure_pay_tokens(self):
+        """The pay links of the e-mail need the invoices' portal tokens."""
+        self.line_ids.move_id._settlement_pay_urls(ensure_tokens=True)
+
+    def _send_email(self, message=None):
+        """Queue the level's e-mail in the customer's language — or the
+        ``message`` (subject, body) a collector edited in the preview, its
+        number placeholder replaced by the reminder's number.  Core's
+        composer does it, as when a user sends a template by hand; the mail
+        queue sends after the run's transaction commits, so a crash sends
+        nothing."""
+        self.ensure_one()
         recipient = self.env["res.partner"].browse(
             self.partner_id.address_get(["invoice"])["invoice"]
         )
-        # The pay links of the e-mail need the invoices' portal tokens.
-        for move in self.line_ids.move_id.sudo():
-            move._portal_ensure_token()  # one record at a time (core's API)
+        self._ensure_pay_tokens()
         attachment_ids = []
         if self.level_id.attach_invoices:
             attachment_ids += self._invoice_attachments().ids
@@ -302,15 +309,35 @@ class SettlementDunningCommunication(models.Model):
             attachment_ids.append(self.letter_attachment_id.id)
         if self.level_id.attach_statement:
             attachment_ids.append(self._statement_attachment().id)
-        message = self.with_context(
-            lang=recipient.lang, mail_notify_force_send=False
-        ).message_post_with_source(
-            template,
-            subtype_xmlid="mail.mt_comment",
-            partner_ids=recipient.ids,
-            attachment_ids=attachment_ids,
+        edited = {}
+        if message:
+            subject, body = message
+            edited = {
+                "subject": subject.replace(NUMBER_PLACEHOLDER, self.name),
+                "body": body.replace(NUMBER_PLACEHOLDER, self.name),
+            }
+        composer = (
+            self.env["mail.compose.message"]
+            .with_context(
+                lang=recipient.lang,
+                mail_notify_force_send=False,
+                default_composition_mode="comment",
+                default_model=self._name,
+                default_res_ids=self.ids,
+                default_template_id=self._mail_template().id,
+            )
+            .create(
+                {
+                    "message_type": "notification",
+                    "subtype_id": self.env.ref("mail.mt_comment").id,
+                    "partner_ids": recipient.ids,
+                    "attachment_ids": attachment_ids,
+                    **edited,
+                }
+            )
         )
-        self.mail_message_id = message
+        _mails, message_record = composer._action_send_mail()
+        self.mail_message_id = message_record
 
     def _schedule_call(self):
         self.ensure_one()
@@ -457,20 +484,38 @@ class SettlementDunningCommunication(models.Model):
                 )
             communication.write({"fee_waived": True, "fee_waive_reason": reason})
 
-    def _send(self):
-        """Everything a new reminder does, in the run's transaction."""
+    def _send(self, messages=None):
+        """Everything a new reminder does, in the run's transaction.
+        ``messages`` ({(customer id, level id): (subject, body)}) holds the
+        e-mails a collector edited in the preview."""
+        messages = messages or {}
         for communication in self:
             communication._invoice_fee()
         self.filtered("send_letter")._render_letters()
         for communication in self:
             if communication.send_email:
-                communication._send_email()
+                communication._send_email(
+                    messages.get(
+                        (communication.partner_id.id, communication.level_id.id)
+                    )
+                )
             if communication.create_call:
                 communication._schedule_call()
             communication._apply_actions()
         partners_note = {
             communication.partner_id: communication for communication in self
         }
+        # The collector looks again at the earliest date any reminder asks.
+        Partner = self.env["res.partner"]
+        for company in self.company_id:
+            dates = {}
+            for communication in self.filtered(
+                lambda reminder, company=company: reminder.company_id == company
+            ):
+                date = Partner._settlement_next_action_after_reminder(communication)
+                partner = communication.partner_id
+                dates[partner] = min(date, dates.get(partner, date))
+            Partner._settlement_plan_next_action(company, dates)
         for partner, communication in partners_note.items():
             partner.message_post(
                 body=self.env._(
@@ -671,7 +716,10 @@ class SettlementDunningCommunication(models.Model):
                 currency.rounding,
             ),
             "interest_amount": currency.round(sum(interest)),
-            "user_id": (policy.collector_id or customer.user_id or self.env.user).id,
+            "user_id": (
+                customer._settlement_collector(level.company_id, policy)
+                or self.env.user
+            ).id,
             "call_priority": self._call_priority(amount, customer),
             "line_ids": [
                 Command.create(
@@ -701,8 +749,9 @@ class SettlementDunningCommunication(models.Model):
         }
 
     @api.model
-    def _dunning_send(self, company, candidates, today):
-        """Record and send the reminders of ``candidates``.  Each reminder is
+    def _dunning_send(self, company, candidates, today, messages=None):
+        """Record and send the reminders of ``candidates`` (with the e-mails
+        edited in the preview, ``messages``: see ``_send``).  Each reminder is
         created under a savepoint: if another run recorded the same customer,
         level and day, or the same item at this level, meanwhile, the unique
         indexes refuse it and it is skipped, not sent twice."""
@@ -717,7 +766,7 @@ class SettlementDunningCommunication(models.Model):
             except psycopg2.IntegrityError:
                 continue
             sent |= communication
-        sent._send()
+        sent._send(messages)
         return sent
 
     @api.model

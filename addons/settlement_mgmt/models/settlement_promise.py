@@ -111,6 +111,19 @@ class SettlementPromise(models.Model):
         for vals in vals_list:
             vals["reconcile_watermark"] = watermark
         promises = super().create(vals_list)
+        # The collector checks the payment the day after the promised date.
+        for company in promises.company_id:
+            of_company = promises.filtered(
+                lambda p, company=company: p.company_id == company
+            )
+            self.env["res.partner"]._settlement_plan_next_action(
+                company,
+                {
+                    promise.partner_id: promise.date_promised + timedelta(days=1)
+                    for promise in of_company.sorted("date_promised", reverse=True)
+                },
+                replace=True,
+            )
         for promise in promises.filtered("communication_id"):
             if promise.communication_id.call_state == "to_call":
                 promise.communication_id._close_call("promise")

@@ -74,6 +74,7 @@ class SettlementStatementSending(models.Model):
             mail_notify_force_send=False,
             statement_date_from=Statement._format_date(date_from, partner),
             statement_date_to=Statement._format_date(date_to, partner),
+            statement_pay_html=self._pay_online_html(partner, company),
         ).message_post_with_source(
             self.env.ref("settlement_mgmt.mail_template_statement"),
             subtype_xmlid="mail.mt_comment",
@@ -89,6 +90,54 @@ class SettlementStatementSending(models.Model):
                 "mail_message_id": message.id,
                 "scheduled": scheduled,
             }
+        )
+
+    @api.model
+    def _pay_online_html(self, partner, company, limit=10):
+        """The statement e-mail's "Pay online" part, in the customer's
+        language and digits: its open invoices (oldest due first, at most
+        ``limit``) with their pay pages, and its portal statement page when it
+        has a portal account."""
+        open_invoices = (
+            self.env["account.move"]
+            .sudo()
+            .search(
+                [
+                    ("move_type", "=", "out_invoice"),
+                    ("state", "=", "posted"),
+                    ("commercial_partner_id", "=", partner.id),
+                    ("company_id", "=", company.id),
+                    ("payment_state", "in", ("not_paid", "partial")),
+                ],
+                order="invoice_date_due, id",
+            )
+        )
+        pay_moves = open_invoices[:limit]
+        has_portal = (
+            self.env["res.users"]
+            .sudo()
+            .search_count(
+                [("partner_id", "child_of", partner.id), ("share", "=", True)],
+                limit=1,
+            )
+        )
+        return (
+            self.env["ir.qweb"]
+            .with_context(lang=partner.lang)
+            ._render(
+                "settlement_mgmt.statement_mail_pay_links",
+                {
+                    "partner": partner,
+                    "pay_moves": pay_moves,
+                    "pay_urls": pay_moves._settlement_pay_urls(ensure_tokens=True),
+                    "more_count": len(open_invoices) - len(pay_moves),
+                    "statement_url": has_portal
+                    and f"{partner.get_base_url()}/my/statement",
+                    "statement_format": self.env["settlement.statement"].with_context(
+                        lang=partner.lang
+                    ),
+                },
+            )
         )
 
     @api.model

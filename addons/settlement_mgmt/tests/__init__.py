@@ -19,6 +19,7 @@ from . import test_dispute
 from . import test_dispute_portal
 from . import test_dunning
 from . import test_dunning_lib
+from . import test_dunning_preview
 from . import test_i18n
 from . import test_instalment_plan
 from . import test_instalment_plan_payment

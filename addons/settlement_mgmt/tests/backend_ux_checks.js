@@ -178,3 +178,42 @@ async function checkRibbonAndBadges(ids) {
     expect(!overlap, "the badge lies under the ribbon");
     noErrorDialog("invoice form");
 }
+
+// 5. The hand run of reminders: previewed, each e-mail read (and editable) in
+// its own dialog, a customer left out, the counts following.
+async function checkReminderPreview(ids) {
+    const lastModal = () => {
+        const modals = document.querySelectorAll(".modal");
+        return modals.length ? modals[modals.length - 1] : null;
+    };
+    const button = (modal, label) => [...modal.querySelectorAll("button")]
+        .find((node) => node.innerText.trim() === label);
+    await env.services.action.doAction("settlement_mgmt.settlement_dunning_run_action");
+    const wizard = await until(() => lastModal() && button(lastModal(), "Preview") && lastModal(),
+                               "the Send Reminders dialog");
+    button(wizard, "Preview").click();
+    const rows = await until(() => {
+        const found = wizard.querySelectorAll(".o_field_one2many .o_data_row");
+        return found.length === 2 && found;
+    }, "two previewed reminders");
+    noErrorDialog("preview");
+    const count = () => wizard.querySelector("[name=reminder_count]").innerText.trim();
+    expect(count() === "2", "reminders to send: " + count());
+    expect(!TECHNICAL.test(wizard.innerText), "technical string in the preview: "
+           + (wizard.innerText.match(TECHNICAL) || [])[0]);
+    const row = [...rows].find((node) => node.innerText.includes(ids.customer));
+    row.querySelector("td[name=level_id]").click();
+    const line = await until(() => lastModal() !== wizard && lastModal().innerText.includes(ids.invoice)
+                             && lastModal(), "the customer's e-mail in its own dialog");
+    expect(line.querySelector("[name=mail_subject] input").value.includes("[…]"),
+           "subject: " + line.querySelector("[name=mail_subject] input").value);
+    expect(line.querySelector("[name=mail_body]").innerText.includes("Pay online"),
+           "the e-mail has no pay link");
+    noErrorDialog("reminder e-mail");
+    const close = button(line, "Save & Close") || button(line, "Close") || button(line, "Discard");
+    close.click();
+    await until(() => lastModal() === wizard, "back to the list");
+    row.querySelector(".o_field_boolean_toggle input").click();
+    await until(() => count() === "1", "one reminder left to send");
+    noErrorDialog("customer left out");
+}

@@ -136,6 +136,22 @@ class TestBackendUx(SettlementCommon, HttpCase):
         }
         self._js("/odoo", f"checkTechnicalValues({json.dumps(ids)})")
 
+    # 5. ------------------------------------------------------------------
+    def test_reminder_preview_in_the_browser(self):
+        self._check_browser()
+        self.env.company.settlement_dunning_policy_id = (
+            self.env.ref("settlement_mgmt.dunning_policy_standard")
+            .sudo()
+            .copy({"company_id": self.env.company.id})
+        )
+        (self.customer | self.other_customer).email = "ap@ux.example.com"
+        self._js(
+            "/odoo",
+            "checkReminderPreview("
+            + json.dumps({"customer": self.customer.name, "invoice": self.overdue.name})
+            + ")",
+        )
+
     # 9. ------------------------------------------------------------------
     def test_disputed_badge_beside_the_partial_ribbon(self):
         """1,200 invoice, 200 paid (core's "Partial" ribbon), 300 disputed

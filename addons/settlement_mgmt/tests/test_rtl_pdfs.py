@@ -128,6 +128,13 @@ class TestRightToLeftPdfs(SettlementCommon, HttpCase):
         cls.env["ir.module.module"].search(
             [("name", "=", "settlement_mgmt")]
         )._update_translations(list(LANGS))
+        cls.env.company.write(
+            {
+                "street": "Ledgerstrasse",
+                "city": "Zurich",
+                "email": "billing@ledger.example",
+            }
+        )
         cls.irr = cls.setup_other_currency("IRR", rates=[("2000-01-01", 40000.0)])
         cls.aed = cls.setup_other_currency("AED", rates=[("2000-01-01", 3.67)])
         cls.ils = cls.setup_other_currency("ILS", rates=[("2000-01-01", 3.7)])
@@ -315,6 +322,10 @@ class TestRightToLeftPdfs(SettlementCommon, HttpCase):
         self._assert_line(lines, "לא בפיגור 1–30 31–60 61–90 91+")
         zero = "0.00 ₪"
         self._assert_line(lines, f"{zero} {zero} 1,500.00 ₪ {zero} {zero}")
+        # On the company's letterhead: its address above, its contacts below.
+        letterhead = " ".join(lines)
+        for part in ("Ledgerstrasse", "Zurich", "billing@ledger.example"):
+            self.assertIn(part, letterhead, "\n".join(lines))
 
     # ------------------------------------------------------------------
     # Reminder letters, from the dunning run

@@ -182,6 +182,46 @@ class TestStatement(SettlementCommon, HttpCase):
         monthly = Sending.search([("scheduled", "=", True)])
         self.assertEqual(monthly.partner_id, self.customer | self.other_customer)
 
+    def test_statement_e_mail_links_each_open_invoice_to_its_pay_page(self):
+        wizard = Form(
+            self.env["settlement.statement.send"].with_context(
+                active_model="res.partner", active_ids=self.customer.ids
+            )
+        ).save()
+        wizard.action_send()
+        sending = self.env["settlement.statement.sending"].search(
+            [("partner_id", "=", self.customer.id)]
+        )
+        body = str(sending.mail_message_id.body)
+        # Oldest due first: 1,000 less 600 paid, then the recent 500.
+        self.assertLess(body.index(self.old.name), body.index(self.recent.name))
+        self.assertIn("400.00", body)
+        self.assertIn("500.00", body)
+        self.assertNotIn(self.refund.name, body)
+        for invoice in self.old | self.recent:
+            self.assertTrue(invoice.access_token)
+            link = f"/my/invoices/{invoice.id}?access_token={invoice.access_token}"
+            self.assertIn(link, body)
+        # No portal account: no statement page to point to.
+        self.assertNotIn("/my/statement", body)
+        # The link opens the invoice's own page without logging in.
+        self.authenticate(None, None)
+        page = self.url_open(
+            f"/my/invoices/{self.old.id}?access_token={self.old.access_token}"
+        )
+        self.assertEqual(page.status_code, 200)
+        self.assertIn(self.old.name, page.text)
+
+    def test_statement_e_mail_points_portal_customers_to_their_statement(self):
+        self._portal_user("st_pay_portal", self.customer_contact)
+        html = self.env["settlement.statement.sending"]._pay_online_html(
+            self.customer, self.env.company, limit=1
+        )
+        self.assertIn("/my/statement", html)
+        self.assertIn(self.old.name, html)
+        self.assertNotIn(self.recent.name, html)
+        self.assertIn("1 more open invoice(s)", html)
+
     def test_portal_shows_only_the_own_statement(self):
         new_test_user(
             self.env,

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..models.settlement_dunning_communication import NUMBER_PLACEHOLDER
+
 
 class SettlementDunningRun(models.TransientModel):
     """Preview the reminders due and send them by hand; the daily cron does
@@ -18,7 +20,7 @@ class SettlementDunningRun(models.TransientModel):
         help="Empty: every customer with something to remind.",
     )
     line_ids = fields.One2many(
-        "settlement.dunning.run.line", "run_id", string="Preview", readonly=True
+        "settlement.dunning.run.line", "run_id", string="Preview"
     )
     previewed = fields.Boolean(readonly=True)
     skip_note = fields.Text(
@@ -28,11 +30,12 @@ class SettlementDunningRun(models.TransientModel):
     amount_total = fields.Monetary(compute="_compute_totals")
     currency_id = fields.Many2one(related="company_id.currency_id")
 
-    @api.depends("line_ids.amount")
+    @api.depends("line_ids.amount", "line_ids.include")
     def _compute_totals(self):
         for run in self:
-            run.reminder_count = len(run.line_ids)
-            run.amount_total = sum(run.line_ids.mapped("amount"))
+            included = run.line_ids.filtered("include")
+            run.reminder_count = len(included)
+            run.amount_total = sum(included.mapped("amount"))
 
     def _candidates(self, skipped=None):
         partners = self.partner_ids.commercial_partner_id or None
@@ -77,17 +80,7 @@ class SettlementDunningRun(models.TransientModel):
         self.previewed = True
         self.skip_note = "\n".join(lines)
         self.line_ids = [(5, 0, 0)] + [
-            (
-                0,
-                0,
-                {
-                    "partner_id": customer.id,
-                    "level_id": level.id,
-                    "item_count": len(rows),
-                    "amount": sum(row[8] for row in rows),
-                    "max_days_overdue": max(row[7] for row in rows),
-                },
-            )
+            (0, 0, self._preview_line_values(customer, level, rows))
             for (customer, level), rows in candidates.items()
         ]
         return {
@@ -99,17 +92,88 @@ class SettlementDunningRun(models.TransientModel):
             "target": "new",
         }
 
+    def _preview_line_values(self, customer, level, rows):
+        """A preview line: the figures, and the e-mail and letter as the
+        customer would get them (its language, its digits), from a reminder
+        built in memory — nothing is recorded before Send."""
+        Communication = self.env["settlement.dunning.communication"]
+        today = fields.Date.context_today(self)
+        values = Communication._dunning_communication_values(
+            customer, level, rows, today
+        )
+        reminder = Communication.with_context(lang=customer.lang).new(
+            {**values, "name": NUMBER_PLACEHOLDER}
+        )
+        line = {
+            "partner_id": customer.id,
+            "level_id": level.id,
+            "item_count": len(rows),
+            "amount": values["amount_overdue"],
+            "max_days_overdue": values["max_days_overdue"],
+        }
+        if level.send_email:
+            reminder._ensure_pay_tokens()
+            template = reminder._mail_template()
+            subject, body = (
+                template._render_field(field, reminder.ids, compute_lang=True)[
+                    reminder.id
+                ]
+                for field in ("subject", "body_html")
+            )
+            line.update(
+                mail_subject=subject,
+                mail_body=body,
+                rendered_subject=subject,
+                rendered_body=body,
+            )
+        if level.send_letter:
+            line["letter_preview"] = (
+                self.env["ir.qweb"]
+                .with_context(lang=customer.lang)
+                ._render(
+                    "settlement_mgmt.report_dunning_letter_content",
+                    {"communication": reminder, "pay_links": {}},
+                )
+            )
+        return line
+
     def action_send(self):
         self.ensure_one()
         if not self.previewed:
             raise UserError(
                 self.env._("Preview the reminders first: Send comes after it.")
             )
+        chosen = self.line_ids.filtered("include")
+        if not chosen:
+            raise UserError(
+                self.env._("Every customer is excluded: there is nothing to send.")
+            )
         candidates = self._candidates()
-        if not candidates:
-            raise UserError(self.env._("There is no reminder to send today."))
+        to_send, messages = {}, {}
+        for line in chosen:
+            key = (line.partner_id, line.level_id)
+            rows = candidates.get(key)
+            amount = rows and self.currency_id.round(sum(row[8] for row in rows))
+            if not rows or len(rows) != line.item_count or amount != line.amount:
+                raise UserError(
+                    self.env._(
+                        "What %(customer)s owes changed since the preview (a "
+                        "payment, a credit note or an item newly overdue): "
+                        "preview again before sending.",
+                        customer=line.partner_id.display_name,
+                    )
+                )
+            to_send[key] = rows
+            if line.level_id.send_email and line._mail_edited():
+                messages[(line.partner_id.id, line.level_id.id)] = (
+                    line.mail_subject or "",
+                    line.mail_body or "",
+                )
         sent = self.env["settlement.dunning.communication"]._dunning_send(
-            self.company_id, candidates, fields.Date.context_today(self)
+            self.company_id,
+            to_send,
+            fields.Date.context_today(self),
+            messages=messages,
         )
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "settlement_mgmt.settlement_dunning_communication_action"
@@ -127,9 +191,34 @@ class SettlementDunningRunLine(models.TransientModel):
     run_id = fields.Many2one(
         "settlement.dunning.run", required=True, ondelete="cascade"
     )
+    include = fields.Boolean(
+        string="Send", default=True, help="Untick to leave this customer out."
+    )
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     level_id = fields.Many2one("settlement.dunning.level", readonly=True)
+    send_email = fields.Boolean(related="level_id.send_email")
+    send_letter = fields.Boolean(related="level_id.send_letter")
+    create_call = fields.Boolean(related="level_id.create_call")
     item_count = fields.Integer(string="Items", readonly=True)
     amount = fields.Monetary(readonly=True)
     currency_id = fields.Many2one(related="run_id.currency_id")
     max_days_overdue = fields.Integer(string="Days Overdue", readonly=True)
+    mail_subject = fields.Char(string="Subject")
+    mail_body = fields.Html(string="E-mail", sanitize_style=True)
+    # The e-mail as rendered, to tell an edited one from the template's.
+    rendered_subject = fields.Char(readonly=True)
+    rendered_body = fields.Html(readonly=True, sanitize_style=True)
+    mail_edited = fields.Boolean(string="Edited", compute="_compute_mail_edited")
+    letter_preview = fields.Html(string="Letter", readonly=True, sanitize_style=True)
+
+    @api.depends("mail_subject", "mail_body", "rendered_subject", "rendered_body")
+    def _compute_mail_edited(self):
+        for line in self:
+            line.mail_edited = line._mail_edited()
+
+    def _mail_edited(self):
+        self.ensure_one()
+        return bool(self.rendered_body) and (
+            self.mail_body != self.rendered_body
+            or self.mail_subject != self.rendered_subject
+        )

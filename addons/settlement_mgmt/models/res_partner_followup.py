@@ -1,0 +1,100 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+
+# After a final notice there is no next level: look again when the notice's
+# term (eight days in the standard final notice) has passed.
+FINAL_NOTICE_FOLLOW_UP_DAYS = 8
+
+
+class SettlementPartnerFollowup(models.AbstractModel):
+    """The collector's side of a customer: who follows it and when to look at
+    it again.  Per company, as reminders are; mixed into res.partner (one
+    res.partner class per addon), kept here so the follow-up has one home."""
+
+    _name = "settlement.partner.followup"
+    _description = "Customer Follow-up"
+
+    settlement_next_action_date = fields.Date(
+        string="Next Collection Action",
+        company_dependent=True,
+        groups="settlement_mgmt.group_settlement_user",
+        help="When to look at this customer again. Set when a reminder is sent "
+        "(the day its oldest item reaches the next level, or today when the "
+        "level asks for a call) and when a promise to pay is recorded (the day "
+        "after the promised date); an earlier date set by hand is kept.",
+    )
+    settlement_collector_id = fields.Many2one(
+        "res.users",
+        string="Collector",
+        company_dependent=True,
+        domain="[('share', '=', False)]",
+        groups="settlement_mgmt.group_settlement_user",
+        help="Who follows this customer's payments: reminder calls and "
+        "follow-up activities go to this person. Empty: the dunning policy's "
+        "collector, then the salesperson, then the company's Collections "
+        "Responsible.",
+    )
+    settlement_action_due = fields.Boolean(
+        string="Action Due",
+        compute="_compute_settlement_action_due",
+        search="_search_settlement_action_due",
+        groups="settlement_mgmt.group_settlement_user",
+    )
+
+    @api.depends_context("company")
+    @api.depends("settlement_next_action_date")
+    def _compute_settlement_action_due(self):
+        today = fields.Date.context_today(self)
+        for partner in self:
+            date = partner.settlement_next_action_date
+            partner.settlement_action_due = bool(date and date <= today)
+
+    def _search_settlement_action_due(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            return NotImplemented
+        due = [("settlement_next_action_date", "<=", fields.Date.context_today(self))]
+        return due if (operator == "=") == value else ["!", *due]
+
+    def _settlement_collector(self, company, policy=None):
+        """The person who follows this customer for ``company``: its own
+        collector, the policy's, the salesperson, the company's Collections
+        Responsible — the first who can act (active, internal, of the
+        company)."""
+        self.ensure_one()
+        partner = self.sudo().with_company(company)
+        return company._settlement_responsible(
+            partner.settlement_collector_id,
+            policy.collector_id if policy else self.env["res.users"],
+            partner.user_id,
+        )
+
+    def _settlement_plan_next_action(self, company, dates, replace=False):
+        """Set each customer's next action to the date in ``dates`` ({partner:
+        date}) unless an earlier one still to come was set (by hand or by an
+        earlier step): a collector's "call back tomorrow" is not pushed away
+        by a reminder.  ``replace``: the date is the outcome of the action
+        (a promise to pay), it replaces whatever was planned."""
+        today = fields.Date.context_today(self)
+        for partner, date in dates.items():
+            partner = partner.sudo().with_company(company)
+            current = partner.settlement_next_action_date
+            if not replace and current and today <= current <= date:
+                continue
+            partner.settlement_next_action_date = date
+
+    def _settlement_next_action_after_reminder(self, communication):
+        """The day to look at a customer again after ``communication``: today
+        when the level asks for a call, else the day its most overdue item
+        reaches the next level, else (final notice) when the notice's term is
+        over."""
+        if communication.create_call:
+            return communication.date
+        later = communication.level_id.policy_id._sorted_levels().filtered(
+            lambda level: level.days > communication.level_days
+        )
+        if later:
+            days = max(later[0].days - communication.max_days_overdue, 1)
+        else:
+            days = FINAL_NOTICE_FOLLOW_UP_DAYS
+        return communication.date + timedelta(days=days)
