@@ -47,6 +47,7 @@ CREDIT_SETTING_FIELDS = (
 
 
 class ResPartner(models.Model):
+    _name = "res.partner"
     _inherit = ["res.partner", "settlement.partner.followup"]
 
     settlement_credit_policy = fields.Selection(

@@ -2,6 +2,8 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
+from ..lib.dispute import OPEN_STATES as DISPUTE_OPEN_STATES
+
 # After a final notice there is no next level: look again when the notice's
 # term (eight days in the standard final notice) has passed.
 FINAL_NOTICE_FOLLOW_UP_DAYS = 8
@@ -41,6 +43,88 @@ class SettlementPartnerFollowup(models.AbstractModel):
         search="_search_settlement_action_due",
         groups="settlement_mgmt.group_settlement_user",
     )
+
+    # What the collector has running with the customer, one click away.
+    settlement_open_dispute_count = fields.Integer(
+        string="Open Disputes",
+        compute="_compute_settlement_followup_counts",
+        groups="settlement_mgmt.group_settlement_user",
+    )
+    settlement_open_promise_count = fields.Integer(
+        string="Open Promises",
+        compute="_compute_settlement_followup_counts",
+        groups="settlement_mgmt.group_settlement_user",
+    )
+    settlement_running_plan_count = fields.Integer(
+        string="Running Plans",
+        compute="_compute_settlement_followup_counts",
+        groups="settlement_mgmt.group_settlement_user",
+    )
+
+    # (model, domain of the running ones, count field)
+    def _settlement_followup_sources(self):
+        return [
+            (
+                "settlement.dispute",
+                [("state", "in", DISPUTE_OPEN_STATES)],
+                "settlement_open_dispute_count",
+            ),
+            (
+                "settlement.promise",
+                [("state", "=", "open")],
+                "settlement_open_promise_count",
+            ),
+            (
+                "settlement.instalment.plan",
+                [("state", "in", ("proposed", "active"))],
+                "settlement_running_plan_count",
+            ),
+        ]
+
+    @api.depends_context("company")
+    def _compute_settlement_followup_counts(self):
+        customers = self.commercial_partner_id
+        for model, domain, field in self._settlement_followup_sources():
+            counts = dict(
+                self.env[model]._read_group(
+                    [*domain, ("partner_id", "in", customers.ids)],
+                    groupby=["partner_id"],
+                    aggregates=["__count"],
+                )
+            )
+            for partner in self:
+                partner[field] = counts.get(partner.commercial_partner_id, 0)
+
+    def _settlement_followup_action(self, model, domain, name):
+        action = self.env[model]._get_records_action(name=name)
+        action.update(
+            domain=[*domain, ("partner_id", "=", self.commercial_partner_id.id)],
+            view_mode="list,form",
+            views=[(False, "list"), (False, "form")],
+        )
+        action.pop("res_id", None)
+        return action
+
+    def action_settlement_view_open_disputes(self):
+        self.ensure_one()
+        model, domain, _field = self._settlement_followup_sources()[0]
+        return self._settlement_followup_action(
+            model, domain, self.env._("Open Disputes")
+        )
+
+    def action_settlement_view_open_promises(self):
+        self.ensure_one()
+        model, domain, _field = self._settlement_followup_sources()[1]
+        return self._settlement_followup_action(
+            model, domain, self.env._("Open Promises")
+        )
+
+    def action_settlement_view_running_plans(self):
+        self.ensure_one()
+        model, domain, _field = self._settlement_followup_sources()[2]
+        return self._settlement_followup_action(
+            model, domain, self.env._("Running Plans")
+        )
 
     @api.depends_context("company")
     @api.depends("settlement_next_action_date")

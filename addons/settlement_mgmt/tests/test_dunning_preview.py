@@ -203,3 +203,44 @@ class TestDunningPreview(SettlementCommon):
             self.customer.settlement_next_action_date,
             self.today + timedelta(days=7),
         )
+
+    def test_the_customer_shows_what_is_running_with_it(self):
+        disputed = self._overdue(self.customer, 300.0, 10)
+        planned = self._overdue(self.customer, 600.0, 2)
+        dispute = self.env["settlement.dispute"].create(
+            {
+                "move_id": disputed.id,
+                "reason_id": self.env.ref("settlement_mgmt.dispute_reason_price").id,
+                "amount": 100.0,
+            }
+        )
+        plan = self._proposed_plan(planned, instalments=2)
+        promise = self.env["settlement.promise"].create(
+            {
+                "partner_id": self.customer.id,
+                "amount": 50.0,
+                "date_promised": self.today + timedelta(days=3),
+            }
+        )
+        customer = self.customer.with_user(self.collector)
+        self.assertEqual(
+            (
+                customer.settlement_open_dispute_count,
+                customer.settlement_open_promise_count,
+                customer.settlement_running_plan_count,
+            ),
+            (1, 1, 1),
+        )
+        # A contact of the customer shows the company's.
+        self.assertEqual(self.customer_contact.settlement_open_dispute_count, 1)
+        self.assertEqual(self.other_customer.settlement_open_dispute_count, 0)
+        for action, record in (
+            (customer.action_settlement_view_open_disputes(), dispute),
+            (customer.action_settlement_view_open_promises(), promise),
+            (customer.action_settlement_view_running_plans(), plan),
+        ):
+            found = self.env[action["res_model"]].search(action["domain"])
+            self.assertEqual(found, record)
+        promise.action_cancel()
+        self.customer.invalidate_recordset()
+        self.assertEqual(self.customer.settlement_open_promise_count, 0)

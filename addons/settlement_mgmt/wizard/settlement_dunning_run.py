@@ -114,8 +114,9 @@ class SettlementDunningRun(models.TransientModel):
         if level.send_email:
             reminder._ensure_pay_tokens()
             template = reminder._mail_template()
+            # ``ids`` leaves out records not in the database: pass the new id.
             subject, body = (
-                template._render_field(field, reminder.ids, compute_lang=True)[
+                template._render_field(field, list(reminder._ids), compute_lang=True)[
                     reminder.id
                 ]
                 for field in ("subject", "body_html")
@@ -153,8 +154,13 @@ class SettlementDunningRun(models.TransientModel):
         for line in chosen:
             key = (line.partner_id, line.level_id)
             rows = candidates.get(key)
-            amount = rows and self.currency_id.round(sum(row[8] for row in rows))
-            if not rows or len(rows) != line.item_count or amount != line.amount:
+            if (
+                not rows
+                or len(rows) != line.item_count
+                or self.currency_id.compare_amounts(
+                    sum(row[8] for row in rows), line.amount
+                )
+            ):
                 raise UserError(
                     self.env._(
                         "What %(customer)s owes changed since the preview (a "
