@@ -21,6 +21,7 @@ class ReportSettlementStatement(models.AbstractModel):
             # The customer's own portal user, checked above: its statement is
             # read as the portal page reads it.
             partners, Statement = partners.sudo(), Statement.sudo()
+            company = company.sudo()
         partners = partners.commercial_partner_id
         date_from = self._period_date(data.get("date_from"))
         date_to = self._period_date(data.get("date_to"))
@@ -37,6 +38,8 @@ class ReportSettlementStatement(models.AbstractModel):
                 for partner in partners
             },
             "Statement": Statement,
+            # The statement's company signs it (the layout's letterhead).
+            "company": company,
         }
 
     @api.model

@@ -144,6 +144,8 @@ class SettlementDunningRun(models.TransientModel):
             raise UserError(
                 self.env._("Preview the reminders first: Send comes after it.")
             )
+        if not self.line_ids:
+            raise UserError(self.env._("There is no reminder to send today."))
         chosen = self.line_ids.filtered("include")
         if not chosen:
             raise UserError(
