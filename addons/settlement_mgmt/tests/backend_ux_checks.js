@@ -221,4 +221,7 @@ async function checkReminderPreview(ids) {
     customerRow().querySelector(".o_field_boolean_toggle input").click();
     await until(() => Number(count()) === before - 1, "one reminder fewer to send");
     noErrorDialog("customer left out");
+    // Nothing sent: the collector cancels.
+    button(wizard, "Cancel").click();
+    await until(() => !document.querySelector(".modal"), "the dialog closed");
 }

@@ -212,12 +212,14 @@ class SettlementDunningRunLine(models.TransientModel):
     currency_id = fields.Many2one(related="run_id.currency_id")
     max_days_overdue = fields.Integer(string="Days Overdue", readonly=True)
     mail_subject = fields.Char(string="Subject")
-    mail_body = fields.Html(string="E-mail", sanitize_style=True)
+    mail_body = fields.Html(string="Message", sanitize_style=True)
     # The e-mail as rendered, to tell an edited one from the template's.
     rendered_subject = fields.Char(readonly=True)
     rendered_body = fields.Html(readonly=True, sanitize_style=True)
     mail_edited = fields.Boolean(string="Edited", compute="_compute_mail_edited")
-    letter_preview = fields.Html(string="Letter", readonly=True, sanitize_style=True)
+    letter_preview = fields.Html(
+        string="Letter Text", readonly=True, sanitize_style=True
+    )
 
     @api.depends("mail_subject", "mail_body", "rendered_subject", "rendered_body")
     def _compute_mail_edited(self):
