@@ -1,5 +1,6 @@
 from . import portal
 from . import portal_dispute
 from . import portal_plan
+from . import portal_promise
 from . import portal_invoice
 from . import payment

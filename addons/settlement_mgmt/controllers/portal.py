@@ -149,6 +149,9 @@ class SettlementPortal(CustomerPortal):
                 "Statement": Statement,
                 "error": error,
                 "overdue": any(section["overdue"] > 0 for section in st["sections"]),
+                "open_promises": request.env[
+                    "settlement.promise"
+                ]._portal_open_promises(partner, company),
             }
         )
         return request.render("settlement_mgmt.portal_my_statement", values)

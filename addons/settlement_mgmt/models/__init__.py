@@ -18,6 +18,7 @@ from . import settlement_dunning_policy
 from . import settlement_dunning_level
 from . import settlement_dunning_communication
 from . import settlement_promise
+from . import settlement_promise_portal
 from . import settlement_statement
 from . import settlement_statement_output
 from . import settlement_statement_sending

@@ -153,6 +153,27 @@ class ResCompany(models.Model):
         help="Days after a promised payment date before the promise counts as "
         "broken and reminders resume.",
     )
+    settlement_portal_promises = fields.Boolean(
+        string="Promises to Pay on the Portal",
+        default=True,
+        help="Customers promise to pay their overdue invoices from the portal, "
+        "within the rules below; reminders pause for what they promised.",
+    )
+    settlement_portal_promise_days = fields.Integer(
+        string="Promise at Most (Days Ahead)",
+        default=30,
+        help="How far ahead a customer may promise to pay from the portal.",
+    )
+    settlement_portal_promise_min_share = fields.Float(
+        string="Promise at Least (% of Overdue)",
+        default=50.0,
+        help="The smallest share of the invoices chosen a portal promise covers.",
+    )
+    settlement_portal_promise_max_open = fields.Integer(
+        string="Open Promises per Customer",
+        default=1,
+        help="How many promises a customer may have open at once from the portal.",
+    )
 
     settlement_calendar = fields.Selection(
         selection=CALENDAR_SELECTION,
@@ -245,6 +266,26 @@ class ResCompany(models.Model):
     def _check_settlement_promise_grace_days(self):
         if any(company.settlement_promise_grace_days < 0 for company in self):
             raise ValidationError(self.env._("Promise grace days cannot be negative."))
+
+    @api.constrains(
+        "settlement_portal_promise_days",
+        "settlement_portal_promise_min_share",
+        "settlement_portal_promise_max_open",
+    )
+    def _check_settlement_portal_promise_rules(self):
+        for company in self:
+            if company.settlement_portal_promise_days < 1:
+                raise ValidationError(
+                    self.env._("Portal promises need at least one day ahead.")
+                )
+            if not 0 <= company.settlement_portal_promise_min_share <= 100:
+                raise ValidationError(
+                    self.env._("The smallest share of a promise is 0 to 100 %.")
+                )
+            if company.settlement_portal_promise_max_open < 1:
+                raise ValidationError(
+                    self.env._("Allow at least one open promise per customer.")
+                )
 
     @api.constrains("settlement_prediction_min_invoices")
     def _check_settlement_prediction_min_invoices(self):

@@ -66,6 +66,22 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.settlement_promise_grace_days",
         readonly=False,
     )
+    settlement_portal_promises = fields.Boolean(
+        related="company_id.settlement_portal_promises",
+        readonly=False,
+    )
+    settlement_portal_promise_days = fields.Integer(
+        related="company_id.settlement_portal_promise_days",
+        readonly=False,
+    )
+    settlement_portal_promise_min_share = fields.Float(
+        related="company_id.settlement_portal_promise_min_share",
+        readonly=False,
+    )
+    settlement_portal_promise_max_open = fields.Integer(
+        related="company_id.settlement_portal_promise_max_open",
+        readonly=False,
+    )
 
     @api.onchange("settlement_credit_policy")
     def _onchange_settlement_credit_policy(self):

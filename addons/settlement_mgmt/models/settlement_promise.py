@@ -275,6 +275,7 @@ class SettlementPromise(models.Model):
                     )
             else:
                 promise.message_post(body=self.env._("Promise kept."))
+        closed.filtered(lambda promise: promise.state == "broken")._portal_tell_broken()
         return closed
 
     @api.model

@@ -30,6 +30,7 @@ from . import test_net_credits
 from . import test_open_receivables
 from . import test_portal_attacks
 from . import test_portal_hardening
+from . import test_portal_promise
 from . import test_portal_rtl_browser
 from . import test_prediction_lib
 from . import test_receivable_item

@@ -136,6 +136,7 @@ class TestPortalWalk(SettlementCommon, HttpCase):
             ("plans", "/my/plans"),
             ("plan", f"/my/plans/{plan.id}"),
             ("pay_overdue", "/my/invoices/overdue"),
+            ("promise_form", f"/my/promise?invoice_id={overdue.id}"),
         )
 
     def _warm_assets(self, path):
