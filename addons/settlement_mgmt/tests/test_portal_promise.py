@@ -52,7 +52,8 @@ class TestPortalPromise(SettlementCommon, HttpCase):
         return page.text[start : page.text.index('"', start)]
 
     def _promise(self, invoices, amount, day, **extra):
-        self.authenticate("sm_promise_a", "sm_promise_a")
+        if "csrf_token" not in extra:  # a new session, unless its token is given
+            self.authenticate("sm_promise_a", "sm_promise_a")
         data = [
             ("csrf_token", extra.pop("csrf_token", None) or self._csrf()),
             ("amount", amount),
@@ -136,7 +137,6 @@ class TestPortalPromise(SettlementCommon, HttpCase):
 
     def test_one_open_promise_and_double_submission(self):
         soon = self.today + timedelta(days=5)
-        token = None
         self.authenticate("sm_promise_a", "sm_promise_a")
         token = self._csrf()
         first = self._promise(self.first, "300", soon, csrf_token=token)
