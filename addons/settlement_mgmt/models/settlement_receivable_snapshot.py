@@ -101,7 +101,7 @@ class SettlementReceivableSnapshot(models.Model):
         self.env["settlement.instalment.plan"].flush_model(["move_ids"])
         Item = self.env["settlement.receivable.item"]
         boundaries = parse_boundaries(company.settlement_aging_days)
-        labels = company._settlement_aging_labels(boundaries)
+        labels = self.env["res.company"]._settlement_aging_labels(boundaries)
         items = self._open_items_sql(company, date_at)
         age_rows = self.env.execute_query(
             SQL(

@@ -204,7 +204,8 @@ class SettlementStatement(models.AbstractModel):
             ]
         )
         boundaries = company._settlement_aging_boundaries()
-        labels = company._settlement_aging_labels(boundaries)
+        # In this report's language (``company`` may come without it).
+        labels = self.env["res.company"]._settlement_aging_labels(boundaries)
         currencies = {}
         balances = self._balances(partner, company, date_from, date_to)
         for currency_id, (opening, closing, _oc, _cc) in balances.items():

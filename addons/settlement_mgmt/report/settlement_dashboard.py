@@ -149,7 +149,7 @@ class SettlementDashboard(models.Model):
                 company=company.id,
             )
         )
-        labels = company._settlement_aging_labels(boundaries)
+        labels = self.env["res.company"]._settlement_aging_labels(boundaries)
         return labels, {index: (amount, count) for index, amount, count in rows}
 
     def _aging_bar(self, label, index, amount, total):

@@ -133,7 +133,7 @@ class SettlementAgedReceivableExport(models.TransientModel):
         """Write the workbook to ``path``; returns the number of data rows."""
         self.ensure_one()
         boundaries = self._boundaries()
-        labels = self.company_id._settlement_aging_labels(boundaries)
+        labels = self.env["res.company"]._settlement_aging_labels(boundaries)
         company = self.company_id
         currency = company.currency_id
         workbook = xlsxwriter.Workbook(path, {"constant_memory": True})
