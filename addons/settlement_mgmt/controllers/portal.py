@@ -158,24 +158,13 @@ class SettlementPortal(CustomerPortal):
 
     def _statement_download(self, partner, company, start, end, report_type):
         Statement = request.env["settlement.statement"].sudo()
-        filename = Statement._statement_filename(partner, end)
         if report_type == "pdf":
-            content, _type = (
-                request.env["ir.actions.report"]
-                .sudo()
-                .with_context(lang=partner.lang)
-                ._render_qweb_pdf(
-                    "settlement_mgmt.action_report_statement",
-                    partner.ids,
-                    data={
-                        "date_from": fields.Date.to_string(start),
-                        "date_to": fields.Date.to_string(end),
-                        "statement_company_id": company.id,
-                    },
-                )
+            content, filename = Statement._render_statement_pdf(
+                partner, start, end, company
             )
             mimetype, extension = "application/pdf", "pdf"
         else:
+            filename = Statement._statement_filename(partner, end)
             content = Statement.with_context(lang=partner.lang)._statement_xlsx(
                 partner, start, end, company
             )

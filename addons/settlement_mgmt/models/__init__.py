@@ -6,6 +6,7 @@ from . import res_partner
 from . import settlement_numbered_mixin
 from . import settlement_decision_mixin
 from . import settlement_xlsx_export_mixin
+from . import settlement_fee_invoice
 from . import settlement_credit_hold
 from . import settlement_credit_override
 from . import settlement_dispute_reason

@@ -20,8 +20,9 @@ class AccountMoveLine(models.Model):
 
     @api.model
     def _settlement_aging_selection(self):
-        labels = self.env["settlement.receivable.snapshot"]._bucket_labels(
-            self.env.company._settlement_aging_boundaries()
+        company = self.env.company
+        labels = company._settlement_aging_labels(
+            company._settlement_aging_boundaries()
         )
         return [(str(index), label) for index, label in enumerate(labels)]
 
@@ -67,17 +68,13 @@ class AccountMoveLine(models.Model):
         if fname != "settlement_aging_bucket":
             return super()._field_to_sql(alias, fname, query, flush)
         due = super()._field_to_sql(alias, "date_maturity", query, flush)
+        company = self.env.company
         return SQL(
-            """CASE WHEN %(due)s IS NULL THEN NULL
-                    WHEN %(today)s - %(due)s <= 0 THEN '0'
-                    ELSE (1 + (SELECT COUNT(*) FROM unnest(%(limits)s) AS limit_days
-                                WHERE %(today)s - %(due)s > limit_days))::varchar
-               END""",
+            "CASE WHEN %(due)s IS NULL THEN NULL ELSE %(bucket)s::varchar END",
             due=due,
-            today=fields.Date.context_today(self),
-            limits=SQL(
-                "ARRAY[%s]::int[]",
-                list(self.env.company._settlement_aging_boundaries()),
+            bucket=company._settlement_aging_bucket_sql(
+                SQL("%s - %s", fields.Date.context_today(self), due),
+                company._settlement_aging_boundaries(),
             ),
         )
 

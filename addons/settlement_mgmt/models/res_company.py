@@ -1,10 +1,13 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
 from ..lib.aging import (
     DEFAULT_BOUNDARIES,
     MAX_BUCKETS,
     BucketLayoutError,
+    bucket_labels,
+    bucket_limits,
     parse_boundaries,
 )
 from ..lib.calendars import CALENDAR_SELECTION
@@ -84,6 +87,27 @@ class ResCompany(models.Model):
     def _settlement_aging_boundaries(self):
         self.ensure_one()
         return parse_boundaries(self.settlement_aging_days)
+
+    @api.model
+    def _settlement_aging_labels(self, boundaries):
+        """The names of the aging buckets of ``boundaries``, everywhere they
+        are shown: statements, exports, Open Receivables, snapshots and the
+        dashboard ("Not Due", "1–30" … "91+")."""
+        return bucket_labels(boundaries, self.env._("Not Due"))
+
+    @api.model
+    def _settlement_aging_bucket_sql(self, days_overdue, boundaries):
+        """SQL of the bucket index of an item ``days_overdue`` (an SQL
+        integer expression) days past due, written from the same limits as
+        ``lib.aging.bucket_index``: a plain ``CASE`` over constants."""
+        return SQL(
+            "(CASE %s ELSE %s END)",
+            SQL(" ").join(
+                SQL("WHEN %s <= %s THEN %s", days_overdue, limit, index)
+                for limit, index in bucket_limits(boundaries)
+            ),
+            len(boundaries) + 1,
+        )
 
     settlement_credit_policy = fields.Selection(
         selection=CREDIT_POLICIES,

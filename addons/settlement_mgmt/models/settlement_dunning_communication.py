@@ -9,7 +9,6 @@ from odoo.tools import SQL, format_amount, format_date, mute_logger
 
 from ..lib.dispute import OPEN_STATES as DISPUTE_OPEN_STATES
 from ..lib.dunning import accrued_interest, call_priority, late_fee, level_index
-from ..lib.internal_context import credit_check_done_context
 
 # Stands for the reminder's number in a preview (numbers are given on
 # sending); replaced in the e-mails a collector edited.
@@ -236,28 +235,8 @@ class SettlementDunningCommunication(models.Model):
         self.ensure_one()
         Statement = self.env["settlement.statement"]
         date_from, date_to = Statement._default_period(self.date)
-        content, _report_type = (
-            self.env["ir.actions.report"]
-            .with_context(lang=self.partner_id.lang)
-            ._render_qweb_pdf(
-                "settlement_mgmt.action_report_statement",
-                self.partner_id.ids,
-                data={
-                    "date_from": fields.Date.to_string(date_from),
-                    "date_to": fields.Date.to_string(date_to),
-                    "statement_company_id": self.company_id.id,
-                },
-            )
-        )
-        filename = Statement._statement_filename(self.partner_id, date_to)
-        return self.env["ir.attachment"].create(
-            {
-                "name": f"{filename}.pdf",
-                "raw": content,
-                "res_model": self._name,
-                "res_id": self.id,
-                "mimetype": "application/pdf",
-            }
+        return Statement._statement_pdf_attachment(
+            self.partner_id, date_from, date_to, self.company_id, self._name, self.id
         )
 
     def _render_letters(self):
@@ -383,8 +362,6 @@ class SettlementDunningCommunication(models.Model):
         self.ensure_one()
         if self.currency_id.is_zero(self.fee_amount + self.interest_amount):
             return
-        company = self.company_id
-        product = company._settlement_service_product("late_fee")
         lines = []
         if not self.currency_id.is_zero(self.fee_amount):
             lines.append(
@@ -408,35 +385,16 @@ class SettlementDunningCommunication(models.Model):
                     self.interest_amount,
                 )
             )
-        fee_move = (
-            self.env["account.move"]
-            .with_company(company)
-            .with_context(**credit_check_done_context())
-            .create(
-                {
-                    "move_type": "out_invoice",
-                    "partner_id": self.partner_id.id,
-                    "currency_id": self.currency_id.id,
-                    "invoice_date": self.date,
-                    "invoice_origin": self.name,
-                    "invoice_line_ids": [
-                        Command.create(
-                            {
-                                "product_id": product.id,
-                                "name": label,
-                                "quantity": 1.0,
-                                "price_unit": amount,
-                                "tax_ids": [Command.clear()],
-                            }
-                        )
-                        for label, amount in lines
-                    ],
-                }
-            )
+        self.fee_move_id = self.env["settlement.fee.invoice"]._create_fee_invoice(
+            "late_fee",
+            self.company_id,
+            self.partner_id,
+            self.currency_id,
+            lines,
+            self.date,
+            self.name,
+            post=self.policy_id.fee_move_state == "posted",
         )
-        if self.policy_id.fee_move_state == "posted":
-            fee_move.action_post()
-        self.fee_move_id = fee_move
 
     def action_waive_fee(self):
         return {

@@ -3,7 +3,6 @@ from datetime import timedelta
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from ..lib.internal_context import credit_check_done_context
 from ..lib.schedule import (
     MAX_INSTALMENTS,
     ScheduleError,
@@ -391,38 +390,24 @@ class SettlementInstalmentPlan(models.Model):
         instalment, and settle it with the plan.  No taxes: it is the price of
         paying later, agreed in the plan."""
         for plan in self.filtered(lambda p: p.amount_fee and not p.fee_move_id):
-            company = plan.company_id
-            product = company._settlement_service_product("plan_fee")
-            fee_move = (
-                self.env["account.move"]
-                .with_company(company)
-                .with_context(**credit_check_done_context())
-                .create(
-                    {
-                        "move_type": "out_invoice",
-                        "partner_id": plan.partner_id.id,
-                        "currency_id": plan.currency_id.id,
-                        "invoice_date": fields.Date.context_today(self),
-                        "invoice_date_due": max(plan.line_ids.mapped("date_due")),
-                        "invoice_origin": plan.name,
-                        "invoice_line_ids": [
-                            Command.create(
-                                {
-                                    "product_id": product.id,
-                                    "name": self.env._(
-                                        "Fee and interest of instalment plan %(plan)s",
-                                        plan=plan.name,
-                                    ),
-                                    "quantity": 1.0,
-                                    "price_unit": plan.amount_fee,
-                                    "tax_ids": [Command.clear()],
-                                }
-                            )
-                        ],
-                    }
-                )
+            fee_move = self.env["settlement.fee.invoice"]._create_fee_invoice(
+                "plan_fee",
+                plan.company_id,
+                plan.partner_id,
+                plan.currency_id,
+                [
+                    (
+                        self.env._(
+                            "Fee and interest of instalment plan %(plan)s",
+                            plan=plan.name,
+                        ),
+                        plan.amount_fee,
+                    )
+                ],
+                fields.Date.context_today(self),
+                plan.name,
+                date_due=max(plan.line_ids.mapped("date_due")),
             )
-            fee_move.action_post()
             # Internal: the fee invoice joins the plan it was made for.
             plan.sudo().write(
                 {"fee_move_id": fee_move.id, "move_ids": [Command.link(fee_move.id)]}

@@ -3,7 +3,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..lib.aging import bucket_ranges, parse_boundaries
+from ..lib.aging import parse_boundaries
 
 SNAPSHOT_MONTHS = 12
 # Bucket of what is left of customers' open credits once netted: below "Not
@@ -47,16 +47,6 @@ class SettlementReceivableSnapshot(models.Model):
         if index == CREDITS_BUCKET:
             return self.env._("Unapplied credits")
         return labels[index]
-
-    def _bucket_labels(self, boundaries):
-        labels = [self.env._("Not due")]
-        for low, high in bucket_ranges(boundaries):
-            labels.append(
-                self.env._("%(low)s-%(high)s days", low=low, high=high)
-                if high
-                else self.env._("Over %(days)s days", days=low - 1)
-            )
-        return labels
 
     def _open_items_sql(self, company, date_at):
         """Open receivable items on ``date_at`` (id, due date, amount), each
@@ -111,24 +101,20 @@ class SettlementReceivableSnapshot(models.Model):
         self.env["settlement.instalment.plan"].flush_model(["move_ids"])
         Item = self.env["settlement.receivable.item"]
         boundaries = parse_boundaries(company.settlement_aging_days)
-        labels = self._bucket_labels(boundaries)
-        # Bucket index in SQL: 0 when not due, else 1 + number of limits passed.
-        limits = SQL("ARRAY[%s]::int[]", list(boundaries))
+        labels = self.env["res.company"]._settlement_aging_labels(boundaries)
         items = self._open_items_sql(company, date_at)
         age_rows = self.env.execute_query(
             SQL(
                 """
             %(items)s
-            SELECT CASE WHEN amount < 0 THEN %(credits)s
-                        WHEN %(date_at)s - due <= 0 THEN 0
-                        ELSE 1 + (SELECT COUNT(*) FROM unnest(%(limits)s) AS limit_days
-                                   WHERE %(date_at)s - due > limit_days) END,
+            SELECT CASE WHEN amount < 0 THEN %(credits)s ELSE %(bucket)s END,
                    SUM(amount), COUNT(*)
               FROM items GROUP BY 1
             """,
                 items=items,
-                date_at=date_at,
-                limits=limits,
+                bucket=company._settlement_aging_bucket_sql(
+                    SQL("%s - due", date_at), boundaries
+                ),
                 credits=CREDITS_BUCKET,
             )
         )

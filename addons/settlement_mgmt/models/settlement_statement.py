@@ -5,7 +5,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.tools import SQL, format_amount, format_date
 
-from ..lib.aging import bucket_index, bucket_ranges
+from ..lib.aging import bucket_index
 from ..lib.amount_words import amount_in_words, supports
 from ..lib.calendars import format_calendar_date, latin_digits, parse_calendar_date
 from ..lib.calendars import native_digits as native_digits_text
@@ -204,7 +204,8 @@ class SettlementStatement(models.AbstractModel):
             ]
         )
         boundaries = company._settlement_aging_boundaries()
-        labels = self._aging_labels(boundaries)
+        # In this report's language (``company`` may come without it).
+        labels = self.env["res.company"]._settlement_aging_labels(boundaries)
         currencies = {}
         balances = self._balances(partner, company, date_from, date_to)
         for currency_id, (opening, closing, _oc, _cc) in balances.items():
@@ -344,13 +345,6 @@ class SettlementStatement(models.AbstractModel):
                 ]
             )
         )
-
-    @api.model
-    def _aging_labels(self, boundaries):
-        return [self.env._("Not Due")] + [
-            f"{low}–{high}" if high else f"{low}+"
-            for low, high in bucket_ranges(boundaries)
-        ]
 
     @api.model
     def _open_plans(self, partner, company):

@@ -4,7 +4,7 @@ import xlsxwriter
 
 from odoo import api, fields, models
 
-from .settlement_xlsx_export_mixin import money_num_format
+from .settlement_xlsx_export_mixin import WorkbookStyles
 
 
 class SettlementStatement(models.AbstractModel):
@@ -26,6 +26,47 @@ class SettlementStatement(models.AbstractModel):
         ).replace("/", "-")
 
     @api.model
+    def _render_statement_pdf(self, partner, date_from, date_to, company):
+        """(PDF content, file name without extension) of ``partner``'s
+        statement of account: the one renderer of the dunning attachment,
+        the e-mailed statement and the portal download.  The document is in
+        the customer's language, whoever prints it; the file name follows
+        the caller's language (the e-mail and the portal pass theirs)."""
+        content, _report_type = (
+            self.env["ir.actions.report"]
+            .with_context(lang=partner.lang)
+            ._render_qweb_pdf(
+                "settlement_mgmt.action_report_statement",
+                partner.ids,
+                data={
+                    "date_from": fields.Date.to_string(date_from),
+                    "date_to": fields.Date.to_string(date_to),
+                    "statement_company_id": company.id,
+                },
+            )
+        )
+        return content, self._statement_filename(partner, date_to)
+
+    @api.model
+    def _statement_pdf_attachment(
+        self, partner, date_from, date_to, company, res_model, res_id
+    ):
+        """The statement PDF stored as an attachment of ``res_model``/``res_id``
+        (the reminder or the customer it is e-mailed with)."""
+        content, filename = self._render_statement_pdf(
+            partner, date_from, date_to, company
+        )
+        return self.env["ir.attachment"].create(
+            {
+                "name": f"{filename}.pdf",
+                "raw": content,
+                "res_model": res_model,
+                "res_id": res_id,
+                "mimetype": "application/pdf",
+            }
+        )
+
+    @api.model
     def _statement_xlsx(self, partner, date_from, date_to, company=None):
         """The statement as a workbook: real dates and numbers, currency
         formats, frozen header, filter, right-to-left for fa/ar/he."""
@@ -33,28 +74,16 @@ class SettlementStatement(models.AbstractModel):
         partner = st["partner"]
         output = io.BytesIO()
         workbook = xlsxwriter.Workbook(output, {"in_memory": True})
-        bold = workbook.add_format({"bold": True})
-        title = workbook.add_format({"bold": True, "font_size": 14})
-        date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
-        header = workbook.add_format({"bold": True, "bottom": 1, "bg_color": "#EEEEEE"})
+        styles = WorkbookStyles(workbook, self.env)
         # The document's own name: a bare "Statement" was translated in other
-        # senses (a bank statement, a description).  Excel caps tab names at 31.
-        sheet = workbook.add_worksheet(self.env._("Statement of Account")[:31])
-        direction = (
-            self.env["res.lang"]._get_data(code=self.env.lang or "en_US").direction
-        )
-        if direction == "rtl":
-            sheet.right_to_left()
-        sheet.write(0, 0, self.env._("Statement of Account"), title)
-        sheet.write(1, 0, st["company"].name, bold)
+        # senses (a bank statement, a description).
+        sheet = styles.add_sheet(self.env._("Statement of Account"))
+        sheet.write(0, 0, self.env._("Statement of Account"), styles.title)
+        sheet.write(1, 0, st["company"].name, styles.bold)
         sheet.write(2, 0, partner.name)
         sheet.write(3, 0, self.env._("Period"))
-        sheet.write_datetime(
-            3, 1, fields.Datetime.to_datetime(st["date_from"]), date_format
-        )
-        sheet.write_datetime(
-            3, 2, fields.Datetime.to_datetime(st["date_to"]), date_format
-        )
+        styles.write_date(sheet, 3, 1, st["date_from"])
+        styles.write_date(sheet, 3, 2, st["date_to"])
         columns = [
             (self.env._("Date"), 12),
             (self.env._("Document"), 22),
@@ -70,61 +99,50 @@ class SettlementStatement(models.AbstractModel):
         header_row = row
         for section in st["sections"]:
             currency = section["currency"]
-            symbol = currency.symbol or currency.name
-            pattern = money_num_format(currency)
-            money = workbook.add_format(
-                {
-                    "num_format": f'"{symbol}" {pattern}'
-                    if currency.position == "before"
-                    else f'{pattern} "{symbol}"'
-                }
-            )
-            money_bold = workbook.add_format(
-                {"bold": True, "num_format": money.num_format}
-            )
-            sheet.write(row, 0, currency.name, bold)
+            money = styles.money(currency, symbol=True)
+            sheet.write(row, 0, currency.name, styles.bold)
             row += 1
             for column, (label, _width) in enumerate(columns):
-                sheet.write(row, column, label, header)
+                sheet.write(row, column, label, styles.header)
             header_row = header_row if header_row != 5 else row
             row += 1
-            sheet.write_datetime(
-                row, 0, fields.Datetime.to_datetime(st["date_from"]), date_format
-            )
-            sheet.write(row, 1, self.env._("Opening balance"), bold)
-            sheet.write_number(row, 6, section["opening"], money_bold)
+            self._write_balance_row(styles, sheet, row, st, section)
             row += 1
             for line in section["lines"]:
-                sheet.write_datetime(
-                    row, 0, fields.Datetime.to_datetime(line["date"]), date_format
-                )
+                styles.write_date(sheet, row, 0, line["date"])
                 sheet.write_string(row, 1, line["name"] or "")
                 sheet.write_string(row, 2, line["ref"] or "")
-                if line["date_due"]:
-                    sheet.write_datetime(
-                        row,
-                        3,
-                        fields.Datetime.to_datetime(line["date_due"]),
-                        date_format,
-                    )
+                styles.write_date(sheet, row, 3, line["date_due"])
                 sheet.write_number(row, 4, line["debit"], money)
                 sheet.write_number(row, 5, line["credit"], money)
                 sheet.write_number(row, 6, line["balance"], money)
                 row += 1
-            sheet.write_datetime(
-                row, 0, fields.Datetime.to_datetime(st["date_to"]), date_format
-            )
-            sheet.write(row, 1, self.env._("Closing balance"), bold)
-            sheet.write_number(row, 6, section["closing"], money_bold)
+            self._write_balance_row(styles, sheet, row, st, section, closing=True)
             row += 1
             if section["in_words"]:
                 sheet.write(row, 1, section["in_words"])
                 row += 1
             row += 1
             for column, (label, amount) in enumerate(section["aging"]):
-                sheet.write(row, column, label, header)
+                sheet.write(row, column, label, styles.header)
                 sheet.write_number(row + 1, column, amount, money)
             row += 3
         sheet.freeze_panes(header_row + 1, 0)
         workbook.close()
         return output.getvalue()
+
+    @api.model
+    def _write_balance_row(self, styles, sheet, row, st, section, closing=False):
+        """The section's opening balance, on the first day of the period, or
+        its closing balance, on the last: date, label and amount in bold in
+        the balance column."""
+        date, label, amount = (
+            (st["date_to"], self.env._("Closing balance"), section["closing"])
+            if closing
+            else (st["date_from"], self.env._("Opening balance"), section["opening"])
+        )
+        styles.write_date(sheet, row, 0, date)
+        sheet.write(row, 1, label, styles.bold)
+        sheet.write_number(
+            row, 6, amount, styles.money(section["currency"], symbol=True, bold=True)
+        )

@@ -44,27 +44,8 @@ class SettlementStatementSending(models.Model):
         ):
             return self.browse()
         Statement = self.env["settlement.statement"].with_context(lang=partner.lang)
-        content, _report_type = (
-            self.env["ir.actions.report"]
-            .with_context(lang=partner.lang)
-            ._render_qweb_pdf(
-                "settlement_mgmt.action_report_statement",
-                partner.ids,
-                data={
-                    "date_from": fields.Date.to_string(date_from),
-                    "date_to": fields.Date.to_string(date_to),
-                    "statement_company_id": company.id,
-                },
-            )
-        )
-        attachment = self.env["ir.attachment"].create(
-            {
-                "name": f"{Statement._statement_filename(partner, date_to)}.pdf",
-                "raw": content,
-                "res_model": "res.partner",
-                "res_id": partner.id,
-                "mimetype": "application/pdf",
-            }
+        attachment = Statement._statement_pdf_attachment(
+            partner, date_from, date_to, company, "res.partner", partner.id
         )
         recipient = self.env["res.partner"].browse(
             partner.address_get(["invoice"])["invoice"]

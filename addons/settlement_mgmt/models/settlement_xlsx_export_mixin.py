@@ -7,35 +7,72 @@ from odoo import models
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def money_num_format(currency):
+def money_num_format(currency, symbol=False):
     """The number format of amounts in ``currency``, from its decimal places:
-    ``#,##0.00``, ``#,##0.000`` (Kuwaiti dinar), ``#,##0`` (none).  Every
-    workbook of the addon formats money with it."""
+    ``#,##0.00``, ``#,##0.000`` (Kuwaiti dinar), ``#,##0`` (none); with
+    ``symbol``, the currency's symbol on the side it is written."""
     decimals = max(currency.decimal_places, 0)
-    return f"#,##0.{'0' * decimals}" if decimals else "#,##0"
+    pattern = f"#,##0.{'0' * decimals}" if decimals else "#,##0"
+    if not symbol:
+        return pattern
+    sign = currency.symbol or currency.name
+    if currency.position == "before":
+        return f'"{sign}" {pattern}'
+    return f'{pattern} "{sign}"'
 
 
-class MoneyFormats:
-    """One cell format per currency in a workbook, and its bold total."""
+class WorkbookStyles:
+    """The look every workbook of the addon shares: title, bold labels,
+    column headers, dates, money in each currency's decimals, and sheets
+    laid out right to left in a right-to-left language.  Formats are made
+    once per workbook (xlsxwriter keeps every format it is given)."""
 
-    def __init__(self, workbook):
-        self._workbook = workbook
-        self._formats = {}
+    def __init__(self, workbook, env):
+        self.workbook = workbook
+        self.env = env
+        self.bold = workbook.add_format({"bold": True})
+        self.title = workbook.add_format({"bold": True, "font_size": 14})
+        header = {"bold": True, "bottom": 1, "bg_color": "#EEEEEE"}
+        self.header = workbook.add_format(header)
+        # Long bucket and column names of the aged export wrap in their cell.
+        self.header_wrap = workbook.add_format({**header, "text_wrap": True})
+        self.date = workbook.add_format({"num_format": "yyyy-mm-dd"})
+        self._money = {}
 
-    def _get(self, currency, total):
-        key = (currency.decimal_places, total)
-        if key not in self._formats:
-            properties = {"num_format": money_num_format(currency)}
+    def money(self, currency, symbol=False, bold=False, total=False):
+        """The format of amounts in ``currency``: ``bold`` for a balance,
+        ``total`` (bold, ruled above) for a total row."""
+        key = (
+            currency.decimal_places,
+            symbol and (currency.symbol, currency.position),
+            bold,
+            total,
+        )
+        if key not in self._money:
+            properties = {"num_format": money_num_format(currency, symbol)}
+            if bold or total:
+                properties["bold"] = True
             if total:
-                properties.update(bold=True, top=1)
-            self._formats[key] = self._workbook.add_format(properties)
-        return self._formats[key]
+                properties["top"] = 1
+            self._money[key] = self.workbook.add_format(properties)
+        return self._money[key]
 
-    def cell(self, currency):
-        return self._get(currency, False)
+    def money_total(self, currency):
+        return self.money(currency, total=True)
 
-    def total(self, currency):
-        return self._get(currency, True)
+    def add_sheet(self, name):
+        """A sheet named ``name`` (Excel's 31 characters at most), right to
+        left when the workbook's language is written so."""
+        sheet = self.workbook.add_worksheet(name[:31])
+        lang = self.env["res.lang"]._get_data(code=self.env.lang or "en_US")
+        if lang.direction == "rtl":
+            sheet.right_to_left()
+        return sheet
+
+    def write_date(self, sheet, row, column, value):
+        """A real date cell (nothing for an empty date)."""
+        if value:
+            sheet.write_datetime(row, column, value, self.date)
 
 
 class SettlementXlsxExportMixin(models.AbstractModel):
@@ -55,8 +92,7 @@ class SettlementXlsxExportMixin(models.AbstractModel):
         row,
         width,
         sum_columns,
-        label_format,
-        money,
+        styles,
         totals,
         currency_column=None,
     ):
@@ -64,7 +100,7 @@ class SettlementXlsxExportMixin(models.AbstractModel):
         ``row - 1``), frozen header and autofilter over ``width`` columns.
 
         ``totals``: {currency: {column: sum of the data rows}} in writing
-        order; ``money``: the workbook's :class:`MoneyFormats`.  One currency
+        order; ``styles``: the workbook's :class:`WorkbookStyles`.  One currency
         gets ``=SUM()`` over its column; several get one row each with
         ``=SUMIF()`` on ``currency_column``.  Formulas carry their value, so
         readers that do not calculate see the total.  Without data rows no
@@ -77,18 +113,18 @@ class SettlementXlsxExportMixin(models.AbstractModel):
             )
             row += 1
             currency = self.company_id.currency_id
-            sheet.write(row, 0, self.env._("Total"), label_format)
+            sheet.write(row, 0, self.env._("Total"), styles.bold)
             for column in sum_columns:
-                sheet.write_number(row, column, 0, money.total(currency))
+                sheet.write_number(row, column, 0, styles.money_total(currency))
             row += 1
         else:
             # Excel rows are numbered from 1.
             first, last = first_data + 1, last_data + 1
             split = len(totals) > 1 and currency_column is not None
             for currency, sums in totals.items():
-                sheet.write(row, 0, self.env._("Total"), label_format)
+                sheet.write(row, 0, self.env._("Total"), styles.bold)
                 if split:
-                    sheet.write(row, currency_column, currency.name, label_format)
+                    sheet.write(row, currency_column, currency.name, styles.bold)
                     letter = xl_col_to_name(currency_column)
                     criteria = f'{letter}{first}:{letter}{last},"{currency.name}",'
                 for column in sum_columns:
@@ -101,7 +137,7 @@ class SettlementXlsxExportMixin(models.AbstractModel):
                         row,
                         column,
                         formula,
-                        money.total(currency),
+                        styles.money_total(currency),
                         currency.round(sums.get(column, 0.0)),
                     )
                 row += 1

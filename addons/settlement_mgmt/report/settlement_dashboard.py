@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL, html_escape
 
+from ..lib.dispute import OPEN_STATES as DISPUTE_OPEN_STATES
+
 TOP_CUSTOMERS = 10
 
 
@@ -101,7 +103,7 @@ class SettlementDashboard(models.Model):
             dashboard.disputes_open = self.env["settlement.dispute"].search_count(
                 [
                     ("company_id", "=", company.id),
-                    ("state", "in", ("new", "under_review")),
+                    ("state", "in", DISPUTE_OPEN_STATES),
                 ]
             )
             dashboard.high_risk_count = self.env[
@@ -135,21 +137,19 @@ class SettlementDashboard(models.Model):
         rows = self.env.execute_query(
             SQL(
                 """
-            SELECT CASE WHEN %(today)s - item.date_due <= 0 THEN 0
-                        ELSE 1 + (SELECT COUNT(*) FROM unnest(%(limits)s) AS limit_days
-                                   WHERE %(today)s - item.date_due > limit_days) END,
-                   SUM(item.amount_net), COUNT(*)
+            SELECT %(bucket)s, SUM(item.amount_net), COUNT(*)
               FROM %(items)s item
              WHERE item.company_id = %(company)s AND item.amount_net > 0
           GROUP BY 1
             """,
-                today=today,
-                limits=SQL("ARRAY[%s]::int[]", list(boundaries)),
+                bucket=company._settlement_aging_bucket_sql(
+                    SQL("%s - item.date_due", today), boundaries
+                ),
                 items=items._table_sql,
                 company=company.id,
             )
         )
-        labels = self.env["settlement.receivable.snapshot"]._bucket_labels(boundaries)
+        labels = self.env["res.company"]._settlement_aging_labels(boundaries)
         return labels, {index: (amount, count) for index, amount, count in rows}
 
     def _aging_bar(self, label, index, amount, total):

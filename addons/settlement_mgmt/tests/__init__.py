@@ -20,6 +20,7 @@ from . import test_dispute_portal
 from . import test_dunning
 from . import test_dunning_lib
 from . import test_dunning_preview
+from . import test_fee_invoice
 from . import test_i18n
 from . import test_instalment_plan
 from . import test_instalment_plan_payment
@@ -41,6 +42,7 @@ from . import test_rtl_pdfs
 from . import test_schedule
 from . import test_security
 from . import test_statement
+from . import test_statement_paths
 from . import test_trust_rpc
 from . import test_words_and_calendars
 from . import test_workbooks

@@ -1,10 +1,16 @@
 import unittest
+from datetime import date, timedelta
+
+from odoo.tests import TransactionCase, tagged
+from odoo.tools import SQL
 
 from ..lib.aging import (
     DEFAULT_BOUNDARIES,
     MAX_BUCKETS,
     BucketLayoutError,
     bucket_index,
+    bucket_labels,
+    bucket_limits,
     bucket_ranges,
     parse_boundaries,
 )
@@ -63,3 +69,56 @@ class TestAgingBuckets(unittest.TestCase):
             index = bucket_index(days, boundaries)
             low, high = ranges[index - 1]
             self.assertTrue(low <= days and (high is None or days <= high), days)
+
+    def test_labels_name_each_bucket_by_its_days(self):
+        self.assertEqual(
+            bucket_labels((30, 60, 90), "Not Due"),
+            ["Not Due", "1–30", "31–60", "61–90", "91+"],
+        )
+        self.assertEqual(bucket_labels((15,), "X"), ["X", "1–15", "16+"])
+
+    def test_limits_place_every_day_as_bucket_index_does(self):
+        for boundaries in (DEFAULT_BOUNDARIES, (7,), (10, 20, 45, 120)):
+            limits = bucket_limits(boundaries)
+            for days in range(-5, 200):
+                expected = next(
+                    (index for limit, index in limits if days <= limit),
+                    len(boundaries) + 1,
+                )
+                self.assertEqual(bucket_index(days, boundaries), expected, days)
+
+
+@tagged("post_install", "-at_install")
+class TestAgingLabelsAndSql(TransactionCase):
+    """The names and the SQL every model uses for the buckets."""
+
+    def test_sql_bucket_matches_python_on_every_day(self):
+        boundaries = (10, 20, 45)
+        day = date(2026, 6, 30)
+        dues = [day - timedelta(days=days) for days in range(-3, 60)]
+        bucket = self.env["res.company"]._settlement_aging_bucket_sql(
+            SQL("%s - due", day), boundaries
+        )
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT due, %s FROM unnest(%s::date[]) AS due ORDER BY due",
+                bucket,
+                dues,
+            )
+        )
+        self.assertEqual(len(rows), len(dues))
+        for due, index in rows:
+            days = (day - due).days
+            # Expected by hand: 0 up to the due day, then one bucket per limit.
+            expected = 0 if days <= 0 else 1 if days <= 10 else 2 if days <= 20 else 3
+            if days > 45:
+                expected = 4
+            self.assertEqual(index, expected, days)
+
+    def test_one_wording_in_every_place_that_names_buckets(self):
+        company = self.env.company
+        company.settlement_aging_days = "30, 60, 90"
+        expected = ["Not Due", "1–30", "31–60", "61–90", "91+"]
+        self.assertEqual(company._settlement_aging_labels((30, 60, 90)), expected)
+        selection = self.env["account.move.line"]._settlement_aging_selection()
+        self.assertEqual([label for _key, label in selection], expected)

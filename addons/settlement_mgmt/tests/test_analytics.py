@@ -50,11 +50,11 @@ class TestSnapshotsAndKpis(SettlementCommon):
         self.assertEqual(
             self._snapshot(self.today),
             {
-                "Not due": (100.0, 1),
-                "1-30 days": (150.0, 1),
-                "31-60 days": (300.0, 1),
-                "61-90 days": (400.0, 1),
-                "Over 90 days": (500.0, 1),
+                "Not Due": (100.0, 1),
+                "1–30": (150.0, 1),
+                "31–60": (300.0, 1),
+                "61–90": (400.0, 1),
+                "91+": (500.0, 1),
             },
         )
         # 30 days ago: the newest invoice did not exist, today's payment was not
@@ -62,10 +62,10 @@ class TestSnapshotsAndKpis(SettlementCommon):
         self.assertEqual(
             self._snapshot(self.today - timedelta(days=30)),
             {
-                "Not due": (200.0, 1),
-                "1-30 days": (300.0, 1),
-                "31-60 days": (400.0, 1),
-                "61-90 days": (500.0, 1),
+                "Not Due": (200.0, 1),
+                "1–30": (300.0, 1),
+                "31–60": (400.0, 1),
+                "61–90": (500.0, 1),
             },
         )
 
@@ -276,7 +276,7 @@ class TestSnapshotsAndKpis(SettlementCommon):
         html = dashboard.top_customers_html
         # Largest overdue first: Credit Customer 1,350 before Other Customer 900.
         self.assertLess(html.index("Credit Customer"), html.index("Other Customer"))
-        self.assertIn("Over 90 days", dashboard.aging_html)
+        self.assertIn("91+", dashboard.aging_html)
         action = dashboard.action_open_aging()
         self.assertEqual(action["res_model"], "settlement.receivable.snapshot")
 

@@ -66,8 +66,8 @@ class TestBackendUx(SettlementCommon, HttpCase):
         )
         self.assertEqual(groups, {"0": 300.0, "1": 1000.0, "4": 500.0})
         labels = dict(Line._settlement_aging_selection())
-        self.assertEqual(labels["1"], "1-30 days")
-        self.assertEqual(labels["4"], "Over 90 days")
+        self.assertEqual(labels["1"], "1–30")
+        self.assertEqual(labels["4"], "91+")
         self.assertEqual(
             Line.search([*domain, ("settlement_aging_bucket", "=", "1")]).move_id,
             self.overdue,

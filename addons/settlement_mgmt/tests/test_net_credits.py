@@ -247,8 +247,8 @@ class TestNetCredits(SettlementCommon):
                 dashboard.aging_html,
             )
         }
-        self.assertEqual(bars["Not due"], "200.00")
-        self.assertEqual(bars["31-60 days"], "2,000.00")
+        self.assertEqual(bars["Not Due"], "200.00")
+        self.assertEqual(bars["31–60"], "2,000.00")
         self.assertEqual(len(bars), 2, "no bar of 0 or less for the settled debt")
         self.assertNotIn("Credit Customer", dashboard.top_customers_html)
 
@@ -278,7 +278,7 @@ class TestNetCredits(SettlementCommon):
         self.env["settlement.receivable.snapshot"].sudo()._cron_settlement_snapshots()
         self.assertEqual(
             self._snapshot_rows(self.today, "age"),
-            {"31-60 days": (2000.0, 1), "Unapplied credits": (-500.0, 1)},
+            {"31–60": (2000.0, 1), "Unapplied credits": (-500.0, 1)},
         )
         self.assertEqual(
             self._snapshot_rows(self.today, "level"),
@@ -295,9 +295,7 @@ class TestNetCredits(SettlementCommon):
         self.env["settlement.receivable.snapshot"].sudo()._take(
             self.env.company, month_ago
         )
-        self.assertEqual(
-            self._snapshot_rows(month_ago, "age"), {"1-30 days": (3000.0, 2)}
-        )
+        self.assertEqual(self._snapshot_rows(month_ago, "age"), {"1–30": (3000.0, 2)})
 
     # (g) the customer's follow-up ---------------------------------------
 

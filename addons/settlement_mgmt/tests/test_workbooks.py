@@ -276,3 +276,116 @@ class TestWorkbooks(SettlementCommon):
             )
             formulas, _values = self._open(content)
             self.assertEqual(formulas.title, title, lang)
+
+    # ------------------------------------------------------------------
+    # One look for every workbook
+    # ------------------------------------------------------------------
+
+    def _three_workbooks(self, lang="en_US"):
+        """{name: the only sheet} of the statement, the aged export and a
+        register, written in ``lang``."""
+        env = self.env(context=dict(self.env.context, lang=lang))
+        return {
+            "statement": openpyxl.load_workbook(
+                BytesIO(
+                    env["settlement.statement"]._statement_xlsx(
+                        self.customer, self.today - timedelta(days=60), self.today
+                    )
+                )
+            ).active,
+            "aged": openpyxl.load_workbook(
+                BytesIO(
+                    env["settlement.aged.receivable.export"]
+                    .create({"detail": True})
+                    ._export_content()
+                )
+            ).active,
+            "register": openpyxl.load_workbook(
+                BytesIO(
+                    env["settlement.register.export"]
+                    .create({"register": "plans"})
+                    ._export_content()
+                )
+            ).active,
+        }
+
+    def test_every_workbook_reads_right_to_left_in_fa_ar_he_only(self):
+        for lang in ("fa_IR", "ar_001", "he_IL"):
+            self.env["res.lang"]._activate_lang(lang)
+        for lang, rtl in (
+            ("fa_IR", True),
+            ("ar_001", True),
+            ("he_IL", True),
+            ("en_US", False),
+        ):
+            for name, sheet in self._three_workbooks(lang).items():
+                with self.subTest(lang=lang, workbook=name):
+                    self.assertEqual(bool(sheet.sheet_view.rightToLeft), rtl)
+
+    def test_every_workbook_shares_title_header_and_date_formats(self):
+        sheets = self._three_workbooks()
+        # Rows of the column headers and of the date in the sheet's heading
+        # (the statement's period, the aged export's "as of", the register's
+        # export day).
+        places = {"statement": (7, 4), "aged": (7, 3), "register": (5, 3)}
+        for name, sheet in sheets.items():
+            with self.subTest(workbook=name):
+                title = sheet.cell(1, 1)
+                self.assertTrue(title.font.b)
+                self.assertEqual(title.font.sz, 14)
+                self.assertTrue(sheet.cell(2, 1).font.b)
+                header_row, date_row = places[name]
+                header = sheet.cell(header_row, 1)
+                self.assertTrue(header.font.b, header.value)
+                self.assertEqual(header.fill.fgColor.rgb, "FFEEEEEE")
+                self.assertEqual(header.border.bottom.style, "thin")
+                dates = [
+                    cell
+                    for cell in sheet[date_row]
+                    if isinstance(cell.value, datetime.datetime)
+                ]
+                self.assertTrue(dates, f"a date on row {date_row}")
+                for cell in dates:
+                    self.assertEqual(cell.number_format, "yyyy-mm-dd")
+
+    def test_statement_balance_rows(self):
+        date_from = self.today - timedelta(days=60)
+        # Both invoices (USD 45 days old, KWD 10 days old) fall in the 60-day
+        # period: each currency opens at 0 and closes at its invoice.
+        content = self.env["settlement.statement"]._statement_xlsx(
+            self.customer, date_from, self.today
+        )
+        sheet = openpyxl.load_workbook(BytesIO(content)).active
+        rows = [row for row in sheet.iter_rows() if row[1].value]
+        openings = [row for row in rows if row[1].value == "Opening balance"]
+        closings = [row for row in rows if row[1].value == "Closing balance"]
+        self.assertEqual(len(openings), 2)
+        self.assertEqual(len(closings), 2)
+        usd = self.env.company.currency_id
+        # Sections: company currency first, then KWD.
+        expected = [
+            (usd, 0.0, 900.0, "#,##0.00"),
+            (self.kwd, 0.0, 1234.567, "#,##0.000"),
+        ]
+        for (currency, opening, closing, pattern), first, last in zip(
+            expected, openings, closings, strict=True
+        ):
+            symbol = currency.symbol
+            num_format = (
+                f'"{symbol}" {pattern}'
+                if currency.position == "before"
+                else f'{pattern} "{symbol}"'
+            )
+            with self.subTest(currency=currency.name):
+                for row, day, amount in (
+                    (first, date_from, opening),
+                    (last, self.today, closing),
+                ):
+                    self.assertEqual(row[0].value.date(), day)
+                    self.assertEqual(row[0].number_format, "yyyy-mm-dd")
+                    self.assertTrue(row[1].font.b)
+                    self.assertAlmostEqual(row[6].value, amount, places=6)
+                    self.assertTrue(row[6].font.b)
+                    self.assertEqual(row[6].number_format, num_format)
+                    for column in (2, 3, 4, 5):
+                        self.assertIsNone(row[column].value)

@@ -5,7 +5,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..lib.aging import BucketLayoutError, bucket_index, parse_boundaries
-from ..models.settlement_xlsx_export_mixin import MoneyFormats
+from ..models.settlement_xlsx_export_mixin import WorkbookStyles
 
 
 class SettlementAgedReceivableExport(models.TransientModel):
@@ -133,18 +133,13 @@ class SettlementAgedReceivableExport(models.TransientModel):
         """Write the workbook to ``path``; returns the number of data rows."""
         self.ensure_one()
         boundaries = self._boundaries()
-        labels = self.env["settlement.statement"]._aging_labels(boundaries)
+        labels = self.env["res.company"]._settlement_aging_labels(boundaries)
         company = self.company_id
         currency = company.currency_id
         workbook = xlsxwriter.Workbook(path, {"constant_memory": True})
-        bold = workbook.add_format({"bold": True})
-        title = workbook.add_format({"bold": True, "font_size": 14})
-        header = workbook.add_format(
-            {"bold": True, "bottom": 1, "bg_color": "#EEEEEE", "text_wrap": True}
-        )
-        date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
-        formats = MoneyFormats(workbook)
-        money = formats.cell(currency)
+        styles = WorkbookStyles(workbook, self.env)
+        date_format = styles.date
+        money = styles.money(currency)
         # The amount in the item's own currency, in that currency's format.
         Currency = self.env["res.currency"].with_context(active_test=False)
         item_formats = {}
@@ -152,22 +147,17 @@ class SettlementAgedReceivableExport(models.TransientModel):
         def item_money(name):
             if name not in item_formats:
                 item_currency = Currency.search([("name", "=", name)], limit=1)
-                item_formats[name] = formats.cell(item_currency or currency)
+                item_formats[name] = styles.money(item_currency or currency)
             return item_formats[name]
 
-        sheet = workbook.add_worksheet(self.env._("Aged Receivables"))
-        lang = self.env["res.lang"]._get_data(code=self.env.lang or "en_US")
-        if lang.direction == "rtl":
-            sheet.right_to_left()
+        sheet = styles.add_sheet(self.env._("Aged Receivables"))
         columns = self._headers(labels)
         for index, (_label, width) in enumerate(columns):
             sheet.set_column(index, index, width)
-        sheet.write(0, 0, self.env._("Aged Receivables"), title)
-        sheet.write(1, 0, company.name, bold)
+        sheet.write(0, 0, self.env._("Aged Receivables"), styles.title)
+        sheet.write(1, 0, company.name, styles.bold)
         sheet.write(2, 0, self.env._("As of"))
-        sheet.write_datetime(
-            2, 1, fields.Datetime.to_datetime(self.date_at), date_format
-        )
+        styles.write_date(sheet, 2, 1, self.date_at)
         sheet.write(3, 0, self.env._("Amounts in"))
         sheet.write(3, 1, currency.name)
         filters = ", ".join(
@@ -178,7 +168,7 @@ class SettlementAgedReceivableExport(models.TransientModel):
             sheet.write(4, 1, filters)
         header_row = 6
         for index, (label, _width) in enumerate(columns):
-            sheet.write(header_row, index, label, header)
+            sheet.write(header_row, index, label, styles.header_wrap)
         first_bucket = len(columns) - len(labels) - 1
         row = header_row + 1
         query = self._rows_query(
@@ -258,8 +248,7 @@ class SettlementAgedReceivableExport(models.TransientModel):
             row,
             len(columns),
             range(first_bucket, len(columns)),
-            bold,
-            formats,
+            styles,
             {currency: dict(zip(range(first_bucket, len(columns)), sums, strict=True))},
         )
         workbook.close()

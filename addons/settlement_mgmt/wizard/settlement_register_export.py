@@ -3,7 +3,7 @@ import xlsxwriter
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..models.settlement_xlsx_export_mixin import MoneyFormats
+from ..models.settlement_xlsx_export_mixin import WorkbookStyles
 
 BATCH = 2000
 # Registers whose amounts are in each record's own currency; the others are
@@ -177,11 +177,7 @@ class SettlementRegisterExport(models.TransientModel):
         model, date_field, columns = self._registers()[self.register]
         labels = dict(self._fields["register"]._description_selection(self.env))
         workbook = xlsxwriter.Workbook(path, {"constant_memory": True})
-        bold = workbook.add_format({"bold": True})
-        title = workbook.add_format({"bold": True, "font_size": 14})
-        header = workbook.add_format({"bold": True, "bottom": 1, "bg_color": "#EEEEEE"})
-        date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
-        money = MoneyFormats(workbook)
+        styles = WorkbookStyles(workbook, self.env)
         company_currency = self.company_id.currency_id
         currency_field = CURRENCY_FIELDS.get(self.register)
         money_columns = [
@@ -189,19 +185,14 @@ class SettlementRegisterExport(models.TransientModel):
         ]
         # {currency: {column: sum}}, company currency first.
         totals = {company_currency: {}}
-        sheet = workbook.add_worksheet(labels[self.register][:31])
-        if (
-            self.env["res.lang"]._get_data(code=self.env.lang or "en_US").direction
-            == "rtl"
-        ):
-            sheet.right_to_left()
-        sheet.write(0, 0, labels[self.register], title)
-        sheet.write(1, 0, self.company_id.name, bold)
+        sheet = styles.add_sheet(labels[self.register])
+        sheet.write(0, 0, labels[self.register], styles.title)
+        sheet.write(1, 0, self.company_id.name, styles.bold)
         sheet.write(2, 0, self.env._("Exported on"))
-        sheet.write_datetime(2, 1, fields.Date.context_today(self), date_format)
+        styles.write_date(sheet, 2, 1, fields.Date.context_today(self))
         header_row = 4
         for column, (label, _path, kind) in enumerate(columns):
-            sheet.write(header_row, column, label, header)
+            sheet.write(header_row, column, label, styles.header)
             sheet.set_column(
                 column, column, 12 if kind in ("date", "number", "bool") else 18
             )
@@ -224,12 +215,11 @@ class SettlementRegisterExport(models.TransientModel):
                 record[currency_field] if currency_field else None
             ) or company_currency
             sums = totals.setdefault(currency, {})
-            money_format = money.cell(currency)
+            money_format = styles.money(currency)
             for column, (_label, path, kind) in enumerate(columns):
                 value = self._value(record, path)
                 if kind == "date":
-                    if value:
-                        sheet.write_datetime(row, column, value, date_format)
+                    styles.write_date(sheet, row, column, value)
                 elif kind == "money":
                     sheet.write_number(row, column, value or 0.0, money_format)
                     sums[column] = sums.get(column, 0.0) + (value or 0.0)
@@ -251,8 +241,7 @@ class SettlementRegisterExport(models.TransientModel):
             row,
             len(columns),
             money_columns,
-            bold,
-            money,
+            styles,
             totals,
             paths.index("currency_id.name") if "currency_id.name" in paths else None,
         )
