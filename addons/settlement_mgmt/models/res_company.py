@@ -28,7 +28,7 @@ class ResCompany(models.Model):
         required=True,
         help="Upper limits, in days overdue, of the aging buckets used by statements, "
         "aged receivables and analytics, separated by commas. '30, 60, 90' gives "
-        "Not due, 1-30, 31-60, 61-90 and 90+.",
+        "Not Due, 1–30, 31–60, 61–90 and 91+.",
     )
     settlement_alert_worsening = fields.Boolean(
         string="Alert When Payments Worsen",
