@@ -375,7 +375,7 @@ class SettlementCreditHold(models.Model):
         if not holds:
             return self.browse()
         exposures = holds.partner_id._settlement_exposures(company)
-        paid = holds.filtered(lambda hold: exposures[hold.partner_id.id][1] <= 0)
+        paid = holds.filtered(lambda hold: exposures[hold.partner_id.id].overdue <= 0)
         return paid._release(self.env._("Everything overdue has been paid."))
 
     @api.model

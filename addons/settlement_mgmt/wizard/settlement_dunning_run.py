@@ -84,8 +84,8 @@ class SettlementDunningRun(models.TransientModel):
                     "partner_id": customer.id,
                     "level_id": level.id,
                     "item_count": len(rows),
-                    "amount": sum(row[8] for row in rows),
-                    "max_days_overdue": max(row[7] for row in rows),
+                    "amount": sum(row.amount for row in rows),
+                    "max_days_overdue": max(row.days_overdue for row in rows),
                 },
             )
             for (customer, level), rows in candidates.items()
