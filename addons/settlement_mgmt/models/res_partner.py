@@ -238,38 +238,6 @@ class ResPartner(models.Model):
                 commercial.settlement_credit_policy or default
             )
 
-    @api.model
-    def _settlement_undisputed_sql(self, company, states=None):
-        """(join, factor) to apply to receivable lines aliased ``line``: the factor
-        (0 to 1) is the share of the line's invoice that is not under a dispute
-        in ``states``, or 1 when the company counts disputed amounts.
-
-        ``states`` defaults to those that count for credit (exposure, overdue
-        checks, holds); reminders pass every open state."""
-        if not company.settlement_exclude_disputed:
-            return SQL(""), SQL("1")
-        Dispute = self.env["settlement.dispute"]
-        if states is None:
-            states = Dispute._credit_states(company)
-        Dispute.flush_model(["state", "amount_company", "move_id"])
-        self.env["account.move"].flush_model(["amount_residual_signed"])
-        join = SQL(
-            """
-            LEFT JOIN (SELECT move_id, SUM(amount_company) AS amount
-                         FROM settlement_dispute
-                        WHERE state = ANY(%(states)s)
-                     GROUP BY move_id) disputed ON disputed.move_id = line.move_id
-            LEFT JOIN account_move disputed_move ON disputed_move.id = line.move_id
-            """,
-            states=list(states),
-        )
-        factor = SQL(
-            "(CASE WHEN disputed.amount IS NULL THEN 1"
-            " ELSE GREATEST(0, 1 - disputed.amount"
-            " / NULLIF(disputed_move.amount_residual_signed, 0)) END)"
-        )
-        return join, factor
-
     def _settlement_uninvoiced_sales(self, company):
         """Confirmed, not yet invoiced sales per commercial partner id.
 
@@ -298,7 +266,9 @@ class ResPartner(models.Model):
             ["credit_limit", "settlement_credit_policy"]
         )
         today = fields.Date.context_today(self)
-        disputed_join, undisputed = self._settlement_undisputed_sql(company)
+        disputed_join, undisputed = self.env[
+            "settlement.receivable.query"
+        ]._undisputed_sql(company)
         rows = self.env.execute_query_dict(
             SQL(
                 """

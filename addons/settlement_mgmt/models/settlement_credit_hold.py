@@ -246,9 +246,8 @@ class SettlementCreditHold(models.Model):
         items = self.env["settlement.receivable.item"]
         items._flush_sources()
         today = fields.Date.context_today(self)
-        disputed_join, undisputed = self.env["res.partner"]._settlement_undisputed_sql(
-            company
-        )
+        Query = self.env["settlement.receivable.query"]
+        disputed_join, undisputed = Query._undisputed_sql(company)
         rows = self.env.execute_query(
             SQL(
                 """

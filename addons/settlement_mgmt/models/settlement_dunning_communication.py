@@ -500,11 +500,9 @@ class SettlementDunningCommunication(models.Model):
         self.env["settlement.dunning.communication.line"].flush_model()
         self.flush_model(["fee_move_id"])
         self.env["settlement.dunning.level"].flush_model(["days"])
-        Partner = self.env["res.partner"]
         # Reminders pause for every open dispute, reviewed or not: courteous.
-        disputed_join, undisputed = Partner._settlement_undisputed_sql(
-            company, DISPUTE_OPEN_STATES
-        )
+        Query = self.env["settlement.receivable.query"]
+        disputed_join, undisputed = Query._undisputed_sql(company, DISPUTE_OPEN_STATES)
         earliest = min(
             self.env["settlement.dunning.level"]
             .search([("company_id", "=", company.id)])

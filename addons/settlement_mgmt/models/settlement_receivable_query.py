@@ -77,6 +77,17 @@ class SettlementReceivableQuery(models.AbstractModel):
         return SQL("\n               AND ").join(conditions)
 
     @api.model
+    def _residual_now(self):
+        """:meth:`_residual_at` for today: the stored residuals."""
+        return {
+            "with": SQL(),
+            "join": SQL(),
+            "residual": SQL("line.amount_residual"),
+            "residual_currency": SQL("line.amount_residual_currency"),
+            "open": SQL("NOT line.reconciled"),
+        }
+
+    @api.model
     def _residual_at(self, company, date_at):
         """How a receivable line's residual is read on ``date_at``,
         reconciliations dated later ignored: a WITH clause, a join on
@@ -97,13 +108,7 @@ class SettlementReceivableQuery(models.AbstractModel):
             )
         )
         if not later:
-            return {
-                "with": SQL(),
-                "join": SQL(),
-                "residual": SQL("line.amount_residual"),
-                "residual_currency": SQL("line.amount_residual_currency"),
-                "open": SQL("NOT line.reconciled"),
-            }
+            return self._residual_now()
         return {
             "with": SQL(
                 """
@@ -148,16 +153,11 @@ class SettlementReceivableQuery(models.AbstractModel):
         amount_residual (company currency) and amount_residual_currency.  Items
         whose residual is zero then are kept: callers filter as they show."""
         self._flush()
-        if date_at is None:
-            residual = {
-                "with": SQL(),
-                "join": SQL(),
-                "residual": SQL("line.amount_residual"),
-                "residual_currency": SQL("line.amount_residual_currency"),
-                "open": SQL("NOT line.reconciled"),
-            }
-        else:
-            residual = self._residual_at(company, date_at)
+        residual = (
+            self._residual_now()
+            if date_at is None
+            else self._residual_at(company, date_at)
+        )
         return SQL(
             """
             %(with_clause)s
@@ -225,6 +225,38 @@ class SettlementReceivableQuery(models.AbstractModel):
             receivable=self._receivable_sql(company=company),
             due_filter=due_filter,
         )
+
+    @api.model
+    def _undisputed_sql(self, company, states=None):
+        """(join, factor) to apply to receivable lines aliased ``line``: the factor
+        (0 to 1) is the share of the line's invoice that is not under a dispute
+        in ``states``, or 1 when the company counts disputed amounts.
+
+        ``states`` defaults to those that count for credit (exposure, overdue
+        checks, holds); reminders pass every open state."""
+        if not company.settlement_exclude_disputed:
+            return SQL(""), SQL("1")
+        Dispute = self.env["settlement.dispute"]
+        if states is None:
+            states = Dispute._credit_states(company)
+        Dispute.flush_model(["state", "amount_company", "move_id"])
+        self.env["account.move"].flush_model(["amount_residual_signed"])
+        join = SQL(
+            """
+            LEFT JOIN (SELECT move_id, SUM(amount_company) AS amount
+                         FROM settlement_dispute
+                        WHERE state = ANY(%(states)s)
+                     GROUP BY move_id) disputed ON disputed.move_id = line.move_id
+            LEFT JOIN account_move disputed_move ON disputed_move.id = line.move_id
+            """,
+            states=list(states),
+        )
+        factor = SQL(
+            "(CASE WHEN disputed.amount IS NULL THEN 1"
+            " ELSE GREATEST(0, 1 - disputed.amount"
+            " / NULLIF(disputed_move.amount_residual_signed, 0)) END)"
+        )
+        return join, factor
 
     # ------------------------------------------------------------------
     # Item identity in SQL (see ..lib.item_ref for the encoding)
