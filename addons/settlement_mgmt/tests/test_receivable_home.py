@@ -58,9 +58,7 @@ class TestReceivableHome(SettlementCommon, HttpCase):
             {"settlement_aging_days": "30, 60, 90", "settlement_exclude_disputed": True}
         )
         cls.usd = cls.company.currency_id
-        cls.eur = cls.setup_other_currency("EUR", rates=[("2000-01-01", 2.0)])[
-            "currency"
-        ]
+        cls.eur = cls.setup_other_currency("EUR", rates=[("2000-01-01", 2.0)])
         cls.policy = cls.env["settlement.dunning.policy"].create(
             {
                 "name": "Home policy",
