@@ -35,7 +35,7 @@ class TestReceivableHome(SettlementCommon, HttpCase):
     ====  ==============================  ================  ======  ========
     A     1,000 USD, 400 paid             70 days ago       600     61-90
     B     500 USD, 100 credit note        15 days ago       400     1-30
-          (reversal wizard) applied
+          (reversal wizard, reconciled)
     C     300 USD, 150 disputed           40 days ago       300     31-60
           (under review)
     D     800 EUR, 200 EUR paid           5 days ago        600 EUR 1-30
@@ -80,12 +80,9 @@ class TestReceivableHome(SettlementCommon, HttpCase):
         )
         refund = cls.env["account.move"].browse(reversal.refund_moves()["res_id"])
         refund.invoice_line_ids.price_unit = 100.0
+        # Posted, core reconciles the credit note with the invoice it reverses.
         refund.with_context(**credit_check_done_context()).action_post()
-        cls.inv_b.js_assign_outstanding_line(
-            refund.line_ids.filtered(
-                lambda line: line.account_id.account_type == "asset_receivable"
-            ).id
-        )
+        cls.refund = refund
 
         cls.inv_c = cls._invoice(cls.customer, 300.0, days_old=60, due_days=20)
         dispute = cls.env["settlement.dispute"].create(
@@ -126,6 +123,7 @@ class TestReceivableHome(SettlementCommon, HttpCase):
             ],
             [600.0, 400.0, 300.0, 600.0, 900.0],
         )
+        self.assertEqual(self.refund.amount_residual, 0.0)
         self.assertEqual(self.plan.state, "active")
         self.assertEqual(self.plan.line_ids.mapped("amount"), [300.0] * 3)
         self.assertEqual(
