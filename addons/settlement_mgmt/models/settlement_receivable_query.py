@@ -199,7 +199,8 @@ class SettlementReceivableQuery(models.AbstractModel):
         move, commercial partner, invoice date, due date, amount, residual and
         the date it was settled in full (its last reconciliation; NULL while
         something is open).  Read by the late-payment model and the payment
-        alerts; the caller flushes (:meth:`_flush`)."""
+        alerts."""
+        self._flush()
         due_filter = (
             SQL("line.date_maturity >= %s", due_from) if due_from else SQL("TRUE")
         )
