@@ -31,6 +31,7 @@ class SettlementReceivableQuery(models.AbstractModel):
                 "amount_residual",
                 "amount_residual_currency",
                 "balance",
+                "company_currency_id",
                 "company_id",
                 "currency_id",
                 "date",
@@ -42,7 +43,13 @@ class SettlementReceivableQuery(models.AbstractModel):
             ]
         )
         self.env["account.move"].flush_model(
-            ["state", "move_type", "amount_total_signed", "commercial_partner_id"]
+            [
+                "state",
+                "move_type",
+                "amount_total_signed",
+                "commercial_partner_id",
+                "invoice_date",
+            ]
         )
         self.env["account.partial.reconcile"].flush_model()
         self.env["res.partner"].flush_model(["commercial_partner_id"])
