@@ -31,6 +31,7 @@ from odoo import Command, fields
 from odoo.tools import SQL
 
 from odoo.addons.settlement_mgmt.lib.internal_context import credit_check_done_context
+from odoo.addons.settlement_mgmt.lib.item_ref import item_ref_of_move_line
 
 LANGS = ("en_US", "fa_IR", "ar_001", "he_IL")
 TERMS = ((0, 0.05), (15, 0.15), (30, 0.55), (45, 0.10), (60, 0.15))
@@ -765,7 +766,7 @@ def _reminders(env, documents, partner, today):
         for doc in items[key]:
             line_rows["communication_id"].append(ids[key])
             line_rows["level_id"].append(level_id)
-            line_rows["item_ref"].append(doc["receivable_id"])
+            line_rows["item_ref"].append(item_ref_of_move_line(doc["receivable_id"]))
             line_rows["move_id"].append(doc["invoice_id"])
             line_rows["move_line_id"].append(doc["receivable_id"])
             line_rows["date_due"].append(doc["due"])

@@ -1,4 +1,4 @@
-from collections import defaultdict, namedtuple
+from collections import defaultdict
 from datetime import timedelta
 
 from markupsafe import Markup
@@ -22,15 +22,8 @@ from ..lib.credit import (
 )
 from ..lib.dispute import OPEN_STATES as DISPUTE_OPEN_STATES
 from ..lib.kpi import payment_pattern_worsens
+from ..lib.receivable_rows import CreditPosition, ReceivableFigures
 from .res_company import CREDIT_POLICIES
-
-# What one query tells about a commercial partner's receivables in a company.
-ReceivableFigures = namedtuple(
-    "ReceivableFigures",
-    "open_receivable overdue oldest_overdue_days draft_invoices disputed on_hold "
-    "policy credit_limit disputed_pending",
-    defaults=(0.0, 0.0, 0, 0.0, 0.0, False, None, 0.0, 0.0),
-)
 
 CREDIT_GROUPS = "settlement_mgmt.group_settlement_user"
 CONTROLLER_GROUP = "settlement_mgmt.group_settlement_controller"
@@ -246,60 +239,6 @@ class ResPartner(models.Model):
                 commercial.settlement_credit_policy or default
             )
 
-    @api.model
-    def _settlement_flush_receivables(self):
-        """Write pending ORM changes that the receivable SQL queries read."""
-        self.env["account.move.line"].flush_model(
-            [
-                "account_id",
-                "amount_residual",
-                "balance",
-                "company_id",
-                "date_maturity",
-                "move_id",
-                "parent_state",
-                "partner_id",
-                "reconciled",
-            ]
-        )
-        self.env["account.move"].flush_model(
-            ["state", "move_type", "amount_total_signed", "commercial_partner_id"]
-        )
-        self.env["account.partial.reconcile"].flush_model()
-        self.env["res.partner"].flush_model(["commercial_partner_id"])
-
-    @api.model
-    def _settlement_undisputed_sql(self, company, states=None):
-        """(join, factor) to apply to receivable lines aliased ``line``: the factor
-        (0 to 1) is the share of the line's invoice that is not under a dispute
-        in ``states``, or 1 when the company counts disputed amounts.
-
-        ``states`` defaults to those that count for credit (exposure, overdue
-        checks, holds); reminders pass every open state."""
-        if not company.settlement_exclude_disputed:
-            return SQL(""), SQL("1")
-        Dispute = self.env["settlement.dispute"]
-        if states is None:
-            states = Dispute._credit_states(company)
-        Dispute.flush_model(["state", "amount_company", "move_id"])
-        self.env["account.move"].flush_model(["amount_residual_signed"])
-        join = SQL(
-            """
-            LEFT JOIN (SELECT move_id, SUM(amount_company) AS amount
-                         FROM settlement_dispute
-                        WHERE state = ANY(%(states)s)
-                     GROUP BY move_id) disputed ON disputed.move_id = line.move_id
-            LEFT JOIN account_move disputed_move ON disputed_move.id = line.move_id
-            """,
-            states=list(states),
-        )
-        factor = SQL(
-            "(CASE WHEN disputed.amount IS NULL THEN 1"
-            " ELSE GREATEST(0, 1 - disputed.amount"
-            " / NULLIF(disputed_move.amount_residual_signed, 0)) END)"
-        )
-        return join, factor
-
     def _settlement_uninvoiced_sales(self, company):
         """Confirmed, not yet invoiced sales per commercial partner id.
 
@@ -328,22 +267,17 @@ class ResPartner(models.Model):
             ["credit_limit", "settlement_credit_policy"]
         )
         today = fields.Date.context_today(self)
-        disputed_join, undisputed = self._settlement_undisputed_sql(company)
-        rows = self.env.execute_query(
+        disputed_join, undisputed = self.env[
+            "settlement.receivable.query"
+        ]._undisputed_sql(company)
+        rows = self.env.execute_query_dict(
             SQL(
                 """
             WITH open_items AS (
-                SELECT partner.commercial_partner_id AS partner_id,
-                       SUM(line.amount_residual) AS open_receivable
-                  FROM account_move_line line
-                  JOIN account_account account ON account.id = line.account_id
-                  JOIN res_partner partner ON partner.id = line.partner_id
-                 WHERE account.account_type = 'asset_receivable'
-                   AND line.parent_state = 'posted'
-                   AND NOT line.reconciled
-                   AND line.company_id = %(company_id)s
-                   AND partner.commercial_partner_id = ANY(%(partner_ids)s)
-              GROUP BY partner.commercial_partner_id
+                SELECT item.partner_id,
+                       SUM(item.amount_residual) AS open_receivable
+                  FROM (%(open_items)s) item
+              GROUP BY item.partner_id
             ), overdue_items AS (
                 SELECT line.partner_id,
                        SUM(line.amount_net * %(undisputed)s) AS overdue,
@@ -384,17 +318,18 @@ class ResPartner(models.Model):
                    AND company_id = %(company_id)s
                    AND partner_id = ANY(%(partner_ids)s)
             )
-            SELECT partner.id,
-                   COALESCE(o.open_receivable, 0),
-                   COALESCE(late.overdue, 0),
-                   COALESCE(late.oldest_overdue_days, 0),
-                   COALESCE(d.draft_invoiced, 0),
-                   COALESCE(dispute.disputed, 0),
-                   hold.partner_id IS NOT NULL,
+            SELECT partner.id AS partner_id,
+                   COALESCE(o.open_receivable, 0) AS open_receivable,
+                   COALESCE(late.overdue, 0) AS overdue,
+                   COALESCE(late.oldest_overdue_days, 0) AS oldest_overdue_days,
+                   COALESCE(d.draft_invoiced, 0) AS draft_invoices,
+                   COALESCE(dispute.disputed, 0) AS disputed,
+                   hold.partner_id IS NOT NULL AS on_hold,
                    -- company-dependent columns: jsonb keyed by company id
-                   commercial.settlement_credit_policy ->> %(company_key)s,
-                   COALESCE((commercial.credit_limit ->> %(company_key)s)::float, 0),
-                   COALESCE(dispute.pending, 0)
+                   commercial.settlement_credit_policy ->> %(company_key)s AS policy,
+                   COALESCE((commercial.credit_limit ->> %(company_key)s)::float, 0)
+                       AS credit_limit,
+                   COALESCE(dispute.pending, 0) AS disputed_pending
               FROM unnest(%(partner_ids)s::int[]) AS partner(id)
               JOIN res_partner commercial ON commercial.id = partner.id
               LEFT JOIN open_items o ON o.partner_id = partner.id
@@ -407,6 +342,9 @@ class ResPartner(models.Model):
                 company_id=company.id,
                 company_key=str(company.id),
                 partner_ids=commercial_ids,
+                open_items=self.env["settlement.receivable.query"]._open_items_sql(
+                    company, partners=commercial_ids
+                ),
                 exclude_ids=list(exclude_move_ids),
                 disputed_join=disputed_join,
                 undisputed=undisputed,
@@ -417,11 +355,10 @@ class ResPartner(models.Model):
                 open_states=list(DISPUTE_OPEN_STATES),
             )
         )
-        return {row[0]: ReceivableFigures(*row[1:]) for row in rows}
+        return {row.pop("partner_id"): ReceivableFigures(**row) for row in rows}
 
     def _settlement_exposures(self, company=None, exclude_move_ids=()):
-        """{commercial partner id: (Exposure, overdue amount, oldest overdue
-        days, on credit hold)}.
+        """{commercial partner id: CreditPosition}.
 
         One query (two with settlement_mgmt_sale) whatever the number of
         partners or their history: used on every posting.
@@ -440,7 +377,7 @@ class ResPartner(models.Model):
 
     @api.model
     def _settlement_exposure_of(self, figures, uninvoiced, company):
-        """(Exposure, overdue amount, oldest overdue days, on credit hold)."""
+        """The CreditPosition of a customer from its ``figures``."""
         exposure = Exposure(
             open_receivable=figures.open_receivable,
             draft_invoices=figures.draft_invoices,
@@ -448,7 +385,12 @@ class ResPartner(models.Model):
             disputed=figures.disputed,
             exclude_disputed=company.settlement_exclude_disputed,
         )
-        return exposure, figures.overdue, figures.oldest_overdue_days, figures.on_hold
+        return CreditPosition(
+            exposure=exposure,
+            overdue=figures.overdue,
+            oldest_overdue_days=figures.oldest_overdue_days,
+            on_hold=figures.on_hold,
+        )
 
     @api.depends_context("company")
     def _compute_settlement_exposure(self):
@@ -458,9 +400,10 @@ class ResPartner(models.Model):
         for partner in self:
             commercial = partner.commercial_partner_id
             row = figures.get(commercial.id, ReceivableFigures())
-            exposure, overdue, oldest, _on_hold = self._settlement_exposure_of(
+            position = self._settlement_exposure_of(
                 row, uninvoiced.get(commercial.id, 0.0), company
             )
+            exposure = position.exposure
             partner.settlement_disputed_pending = row.disputed_pending
             limit = commercial.credit_limit
             partner.settlement_currency_id = company.currency_id
@@ -473,8 +416,8 @@ class ResPartner(models.Model):
                 available_credit(limit, exposure.total) or 0.0
             )
             partner.settlement_credit_usage = usage_percent(limit, exposure.total)
-            partner.settlement_overdue_amount = overdue
-            partner.settlement_oldest_overdue_days = oldest
+            partner.settlement_overdue_amount = position.overdue
+            partner.settlement_oldest_overdue_days = position.oldest_overdue_days
             partner.settlement_over_limit = bool(
                 limit and limit > 0 and exposure.total > limit
             )
@@ -512,20 +455,24 @@ class ResPartner(models.Model):
         result = {}
         for partner in partners:
             row = figures.get(partner.id, ReceivableFigures())
-            exposure, _overdue, oldest, on_hold = self._settlement_exposure_of(
+            position = self._settlement_exposure_of(
                 row, uninvoiced.get(partner.id, 0.0), company
             )
             reasons = block_reasons(
                 policy=row.policy or default_policy,
-                on_hold=on_hold,
+                on_hold=position.on_hold,
                 limit=row.credit_limit,
-                exposure_total=exposure.total,
+                exposure_total=position.exposure.total,
                 new_amount=new_amounts[partner.id],
-                oldest_overdue_days=oldest,
+                oldest_overdue_days=position.oldest_overdue_days,
                 overdue_days_allowed=allowed_days,
             )
             if reasons:
-                result[partner.id] = (reasons, exposure, oldest)
+                result[partner.id] = (
+                    reasons,
+                    position.exposure,
+                    position.oldest_overdue_days,
+                )
         return result
 
     @api.model
@@ -864,7 +811,7 @@ class ResPartner(models.Model):
         items count with their days overdue so far) or who missed an instalment
         of an active plan.  The payment history is read in one query whatever
         the number of customers."""
-        self._settlement_flush_receivables()
+        self.env["settlement.receivable.query"]._flush()
         rows = self.env.execute_query(
             SQL(
                 """
@@ -879,7 +826,7 @@ class ResPartner(models.Model):
                       FROM item WHERE due < %(today)s) item
           GROUP BY partner_id
             """,
-                items=self.env["settlement.prediction.model"]._invoice_items_sql(
+                items=self.env["settlement.receivable.query"]._invoice_items_sql(
                     company, due_from=today - timedelta(days=365)
                 ),
                 today=today,

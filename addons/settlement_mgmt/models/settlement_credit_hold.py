@@ -246,9 +246,8 @@ class SettlementCreditHold(models.Model):
         items = self.env["settlement.receivable.item"]
         items._flush_sources()
         today = fields.Date.context_today(self)
-        disputed_join, undisputed = self.env["res.partner"]._settlement_undisputed_sql(
-            company
-        )
+        Query = self.env["settlement.receivable.query"]
+        disputed_join, undisputed = Query._undisputed_sql(company)
         rows = self.env.execute_query(
             SQL(
                 """
@@ -375,7 +374,7 @@ class SettlementCreditHold(models.Model):
         if not holds:
             return self.browse()
         exposures = holds.partner_id._settlement_exposures(company)
-        paid = holds.filtered(lambda hold: exposures[hold.partner_id.id][1] <= 0)
+        paid = holds.filtered(lambda hold: exposures[hold.partner_id.id].overdue <= 0)
         return paid._release(self.env._("Everything overdue has been paid."))
 
     @api.model

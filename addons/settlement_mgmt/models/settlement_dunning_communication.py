@@ -9,6 +9,7 @@ from odoo.tools import SQL, format_amount, format_date, mute_logger
 
 from ..lib.dispute import OPEN_STATES as DISPUTE_OPEN_STATES
 from ..lib.dunning import accrued_interest, call_priority, late_fee, level_index
+from ..lib.receivable_rows import DunningItem
 
 # Stands for the reminder's number in a preview (numbers are given on
 # sending); replaced in the e-mails a collector edited.
@@ -491,11 +492,7 @@ class SettlementDunningCommunication(models.Model):
     @api.model
     def _dunning_item_rows(self, company, today, partners=None):
         """Open items of ``company`` that may need a reminder, in one query:
-        (item ref, customer id, invoice id, journal item id, instalment id,
-        reference, due date, days overdue, undisputed amount in company
-        currency and in the item's currency, currency id, highest level days
-        already reminded for the item or None, early discount date, discounted
-        amount).
+        a DunningItem each, oldest due first per customer.
 
         Amounts are net of the customer's open credits (``amount_net``, oldest
         due first): an item the credits settle is not chased, one they reduce
@@ -506,11 +503,9 @@ class SettlementDunningCommunication(models.Model):
         self.env["settlement.dunning.communication.line"].flush_model()
         self.flush_model(["fee_move_id"])
         self.env["settlement.dunning.level"].flush_model(["days"])
-        Partner = self.env["res.partner"]
         # Reminders pause for every open dispute, reviewed or not: courteous.
-        disputed_join, undisputed = Partner._settlement_undisputed_sql(
-            company, DISPUTE_OPEN_STATES
-        )
+        Query = self.env["settlement.receivable.query"]
+        disputed_join, undisputed = Query._undisputed_sql(company, DISPUTE_OPEN_STATES)
         earliest = min(
             self.env["settlement.dunning.level"]
             .search([("company_id", "=", company.id)])
@@ -520,23 +515,23 @@ class SettlementDunningCommunication(models.Model):
         partner_filter = SQL("TRUE")
         if partners is not None:
             partner_filter = SQL("line.partner_id = ANY(%s)", partners.ids)
-        return self.env.execute_query(
+        rows = self.env.execute_query_dict(
             SQL(
                 """
-            SELECT line.id, line.partner_id, line.move_id, line.move_line_id,
-                   line.plan_line_id, line.name, line.date_due,
-                   %(today)s - line.date_due,
-                   line.amount_net * %(undisputed)s,
-                   line.amount_net_currency * %(undisputed)s,
+            SELECT line.id AS item_ref, line.partner_id, line.move_id,
+                   line.move_line_id, line.plan_line_id, line.name, line.date_due,
+                   %(today)s - line.date_due AS days_overdue,
+                   line.amount_net * %(undisputed)s AS amount,
+                   line.amount_net_currency * %(undisputed)s AS amount_currency,
                    line.currency_id,
-                   reminded.days,
+                   reminded.days AS reminded_days,
                    CASE WHEN line.amount_net_currency = line.amount_residual_currency
                         THEN COALESCE(tier.discount_date, line.discount_date)
-                    END,
+                    END AS discount_date,
                    CASE WHEN line.amount_net_currency = line.amount_residual_currency
                         THEN COALESCE(tier.amount_currency,
                                       line.discount_amount_currency)
-                    END
+                    END AS discount_amount_currency
               FROM %(items)s line
               %(disputed_join)s
               -- the discount tier running on the day of the run
@@ -569,10 +564,11 @@ class SettlementDunningCommunication(models.Model):
                 partner_filter=partner_filter,
             )
         )
+        return [DunningItem(**row) for row in rows]
 
     @api.model
     def _dunning_candidates(self, company, today=None, partners=None, skipped=None):
-        """{(customer, level): [item row]} of the reminders to send.
+        """{(customer, level): [DunningItem]} of the reminders to send.
 
         An item is reminded at the highest level it has reached by its days
         overdue, unless it was already reminded at that level or a later one;
@@ -588,7 +584,7 @@ class SettlementDunningCommunication(models.Model):
         customers = (
             self.env["res.partner"]
             .with_company(company)
-            .browse(sorted({row[1] for row in rows}))
+            .browse(sorted({row.partner_id for row in rows}))
         )
         default_policy = company.settlement_dunning_policy_id
         promised = self.env["settlement.promise"]._settlement_promised(
@@ -598,7 +594,7 @@ class SettlementDunningCommunication(models.Model):
         groups = defaultdict(list)
         customer_by_id = {customer.id: customer for customer in customers}
         for row in rows:
-            customer = customer_by_id[row[1]]
+            customer = customer_by_id[row.partner_id]
             if customer.settlement_no_reminders or (
                 customer.settlement_dunning_paused_until
                 and customer.settlement_dunning_paused_until >= today
@@ -607,7 +603,7 @@ class SettlementDunningCommunication(models.Model):
                 continue
             promise_moves = promised.get(customer.id)
             if promise_moves is not None and (
-                promise_moves is True or row[2] in promise_moves
+                promise_moves is True or row.move_id in promise_moves
             ):
                 skipped.setdefault("promise", set()).add(customer.id)
                 continue
@@ -618,17 +614,17 @@ class SettlementDunningCommunication(models.Model):
             if policy not in levels_by_policy:
                 levels_by_policy[policy] = policy._sorted_levels()
             levels = levels_by_policy[policy]
-            index = level_index(row[7], levels.mapped("days"))
+            index = level_index(row.days_overdue, levels.mapped("days"))
             if index is None:
                 continue
             level = levels[index]
-            if row[11] is not None and row[11] >= level.days:
+            if row.reminded_days is not None and row.reminded_days >= level.days:
                 skipped.setdefault("reminded", set()).add(customer.id)
                 continue
             groups[(customer, level)].append(row)
         candidates = {}
         for (customer, level), group in groups.items():
-            total = sum(row[8] for row in group)
+            total = sum(row.amount for row in group)
             if total >= level.policy_id.tolerance and total > 0:
                 candidates[(customer, level)] = group
             else:
@@ -642,15 +638,15 @@ class SettlementDunningCommunication(models.Model):
     def _dunning_communication_values(self, customer, level, rows, today):
         interest = [
             accrued_interest(
-                row[8],
-                row[7],
+                row.amount,
+                row.days_overdue,
                 level.interest_rate,
                 level.interest_grace_days,
                 customer.env.company.currency_id.rounding,
             )
             for row in rows
         ]
-        amount = sum(row[8] for row in rows)
+        amount = sum(row.amount for row in rows)
         currency = level.company_id.currency_id
         policy = level.policy_id
         return {
@@ -660,7 +656,7 @@ class SettlementDunningCommunication(models.Model):
             "level_id": level.id,
             "date": today,
             "amount_overdue": currency.round(amount),
-            "max_days_overdue": max(row[7] for row in rows),
+            "max_days_overdue": max(row.days_overdue for row in rows),
             "send_email": level.send_email,
             "send_letter": level.send_letter,
             "create_call": level.create_call,
@@ -683,22 +679,24 @@ class SettlementDunningCommunication(models.Model):
                 Command.create(
                     {
                         "level_id": level.id,
-                        "item_ref": row[0],
-                        "move_id": row[2],
-                        "move_line_id": row[3],
-                        "plan_line_id": row[4],
-                        "name": row[5],
-                        "date_due": row[6],
-                        "days_overdue": row[7],
-                        "amount_residual": row[8],
-                        "amount_residual_currency": row[9],
-                        "currency_id": row[10],
+                        "item_ref": row.item_ref,
+                        "move_id": row.move_id,
+                        "move_line_id": row.move_line_id,
+                        "plan_line_id": row.plan_line_id,
+                        "name": row.name,
+                        "date_due": row.date_due,
+                        "days_overdue": row.days_overdue,
+                        "amount_residual": row.amount,
+                        "amount_residual_currency": row.amount_currency,
+                        "currency_id": row.currency_id,
                         "interest_amount": line_interest,
-                        "discount_date": row[12]
-                        if row[12] and row[12] >= today
+                        "discount_date": row.discount_date
+                        if row.discount_date and row.discount_date >= today
                         else False,
                         "discount_amount_currency": (
-                            row[13] if row[12] and row[12] >= today else 0.0
+                            row.discount_amount_currency
+                            if row.discount_date and row.discount_date >= today
+                            else 0.0
                         ),
                     }
                 )

@@ -205,41 +205,6 @@ class SettlementPredictionModel(models.Model):
     # Features, as of a date
     # ------------------------------------------------------------------
 
-    @api.model
-    def _invoice_items_sql(self, company, due_from=None):
-        """The receivable lines of ``company``'s posted customer invoices: id,
-        move, commercial partner, invoice date, due date, amount, residual and
-        the date it was settled in full (its last reconciliation; NULL while
-        something is open).  Shared by the model and the payment alerts."""
-        due_filter = (
-            SQL("line.date_maturity >= %s", due_from) if due_from else SQL("TRUE")
-        )
-        return SQL(
-            """
-                SELECT line.id, line.move_id,
-                       partner.commercial_partner_id AS partner_id,
-                       move.invoice_date, line.date_maturity AS due,
-                       line.balance AS amount, line.amount_residual AS residual,
-                       CASE WHEN line.reconciled THEN (
-                           SELECT MAX(partial.max_date)
-                             FROM account_partial_reconcile partial
-                            WHERE partial.debit_move_id = line.id) END AS paid_on
-                  FROM account_move_line line
-                  JOIN account_move move ON move.id = line.move_id
-                  JOIN account_account account ON account.id = line.account_id
-                  JOIN res_partner partner ON partner.id = line.partner_id
-                 WHERE account.account_type = 'asset_receivable'
-                   AND move.move_type = 'out_invoice'
-                   AND line.parent_state = 'posted'
-                   AND line.balance > 0
-                   AND line.date_maturity IS NOT NULL
-                   AND line.company_id = %s
-                   AND %s
-            """,
-            company.id,
-            due_filter,
-        )
-
     def _bin_sql(self, feature, value):
         if not feature.bounds:
             return value
@@ -258,7 +223,7 @@ class SettlementPredictionModel(models.Model):
         read as it stood on each invoice's date, so learning never sees the
         future."""
         today = fields.Date.context_today(self)
-        self.env["res.partner"]._settlement_flush_receivables()
+        self.env["settlement.receivable.query"]._flush()
         self.env["settlement.dunning.communication"].flush_model()
         scopes = {
             "train": SQL(
@@ -326,7 +291,7 @@ class SettlementPredictionModel(models.Model):
               LEFT JOIN history ON history.id = item.id
               LEFT JOIN reminders ON reminders.id = item.id
             """,
-            items=self._invoice_items_sql(company),
+            items=self.env["settlement.receivable.query"]._invoice_items_sql(company),
             scope=scopes[scope],
             bins=bins,
             # Training knows what was paid by as_of; the held-back invoices are

@@ -202,7 +202,7 @@ class SettlementPromise(models.Model):
         debits made after the promise."""
         if not self:
             return {}
-        self.env["res.partner"]._settlement_flush_receivables()
+        self.env["settlement.receivable.query"]._flush()
         self.flush_recordset(
             ["partner_id", "company_id", "move_ids", "reconcile_watermark"]
         )
@@ -216,13 +216,11 @@ class SettlementPromise(models.Model):
               JOIN account_move_line line
                 ON line.partner_id = partner.id
                AND line.company_id = promise.company_id
-              JOIN account_account account
-                ON account.id = line.account_id
-               AND account.account_type = 'asset_receivable'
               JOIN account_partial_reconcile partial
                 ON partial.debit_move_id = line.id
                AND partial.id > promise.reconcile_watermark
              WHERE promise.id = ANY(%(ids)s)
+               AND %(receivable)s
                AND (NOT EXISTS (SELECT 1 FROM account_move_settlement_promise_rel rel
                                  WHERE rel.settlement_promise_id = promise.id)
                     OR line.move_id IN (SELECT rel.account_move_id
@@ -231,6 +229,7 @@ class SettlementPromise(models.Model):
           GROUP BY promise.id
             """,
                 ids=self.ids,
+                receivable=self.env["settlement.receivable.query"]._receivable_sql(),
             )
         )
         return dict(rows)

@@ -80,28 +80,9 @@ class SettlementReceivableItem(models.Model):
         for item in self:
             item.days_overdue = max((today - item.date_due).days, 0)
 
-    # The id of an item says where it comes from: a journal item is 2 * its
-    # id, a plan instalment 2 * its id + 1.  Reminders store it (item_ref);
-    # encode and decode it only with the helpers below.
-
-    @api.model
-    def _ref_sql(self, move_line_id=None, plan_line_id=None):
-        """SQL: the item id of a journal item or of a plan instalment."""
-        if move_line_id is not None:
-            return SQL("(%s) * 2", move_line_id)
-        return SQL("(%s) * 2 + 1", plan_line_id)
-
-    @api.model
-    def _move_line_of_ref_sql(self, item_ref):
-        """SQL: the journal item of an item id (NULL for an instalment)."""
-        return SQL("CASE WHEN MOD(%s, 2) = 0 THEN (%s) / 2 END", item_ref, item_ref)
-
-    @api.model
-    def _plan_line_of_ref_sql(self, item_ref):
-        """SQL: the plan instalment of an item id (NULL for a journal item)."""
-        return SQL(
-            "CASE WHEN MOD(%s, 2) = 1 THEN ((%s) - 1) / 2 END", item_ref, item_ref
-        )
+    # The id of an item says where it comes from (a journal item or a plan
+    # instalment): see ..lib.item_ref and settlement.receivable.query's
+    # _item_ref_sql.  Reminders store it (item_ref).
 
     @api.model
     def _net_sql(self, items):
@@ -174,7 +155,7 @@ class SettlementReceivableItem(models.Model):
     @api.model
     def _flush_sources(self):
         """Write pending ORM changes the view reads."""
-        self.env["res.partner"]._settlement_flush_receivables()
+        self.env["settlement.receivable.query"]._flush()
         self.env["settlement.instalment.plan"].flush_model(
             ["state", "amount_total", "move_ids", "currency_id", "company_id"]
         )
@@ -186,6 +167,7 @@ class SettlementReceivableItem(models.Model):
 
     @property
     def _table_query(self):
+        Query = self.env["settlement.receivable.query"]
         return SQL(
             """
             WITH plan_move AS (
@@ -250,13 +232,11 @@ class SettlementReceivableItem(models.Model):
                                       line.discount_amount_currency)
                     END AS discount_amount_currency
               FROM account_move_line line
-              JOIN account_account account ON account.id = line.account_id
               JOIN account_move move ON move.id = line.move_id
               JOIN res_partner partner ON partner.id = line.partner_id
               -- the discount tier running today (core's own is the first)
               %(running_tier)s
-             WHERE account.account_type = 'asset_receivable'
-               AND line.parent_state = 'posted'
+             WHERE %(receivable)s
                AND NOT line.reconciled
                AND NOT EXISTS (SELECT 1 FROM plan_move
                                 WHERE plan_move.move_id = line.move_id)
@@ -299,7 +279,8 @@ class SettlementReceivableItem(models.Model):
             running_tier=self.env["settlement.invoice.discount"]._running_tier_join(
                 SQL("CURRENT_DATE")
             ),
+            receivable=Query._receivable_sql(),
             net=self._net_sql(SQL("item")),
-            line_ref=self._ref_sql(move_line_id=SQL("line.id")),
-            instalment_ref=self._ref_sql(plan_line_id=SQL("instalment_due.id")),
+            line_ref=Query._item_ref_sql(move_line_id=SQL("line.id")),
+            instalment_ref=Query._item_ref_sql(plan_line_id=SQL("instalment_due.id")),
         )

@@ -84,7 +84,7 @@ class SettlementReceivableKpi(models.Model):
             today, months
         )
         ends = sorted({today, *month_ends})
-        self.env["res.partner"]._settlement_flush_receivables()
+        self.env["settlement.receivable.query"]._flush()
         for model in ("settlement.promise", "settlement.dispute"):
             self.env[model].flush_model()
         start = ends[0].replace(day=1) - relativedelta(months=months)
@@ -96,14 +96,14 @@ class SettlementReceivableKpi(models.Model):
                    SUM(line.balance) FILTER (
                        WHERE move.move_type IN ('out_invoice', 'out_refund'))
               FROM account_move_line line
-              JOIN account_account account ON account.id = line.account_id
               JOIN account_move move ON move.id = line.move_id
-             WHERE account.account_type = 'asset_receivable'
-               AND line.parent_state = 'posted' AND line.company_id = %s
+             WHERE %s
                AND line.date <= %s
           GROUP BY 1 ORDER BY 1
             """,
-                company.id,
+                self.env["settlement.receivable.query"]._receivable_sql(
+                    company=company
+                ),
                 today,
             )
         )

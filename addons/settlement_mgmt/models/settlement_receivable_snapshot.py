@@ -53,53 +53,29 @@ class SettlementReceivableSnapshot(models.Model):
         net of its customer's open credits then, as every chasing figure is
         (:meth:`settlement.receivable.item._net_sql`): positive amounts are
         what was left to collect, negative ones what was left of a credit."""
-        as_of = self.env["settlement.statement"]._residual_at_sql(company, date_at)
         return SQL(
             """
-            %(with_clause)s%(comma)s items_open AS (
-                SELECT line.id, COALESCE(line.date_maturity, line.date) AS date_due,
-                       %(residual)s AS amount_residual,
-                       %(residual_currency)s AS amount_residual_currency
-                  FROM account_move_line line
-                  JOIN account_account account ON account.id = line.account_id
-                  %(join)s
-                 WHERE account.account_type = 'asset_receivable'
-                   AND line.parent_state = 'posted'
-                   AND line.company_id = %(company)s
-                   AND line.date <= %(date_at)s
-                   AND %(open)s
-              GROUP BY line.id
-                HAVING %(residual)s != 0
-            ), items_owner AS (
-                SELECT items_open.*, partner.commercial_partner_id AS partner_id,
-                       line.company_id, line.company_currency_id, line.currency_id
-                  FROM items_open
-                  JOIN account_move_line line ON line.id = items_open.id
-             LEFT JOIN res_partner partner ON partner.id = line.partner_id
+            WITH items_owner AS (
+                SELECT * FROM (%(open_items)s) item WHERE item.amount_residual != 0
             ), %(net)s, items AS (
                 SELECT id, date_due AS due, net AS amount
                   FROM item_net WHERE net != 0
             )
             """,
-            with_clause=as_of["with"] or SQL("WITH"),
-            comma=SQL(",") if as_of["with"] else SQL(),
-            residual=as_of["residual"],
-            residual_currency=as_of["residual_currency"],
-            join=as_of["join"],
-            open=as_of["open"],
-            company=company.id,
-            date_at=date_at,
+            open_items=self.env["settlement.receivable.query"]._open_items_sql(
+                company, date_at
+            ),
             net=self.env["settlement.receivable.item"]._net_sql(SQL("items_owner")),
         )
 
     def _take(self, company, date_at):
         """Replace the snapshot of ``company`` on ``date_at``."""
-        self.env["res.partner"]._settlement_flush_receivables()
+        self.env["settlement.receivable.query"]._flush()
         self.env["settlement.dunning.communication.line"].flush_model()
         self.env["settlement.dunning.communication"].flush_model(["date"])
         self.env["settlement.instalment.plan.line"].flush_model(["plan_id"])
         self.env["settlement.instalment.plan"].flush_model(["move_ids"])
-        Item = self.env["settlement.receivable.item"]
+        Query = self.env["settlement.receivable.query"]
         boundaries = parse_boundaries(company.settlement_aging_days)
         labels = self.env["res.company"]._settlement_aging_labels(boundaries)
         items = self._open_items_sql(company, date_at)
@@ -159,8 +135,8 @@ class SettlementReceivableSnapshot(models.Model):
             """,
                 items=items,
                 date_at=date_at,
-                move_line=Item._move_line_of_ref_sql(SQL("reminded.item_ref")),
-                plan_line=Item._plan_line_of_ref_sql(SQL("reminded.item_ref")),
+                move_line=Query._move_line_of_ref_sql(SQL("reminded.item_ref")),
+                plan_line=Query._plan_line_of_ref_sql(SQL("reminded.item_ref")),
             )
         )
         levels = self.env["settlement.dunning.level"].browse(

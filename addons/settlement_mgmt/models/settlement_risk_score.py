@@ -105,12 +105,7 @@ class SettlementRiskScore(models.Model):
         all is not better off than one who pays late."""
         today = fields.Date.context_today(self)
         since = today - timedelta(days=HISTORY_DAYS)
-        partner_filter = SQL("TRUE")
-        if partners is not None:
-            partner_filter = SQL(
-                "partner.commercial_partner_id = ANY(%s)", partners.ids
-            )
-        self.env["res.partner"]._settlement_flush_receivables()
+        self.env["settlement.receivable.query"]._flush()
         rows = self.env.execute_query(
             SQL(
                 """
@@ -121,14 +116,10 @@ class SettlementRiskScore(models.Model):
                        line.amount_residual,
                        line.reconciled
                   FROM account_move_line line
-                  JOIN account_account account ON account.id = line.account_id
                   JOIN res_partner partner ON partner.id = line.partner_id
-                 WHERE account.account_type = 'asset_receivable'
-                   AND line.parent_state = 'posted'
+                 WHERE %(receivable)s
                    AND line.balance > 0
-                   AND line.company_id = %(company_id)s
                    AND (NOT line.reconciled OR line.date_maturity >= %(since)s)
-                   AND %(partner_filter)s
             ), paid AS (
                 SELECT items.partner_id,
                        SUM(partial.amount) AS amount,
@@ -163,10 +154,11 @@ class SettlementRiskScore(models.Model):
               FROM paid
               FULL JOIN still_open ON still_open.partner_id = paid.partner_id
             """,
-                company_id=company.id,
+                receivable=self.env["settlement.receivable.query"]._receivable_sql(
+                    company=company, partners=partners
+                ),
                 since=since,
                 today=today,
-                partner_filter=partner_filter,
             )
         )
         history = {}

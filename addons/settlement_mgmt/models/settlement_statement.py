@@ -10,6 +10,7 @@ from ..lib.amount_words import amount_in_words, supports
 from ..lib.calendars import format_calendar_date, latin_digits, parse_calendar_date
 from ..lib.calendars import native_digits as native_digits_text
 from ..lib.printed_amount import amount_blocks
+from ..lib.receivable_rows import StatementBalance, StatementMovement
 
 
 class SettlementStatement(models.AbstractModel):
@@ -29,29 +30,21 @@ class SettlementStatement(models.AbstractModel):
 
     @api.model
     def _receivable_filter(self, partner, company):
-        return SQL(
-            """account.account_type = 'asset_receivable'
-               AND line.parent_state = 'posted'
-               AND line.company_id = %(company)s
-               AND line.partner_id IN (SELECT id FROM res_partner
-                                        WHERE commercial_partner_id = %(partner)s)""",
-            company=company.id,
-            partner=partner.commercial_partner_id.id,
+        return self.env["settlement.receivable.query"]._receivable_sql(
+            company=company, partners=partner.commercial_partner_id
         )
 
     @api.model
     def _balances(self, partner, company, date_from, date_to):
-        """{currency id: (opening, closing, opening company, closing company)}."""
-        rows = self.env.execute_query(
+        """{currency id: StatementBalance} of the customer's receivables."""
+        rows = self.env.execute_query_dict(
             SQL(
                 """
             SELECT line.currency_id,
-                   SUM(line.amount_currency) FILTER (WHERE line.date < %(date_from)s),
-                   SUM(line.amount_currency),
-                   SUM(line.balance) FILTER (WHERE line.date < %(date_from)s),
-                   SUM(line.balance)
+                   SUM(line.amount_currency) FILTER (WHERE line.date < %(date_from)s)
+                       AS opening,
+                   SUM(line.amount_currency) AS closing
               FROM account_move_line line
-              JOIN account_account account ON account.id = line.account_id
              WHERE %(receivable)s
                AND line.date <= %(date_to)s
           GROUP BY line.currency_id
@@ -62,28 +55,29 @@ class SettlementStatement(models.AbstractModel):
             )
         )
         return {
-            currency_id: tuple(value or 0.0 for value in values)
-            for currency_id, *values in rows
+            row["currency_id"]: StatementBalance(
+                opening=row["opening"] or 0.0, closing=row["closing"] or 0.0
+            )
+            for row in rows
         }
 
     @api.model
     def _movements(self, partner, company, date_from, date_to):
-        """One row per document (its receivable items summed) in the period."""
-        return self.env.execute_query(
+        """StatementMovement per document (its receivable items summed) in the
+        period, in the order the statement lists them."""
+        rows = self.env.execute_query_dict(
             SQL(
                 """
             SELECT line.currency_id,
-                   move.id,
+                   move.id AS move_id,
                    move.date,
                    move.name,
-                   COALESCE(NULLIF(move.ref, ''), move.payment_reference, ''),
+                   COALESCE(NULLIF(move.ref, ''), move.payment_reference, '') AS ref,
                    CASE WHEN move.origin_payment_id IS NOT NULL THEN 'payment'
-                        ELSE move.move_type END,
-                   MIN(line.date_maturity),
-                   SUM(line.amount_currency),
-                   SUM(line.balance)
+                        ELSE move.move_type END AS move_type,
+                   MIN(line.date_maturity) AS date_due,
+                   SUM(line.amount_currency) AS amount
               FROM account_move_line line
-              JOIN account_account account ON account.id = line.account_id
               JOIN account_move move ON move.id = line.move_id
              WHERE %(receivable)s
                AND line.date BETWEEN %(date_from)s AND %(date_to)s
@@ -95,95 +89,23 @@ class SettlementStatement(models.AbstractModel):
                 receivable=self._receivable_filter(partner, company),
             )
         )
+        return [StatementMovement(**row) for row in rows]
 
     @api.model
     def _open_items_at(self, partner, company, date_to):
         """(currency id, due date, residual in currency) of every receivable
         item open on ``date_to``: reconciliations made later are ignored."""
-        as_of = self._residual_at_sql(company, date_to)
         return self.env.execute_query(
             SQL(
                 """
-            %(with_clause)s
-            SELECT line.currency_id,
-                   COALESCE(line.date_maturity, line.date),
-                   %(residual_currency)s
-              FROM account_move_line line
-              JOIN account_account account ON account.id = line.account_id
-              %(join)s
-             WHERE %(receivable)s
-               AND line.date <= %(date_to)s
-               AND %(open)s
-          GROUP BY line.id
+            SELECT item.currency_id, item.date_due, item.amount_residual_currency
+              FROM (%(items)s) item
             """,
-                with_clause=as_of["with"],
-                residual_currency=as_of["residual_currency"],
-                join=as_of["join"],
-                open=as_of["open"],
-                date_to=date_to,
-                receivable=self._receivable_filter(partner, company),
+                items=self.env["settlement.receivable.query"]._open_items_sql(
+                    company, date_to, partners=partner.commercial_partner_id
+                ),
             )
         )
-
-    @api.model
-    def _residual_at_sql(self, company, date_at):
-        """How statements and the aged receivables export read a receivable
-        line's residual on ``date_at``, reconciliations dated later ignored: a
-        WITH clause, a join on ``line``, the residual in company currency and in
-        the line's currency (aggregates over ``GROUP BY line.id``) and the
-        condition for a line still open then.
-
-        Without any reconciliation dated after ``date_at`` (a report as of
-        today) the stored residuals are those of the date, and no partial
-        reconciliation needs to be read."""
-        self.env["account.partial.reconcile"].flush_model()
-        later = self.env.execute_query(
-            SQL(
-                """SELECT 1 FROM account_partial_reconcile
-                    WHERE company_id = %s AND max_date > %s LIMIT 1""",
-                company.id,
-                date_at,
-            )
-        )
-        if not later:
-            return {
-                "with": SQL(),
-                "join": SQL(),
-                "residual": SQL("line.amount_residual"),
-                "residual_currency": SQL("line.amount_residual_currency"),
-                "open": SQL("NOT line.reconciled"),
-            }
-        return {
-            "with": SQL(
-                """
-            WITH partial AS (
-                SELECT debit_move_id AS line_id, amount,
-                       debit_amount_currency AS amount_currency
-                  FROM account_partial_reconcile
-                 WHERE company_id = %(company)s AND max_date <= %(date_at)s
-                 UNION ALL
-                SELECT credit_move_id, -amount, -credit_amount_currency
-                  FROM account_partial_reconcile
-                 WHERE company_id = %(company)s AND max_date <= %(date_at)s
-            ), later AS (
-                SELECT debit_move_id AS line_id FROM account_partial_reconcile
-                 WHERE company_id = %(company)s AND max_date > %(date_at)s
-                 UNION
-                SELECT credit_move_id FROM account_partial_reconcile
-                 WHERE company_id = %(company)s AND max_date > %(date_at)s
-            )""",
-                company=company.id,
-                date_at=date_at,
-            ),
-            "join": SQL("LEFT JOIN partial ON partial.line_id = line.id"),
-            "residual": SQL("line.balance - COALESCE(SUM(partial.amount), 0)"),
-            "residual_currency": SQL(
-                "line.amount_currency - COALESCE(SUM(partial.amount_currency), 0)"
-            ),
-            "open": SQL(
-                "(NOT line.reconciled OR line.id IN (SELECT line_id FROM later))"
-            ),
-        }
 
     @api.model
     def _statement_data(self, partner, date_from=None, date_to=None, company=None):
@@ -192,7 +114,7 @@ class SettlementStatement(models.AbstractModel):
         default_from, default_to = self._default_period()
         date_from = date_from or default_from
         date_to = date_to or default_to
-        self.env["res.partner"]._settlement_flush_receivables()
+        self.env["settlement.receivable.query"]._flush()
         self.env["account.move"].flush_model(
             [
                 "name",
@@ -208,10 +130,10 @@ class SettlementStatement(models.AbstractModel):
         labels = self.env["res.company"]._settlement_aging_labels(boundaries)
         currencies = {}
         balances = self._balances(partner, company, date_from, date_to)
-        for currency_id, (opening, closing, _oc, _cc) in balances.items():
+        for currency_id, balance in balances.items():
             currencies[currency_id] = {
-                "opening": opening,
-                "closing": closing,
+                "opening": balance.opening,
+                "closing": balance.closing,
                 "lines": [],
                 "aging": [0.0] * len(labels),
             }
@@ -220,10 +142,10 @@ class SettlementStatement(models.AbstractModel):
             ._fields["move_type"]
             ._description_selection(self.env)
         )
-        for row in self._movements(partner, company, date_from, date_to):
-            currency_id, move_id, date, name, ref, move_type, due, amount, _bal = row
+        for movement in self._movements(partner, company, date_from, date_to):
+            amount = movement.amount
             section = currencies.setdefault(
-                currency_id,
+                movement.currency_id,
                 {
                     "opening": 0.0,
                     "closing": 0.0,
@@ -233,12 +155,12 @@ class SettlementStatement(models.AbstractModel):
             )
             section["lines"].append(
                 {
-                    "move_id": move_id,
-                    "date": date,
-                    "name": name,
-                    "ref": ref,
-                    "type": move_types.get(move_type, ""),
-                    "date_due": due if amount > 0 else None,
+                    "move_id": movement.move_id,
+                    "date": movement.date,
+                    "name": movement.name,
+                    "ref": movement.ref,
+                    "type": move_types.get(movement.move_type, ""),
+                    "date_due": movement.date_due if amount > 0 else None,
                     "debit": amount if amount > 0 else 0.0,
                     "credit": -amount if amount < 0 else 0.0,
                 }

@@ -34,6 +34,7 @@ from . import test_portal_hardening
 from . import test_portal_promise
 from . import test_portal_rtl_browser
 from . import test_prediction_lib
+from . import test_receivable_home
 from . import test_receivable_item
 from . import test_register_export
 from . import test_rights_report_plans

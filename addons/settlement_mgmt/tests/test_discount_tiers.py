@@ -330,9 +330,14 @@ class TestDiscountTiers(SettlementCommon):
             rows = Communication._dunning_item_rows(
                 self.env.company, run_day, partners=self.customer
             )
-            row = next(row for row in rows if row[2] == invoice.id)
-            running = row[12] and row[12] >= run_day
-            self.assertEqual((row[12], row[13]) if running else (None, None), offered)
+            row = next(row for row in rows if row.move_id == invoice.id)
+            running = row.discount_date and row.discount_date >= run_day
+            self.assertEqual(
+                (row.discount_date, row.discount_amount_currency)
+                if running
+                else (None, None),
+                offered,
+            )
         html = (
             self.env["ir.actions.report"]
             ._render_qweb_html("account.report_invoice", invoice.ids)[0]

@@ -57,7 +57,7 @@ class TestDunning(SettlementCommon):
 
     def _candidates(self, partners=None):
         return {
-            (customer, level): [row[2] for row in rows]
+            (customer, level): [row.move_id for row in rows]
             for (customer, level), rows in self.Communication._dunning_candidates(
                 self.env.company, partners=partners
             ).items()
@@ -278,8 +278,8 @@ class TestDunning(SettlementCommon):
         rows = self.Communication._dunning_candidates(self.env.company)[
             (self.customer, self.first)
         ]
-        self.assertEqual([row[2] for row in rows], [half.id])
-        self.assertEqual(rows[0][8], 300.0)
+        self.assertEqual([row.move_id for row in rows], [half.id])
+        self.assertEqual(rows[0].amount, 300.0)
 
         self._overdue_invoice(self.other_customer, 100.0, 10)
         self.other_customer.settlement_no_reminders = True

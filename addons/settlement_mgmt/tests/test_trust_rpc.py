@@ -457,7 +457,7 @@ class TestTrustOverRpc(JsonRpcMixin, SettlementCommon, HttpCase):
         reminded = self.env["settlement.dunning.communication"]._dunning_item_rows(
             self.env.company, self.today, self.customer
         )
-        self.assertEqual([row[8] for row in reminded], [900.0])
+        self.assertEqual([row.amount for row in reminded], [900.0])
 
         # The customer disputes everything overdue on its portal.
         self.authenticate("tr_portal", "tr_portal")

@@ -56,46 +56,27 @@ class SettlementAgedReceivableExport(models.TransientModel):
     def _rows_query(self, company, date_at, partners=None, users=None):
         """Every receivable item open on ``date_at`` with its residual then:
         reconciliations dated later are ignored."""
-        filters = [SQL("TRUE")]
-        if partners:
-            filters.append(SQL("partner.commercial_partner_id = ANY(%s)", partners.ids))
+        filters = [SQL("item.amount_residual != 0")]
         if users:
             filters.append(SQL("move.invoice_user_id = ANY(%s)", users.ids))
-        as_of = self.env["settlement.statement"]._residual_at_sql(company, date_at)
         return SQL(
             """
-            %(with_clause)s
             SELECT commercial.id, commercial.name, salesperson.name, currency.name,
-                   move.name, line.date, COALESCE(line.date_maturity, line.date),
-                   %(residual)s, %(residual_currency)s
-              FROM account_move_line line
-              JOIN account_account account ON account.id = line.account_id
-              JOIN account_move move ON move.id = line.move_id
-              JOIN res_partner partner ON partner.id = line.partner_id
-              JOIN res_partner commercial
-                ON commercial.id = partner.commercial_partner_id
-              JOIN res_currency currency ON currency.id = line.currency_id
+                   move.name, item.date, item.date_due,
+                   item.amount_residual, item.amount_residual_currency
+              FROM (%(items)s) item
+              JOIN account_move move ON move.id = item.move_id
+              JOIN res_partner commercial ON commercial.id = item.partner_id
+              JOIN res_currency currency ON currency.id = item.currency_id
               LEFT JOIN res_users users ON users.id = move.invoice_user_id
               LEFT JOIN res_partner salesperson ON salesperson.id = users.partner_id
-              %(join)s
-             WHERE account.account_type = 'asset_receivable'
-               AND line.parent_state = 'posted'
-               AND line.company_id = %(company)s
-               AND line.date <= %(date_at)s
-               AND %(open)s
-               AND %(filters)s
-          GROUP BY line.id, commercial.id, salesperson.name, currency.name, move.name
-            HAVING %(residual)s != 0
+             WHERE %(filters)s
           ORDER BY commercial.name, commercial.id, currency.name,
-                   COALESCE(line.date_maturity, line.date), line.id
+                   item.date_due, item.id
             """,
-            with_clause=as_of["with"],
-            residual=as_of["residual"],
-            residual_currency=as_of["residual_currency"],
-            join=as_of["join"],
-            open=as_of["open"],
-            company=company.id,
-            date_at=date_at,
+            items=self.env["settlement.receivable.query"]._open_items_sql(
+                company, date_at, partners=partners or None
+            ),
             filters=SQL(" AND ").join(filters),
         )
 

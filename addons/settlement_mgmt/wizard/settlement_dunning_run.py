@@ -160,7 +160,7 @@ class SettlementDunningRun(models.TransientModel):
                 not rows
                 or len(rows) != line.item_count
                 or self.currency_id.compare_amounts(
-                    sum(row[8] for row in rows), line.amount
+                    sum(row.amount for row in rows), line.amount
                 )
             ):
                 raise UserError(

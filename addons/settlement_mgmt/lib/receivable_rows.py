@@ -1,0 +1,83 @@
+"""Named rows of the receivable queries (no ORM here).
+
+Queries return dictionaries (``env.execute_query_dict``) whose keys are the
+column aliases; these classes take them by name, so reordering a SELECT cannot
+shift a figure into another one's place."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from .credit import Exposure
+
+
+@dataclass(frozen=True)
+class StatementBalance:
+    """A customer's receivable balance in one currency, before the period and
+    at its end."""
+
+    opening: float
+    closing: float
+
+
+@dataclass(frozen=True)
+class StatementMovement:
+    """One document of a statement's period: its receivable items in one
+    currency summed."""
+
+    currency_id: int
+    move_id: int
+    date: date
+    name: str
+    ref: str
+    move_type: str
+    date_due: date | None
+    amount: float
+
+
+@dataclass(frozen=True)
+class ReceivableFigures:
+    """What one query tells about a commercial partner's receivables in a
+    company (company currency)."""
+
+    open_receivable: float = 0.0
+    overdue: float = 0.0
+    oldest_overdue_days: int = 0
+    draft_invoices: float = 0.0
+    disputed: float = 0.0
+    on_hold: bool = False
+    policy: str | None = None
+    credit_limit: float = 0.0
+    disputed_pending: float = 0.0
+
+
+@dataclass(frozen=True)
+class CreditPosition:
+    """A customer's credit position: its exposure, what is overdue (net of
+    its credits, disputed amounts out when the company says so), since how
+    many days, and whether it is on credit hold."""
+
+    exposure: Exposure
+    overdue: float
+    oldest_overdue_days: int
+    on_hold: bool
+
+
+@dataclass(frozen=True)
+class DunningItem:
+    """An open item that may need a reminder (amounts net of the customer's
+    open credits and of what is disputed)."""
+
+    item_ref: int  # see ..lib.item_ref
+    partner_id: int
+    move_id: int | None
+    move_line_id: int | None
+    plan_line_id: int | None
+    name: str
+    date_due: date
+    days_overdue: int
+    amount: float  # company currency
+    amount_currency: float
+    currency_id: int
+    reminded_days: int | None  # highest level (its days) already reminded
+    discount_date: date | None
+    discount_amount_currency: float | None
