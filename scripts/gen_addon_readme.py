@@ -20,6 +20,7 @@ import sys
 from pathlib import Path
 
 from docutils.core import publish_string
+from docutils.utils import SystemMessage
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -124,7 +125,12 @@ def main(argv):
     )
     stale = []
     for addon_dir in addon_dirs:
-        for target, content in targets(addon_dir).items():
+        try:
+            pages = targets(addon_dir)
+        except SystemMessage as error:
+            print(f"{addon_dir}/readme: not valid once in reStructuredText: {error}")
+            return 1
+        for target, content in pages.items():
             current = target.read_text(encoding="utf-8") if target.exists() else None
             if current == content:
                 continue
