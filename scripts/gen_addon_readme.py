@@ -56,7 +56,11 @@ def md_to_rst(text, image_prefix):
         heading = HEADING.match(line)
         if image:
             alt, name = image.groups()
-            lines += [f".. image:: {image_prefix}{name}", f"   :alt: {alt}"]
+            lines += [
+                f".. image:: {image_prefix}{name}",
+                f"   :alt: {alt}",
+                "   :width: 100%",
+            ]
         elif heading:
             level = max(2, len(heading.group(1)))
             title = heading.group(2)
