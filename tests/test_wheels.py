@@ -147,7 +147,7 @@ def test_wheels_are_versioned_and_depend_as_the_manifests_say(wheels):
             assert _normalize(module) in requires, (addon, module, requires)
         for depend in manifest["depends"]:
             if depend in ADDONS:
-                assert f"odoo-addon-{depend}" in requires, (addon, depend)
+                assert _normalize(f"odoo-addon-{depend}") in requires, (addon, depend)
         assert wheel.name.startswith(f"odoo_addon_{addon}-{metadata['Version']}-")
 
 
