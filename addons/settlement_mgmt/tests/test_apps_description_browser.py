@@ -96,6 +96,8 @@ window.__apps = (() => {
                 return active && active.querySelector(
                     "[name=settlement_credit_usage]") && active;
             }, "the Credit tab's content");
+            document.querySelector(".o_form_view .o_notebook")
+                .scrollIntoView({ block: "start" });
             await sleep(1000);
             return pane.innerText;
         },
