@@ -455,9 +455,13 @@ export_pot() {
 build_wheels() {
     ensure_odoo
     ensure_venv
-    local dist="${SETTLEMENT_DIST:-$REPO/dist}" addon dirs=()
+    local dist="${SETTLEMENT_DIST:-$REPO/dist}" manifest addon dirs=()
     mkdir -p "$dist"
-    for addon in ${ADDONS//,/ }; do
+    # every addon of the repository (a new bridge too), each with its pyproject.toml
+    for manifest in "$REPO"/addons/*/__manifest__.py; do
+        addon="$(basename "$(dirname "$manifest")")"
+        [ -f "$REPO/addons/$addon/pyproject.toml" ] ||
+            die "addons/$addon has no pyproject.toml (whool's build-system table, as the others)"
         rm -f "$dist"/odoo_addon_"$addon"-*.whl
         dirs+=("$REPO/addons/$addon")
     done
