@@ -448,3 +448,24 @@ export_pot() {
         "$VENV/bin/python" "$REPO/scripts/i18n_sync.py" "$REPO/addons/$addon/i18n" "$ODOO_SRC"
     done
 }
+
+# OCA-style wheels (odoo-addon-<name>, built by whool from each addon's
+# pyproject.toml) into $SETTLEMENT_DIST (default dist/). whool packages the files
+# git tracks: commit or `git add` new files first.
+build_wheels() {
+    ensure_odoo
+    ensure_venv
+    local dist="${SETTLEMENT_DIST:-$REPO/dist}" manifest addon dirs=()
+    mkdir -p "$dist"
+    # every addon of the repository (a new bridge too), each with its pyproject.toml
+    for manifest in "$REPO"/addons/*/__manifest__.py; do
+        addon="$(basename "$(dirname "$manifest")")"
+        [ -f "$REPO/addons/$addon/pyproject.toml" ] ||
+            die "addons/$addon has no pyproject.toml (whool's build-system table, as the others)"
+        rm -f "$dist"/odoo_addon_"$addon"-*.whl
+        dirs+=("$REPO/addons/$addon")
+    done
+    "$VENV/bin/pip" wheel --quiet --disable-pip-version-check --no-deps \
+        --wheel-dir "$dist" "${dirs[@]}" || die "building the wheels failed"
+    ls -1 "$dist"/odoo_addon_*.whl >&2
+}

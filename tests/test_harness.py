@@ -4,7 +4,6 @@ import ast
 import os
 import re
 import subprocess
-import sys
 
 from conftest import ADDON, REPO
 
@@ -112,21 +111,3 @@ def test_wrong_odoo_version_fails_loudly(tmp_path):
     result = _dev_setup(tmp_path, ODOO_SRC=str(fake))
     assert result.returncode != 0
     assert "not Odoo 18" in result.stderr
-
-
-def test_addon_readmes_are_generated_from_fragments():
-    addons = sorted(
-        str(path.parent) for path in (REPO / "addons").glob("*/__manifest__.py")
-    )
-    result = subprocess.run(
-        [
-            sys.executable,
-            str(REPO / "scripts" / "gen_addon_readme.py"),
-            "--check",
-            *addons,
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout

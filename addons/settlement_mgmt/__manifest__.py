@@ -8,7 +8,9 @@
     "author": "settlement_mgmt contributors",
     "license": "LGPL-3",
     "depends": ["account", "account_payment", "portal", "mail"],
-    "external_dependencies": {"python": ["num2words", "xlsxwriter"]},
+    "external_dependencies": {
+        "python": ["num2words", "xlsxwriter", "jdatetime", "hijridate"]
+    },
     "data": [
         "security/settlement_groups.xml",
         "security/ir.model.access.csv",

@@ -3,6 +3,7 @@ from . import test_aged_receivable_export
 from . import test_aging
 from . import test_amount_words
 from . import test_analytics
+from . import test_apps_description_browser
 from . import test_backend_browser
 from . import test_bad_input
 from . import test_bad_input_catalogue
