@@ -220,7 +220,7 @@ class TestStatement(SettlementCommon, HttpCase):
         self.assertIn("/my/statement", html)
         self.assertIn(self.old.name, html)
         self.assertNotIn(self.recent.name, html)
-        self.assertIn("1 more open invoice(s)", html)
+        self.assertIn("Other open invoices, on your statement:", html)
 
     def test_portal_shows_only_the_own_statement(self):
         new_test_user(
