@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO
+from test_lifecycle import _drop
 
 pytestmark = pytest.mark.slow
 
@@ -276,21 +277,6 @@ def _conf_for(tmp_path):
         "[options]\n" + "".join(f"{key} = {value}\n" for key, value in options.items())
     )
     return conf
-
-
-def _drop(database):
-    subprocess.run(
-        [
-            REPO / "dev",
-            "psql",
-            "-d",
-            "postgres",
-            "-c",
-            f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)',
-        ],
-        capture_output=True,
-        check=False,
-    )
 
 
 def test_addons_install_from_the_wheels_in_a_fresh_database(wheel_venv, tmp_path):

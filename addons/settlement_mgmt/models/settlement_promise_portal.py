@@ -15,20 +15,8 @@ class SettlementPromise(models.Model):
     def _portal_overdue_invoices(self, partner, company):
         """The customer's posted invoices of ``company`` due before today and
         not fully paid, oldest due first: what it may promise to pay."""
-        return (
-            self.env["account.move"]
-            .sudo()
-            .search(
-                [
-                    ("move_type", "=", "out_invoice"),
-                    ("state", "=", "posted"),
-                    ("commercial_partner_id", "=", partner.id),
-                    ("company_id", "=", company.id),
-                    ("payment_state", "in", ("not_paid", "partial")),
-                    ("invoice_date_due", "<", fields.Date.context_today(self)),
-                ],
-                order="invoice_date_due, id",
-            )
+        return self.env["settlement.receivable.query"]._open_invoices(
+            partner, company, due_before=fields.Date.context_today(self)
         )
 
     @api.model

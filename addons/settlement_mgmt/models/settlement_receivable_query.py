@@ -22,6 +22,25 @@ class SettlementReceivableQuery(models.AbstractModel):
     _description = "Receivable Queries"
 
     @api.model
+    def _open_invoices(self, partner, company, due_before=None):
+        """The customer invoices of ``partner`` (a commercial partner) in
+        ``company`` not fully paid, oldest due first, as records (sudo: the
+        callers show a customer its own); with ``due_before``, only those due
+        before that day."""
+        domain = [
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("commercial_partner_id", "=", partner.id),
+            ("company_id", "=", company.id),
+            ("payment_state", "in", ("not_paid", "partial")),
+        ]
+        if due_before:
+            domain.append(("invoice_date_due", "<", due_before))
+        return (
+            self.env["account.move"].sudo().search(domain, order="invoice_date_due, id")
+        )
+
+    @api.model
     def _flush(self):
         """Write pending ORM changes that the receivable queries read."""
         self.env["account.move.line"].flush_model(

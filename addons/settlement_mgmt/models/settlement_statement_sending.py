@@ -79,19 +79,8 @@ class SettlementStatementSending(models.Model):
         language and digits: its open invoices (oldest due first, at most
         ``limit``) with their pay pages, and its portal statement page when it
         has a portal account."""
-        open_invoices = (
-            self.env["account.move"]
-            .sudo()
-            .search(
-                [
-                    ("move_type", "=", "out_invoice"),
-                    ("state", "=", "posted"),
-                    ("commercial_partner_id", "=", partner.id),
-                    ("company_id", "=", company.id),
-                    ("payment_state", "in", ("not_paid", "partial")),
-                ],
-                order="invoice_date_due, id",
-            )
+        open_invoices = self.env["settlement.receivable.query"]._open_invoices(
+            partner, company
         )
         pay_moves = open_invoices[:limit]
         has_portal = (

@@ -1,4 +1,3 @@
-import base64
 import json
 import os
 import re
@@ -10,8 +9,8 @@ from odoo.modules.module import get_module_path
 from odoo.tests import HttpCase, tagged
 from odoo.tests.common import ChromeBrowser
 
+from .chrome import ChromePageMixin
 from .common import SettlementCommon
-from .test_portal_rtl_browser import artefact_dir
 
 ADDONS = ("settlement_mgmt", "settlement_mgmt_sale")
 READY = "Boolean(window.odoo && odoo.__WOWL_DEBUG__ && odoo.__WOWL_DEBUG__.root)"
@@ -108,11 +107,13 @@ true
 
 
 @tagged("post_install", "-at_install")
-class TestAppsDescription(SettlementCommon, HttpCase):
+class TestAppsDescription(ChromePageMixin, SettlementCommon, HttpCase):
     """The Apps screen shows each addon with its icon and its description page
     (static/description/index.html, generated from readme/), and the images the
     page shows are served.  Saves screenshots of the module form and of a
     customer's Credit tab (copied into static/description for the page)."""
+
+    evaluate_timeout = 60.0
 
     @classmethod
     def setUpClass(cls):
@@ -128,25 +129,6 @@ class TestAppsDescription(SettlementCommon, HttpCase):
         cls.env["res.users"].browse(cls.env.ref("base.user_admin").id).write(
             {"company_ids": [Command.link(company.id)], "company_id": company.id}
         )
-
-    def _evaluate(self, browser, expression, timeout=60.0):
-        reply = browser._websocket_request(
-            "Runtime.evaluate",
-            params={
-                "expression": expression,
-                "returnByValue": True,
-                "awaitPromise": True,
-            },
-            timeout=timeout,
-        )
-        if "exceptionDetails" in reply:
-            raise AssertionError(reply["exceptionDetails"])
-        return reply["result"].get("value")
-
-    def _screenshot(self, browser, name):
-        shot = browser._websocket_request("Page.captureScreenshot", timeout=20.0)
-        with open(os.path.join(artefact_dir(), name), "wb") as file:
-            file.write(base64.b64decode(shot["data"]))
 
     def _open(self, browser, path):
         # A fresh threaded server may answer its first asset requests with 500

@@ -1,4 +1,3 @@
-import base64
 import json
 import os
 import shutil
@@ -9,8 +8,8 @@ from odoo import Command
 from odoo.tests import HttpCase, tagged
 from odoo.tests.common import ChromeBrowser
 
+from .chrome import ChromePageMixin
 from .common import SettlementCommon
-from .test_portal_rtl_browser import artefact_dir
 
 LANGS = ("en_US", "fa_IR", "ar_001", "he_IL")
 WALKER = os.path.join(os.path.dirname(__file__), "backend_menu_walker.js")
@@ -18,7 +17,7 @@ READY = "Boolean(window.odoo && odoo.__WOWL_DEBUG__ && odoo.__WOWL_DEBUG__.root)
 
 
 @tagged("post_install", "-at_install")
-class TestBackendMenuWalk(SettlementCommon, HttpCase):
+class TestBackendMenuWalk(ChromePageMixin, SettlementCommon, HttpCase):
     """Every backend menu of the addon, as admin, in en, fa, ar and he: each
     action, each of its view types, the first group of a list and its first
     record.  Fails on error dialogs, JS errors, HTTP errors and technical
@@ -106,25 +105,6 @@ class TestBackendMenuWalk(SettlementCommon, HttpCase):
         roots = menus.filtered(lambda menu: not menu.parent_id)
         menus |= Menu.search([("id", "child_of", roots.ids)])
         return menus.filtered("action").sorted(lambda menu: menu.complete_name)
-
-    def _evaluate(self, browser, expression, timeout=10.0):
-        reply = browser._websocket_request(
-            "Runtime.evaluate",
-            params={
-                "expression": expression,
-                "returnByValue": True,
-                "awaitPromise": True,
-            },
-            timeout=timeout,
-        )
-        if "exceptionDetails" in reply:
-            raise AssertionError(reply["exceptionDetails"])
-        return reply["result"].get("value")
-
-    def _screenshot(self, browser, name):
-        shot = browser._websocket_request("Page.captureScreenshot", timeout=20.0)
-        with open(os.path.join(artefact_dir(), name), "wb") as file:
-            file.write(base64.b64decode(shot["data"]))
 
     def _open_web_client(self, browser):
         # A freshly started threaded server may answer the first asset

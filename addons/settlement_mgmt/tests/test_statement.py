@@ -155,12 +155,16 @@ class TestStatement(SettlementCommon, HttpCase):
         ]
         self.assertTrue(dates)
 
-    def test_send_once_per_period_and_monthly_run(self):
-        wizard = Form(
+    def _send_wizard(self):
+        """The Send Statement wizard on the customer, as its form opens."""
+        return Form(
             self.env["settlement.statement.send"].with_context(
                 active_model="res.partner", active_ids=self.customer.ids
             )
         ).save()
+
+    def test_send_once_per_period_and_monthly_run(self):
+        wizard = self._send_wizard()
         wizard.action_send()
         Sending = self.env["settlement.statement.sending"]
         sent = Sending.search([("partner_id", "=", self.customer.id)])
@@ -183,12 +187,7 @@ class TestStatement(SettlementCommon, HttpCase):
         self.assertEqual(monthly.partner_id, self.customer | self.other_customer)
 
     def test_statement_e_mail_links_each_open_invoice_to_its_pay_page(self):
-        wizard = Form(
-            self.env["settlement.statement.send"].with_context(
-                active_model="res.partner", active_ids=self.customer.ids
-            )
-        ).save()
-        wizard.action_send()
+        self._send_wizard().action_send()
         sending = self.env["settlement.statement.sending"].search(
             [("partner_id", "=", self.customer.id)]
         )
