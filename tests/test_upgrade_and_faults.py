@@ -80,7 +80,11 @@ print('SNAPSHOT' + json.dumps(
 STATEMENT_MAIL = """
 import json
 template = env.ref('settlement_mgmt.mail_template_statement')
-print('SNAPSHOT' + json.dumps('statement_pay_html' in template.body_html))
+langs = [code for code, _name in env['res.lang'].get_installed()]
+print('SNAPSHOT' + json.dumps({
+    lang: 'statement_pay_html' in template.with_context(lang=lang).body_html
+    for lang in langs
+}))
 """
 
 
@@ -170,7 +174,11 @@ def test_upgrade_from_previous_release_keeps_data(upgraded_demo):
     assert discounts[0] >= 1 and discounts[1] == discounts[0], discounts
     # The statement e-mail the previous release installed (untouched) got
     # its pay links (noupdate template reloaded by the 18.0.1.4.0 migration).
-    assert upgraded_demo["statement_mail_pays"] is True
+    # In every installed language: the old translations gave way to the
+    # catalogues' new ones.
+    pays = upgraded_demo["statement_mail_pays"]
+    assert {"en_US", "fa_IR", "he_IL"} <= set(pays), pays
+    assert all(pays.values()), pays
 
 
 PREPARE_FAULTS = """
