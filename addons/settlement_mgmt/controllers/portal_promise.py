@@ -81,11 +81,13 @@ class SettlementPromisePortal(CustomerPortal):
         return request.redirect("/my/statement?message=promised")
 
     def _parse_promise_invoices(self, values):
-        if not values or len(values) > MAX_PROMISE_INVOICES:
-            raise UserError(
-                request.env._("Choose the overdue invoices you promise to pay.")
+        if (
+            not values
+            or len(values) > MAX_PROMISE_INVOICES
+            or not all(
+                str(value).isdigit() and len(str(value)) < 12 for value in values
             )
-        if not all(str(value).isdigit() and len(str(value)) < 12 for value in values):
+        ):
             raise UserError(
                 request.env._("Choose the overdue invoices you promise to pay.")
             )
@@ -116,11 +118,9 @@ class SettlementPromisePortal(CustomerPortal):
                 request.env._(
                     "Write the date as your statement does, for example %(example)s.",
                     example=Statement._format_date(
-                        request.env["settlement.promise"]._portal_limits(
-                            partner,
-                            request.env.company,
-                            request.env["account.move"],
-                        )[2],
+                        request.env["settlement.promise"]._portal_last_date(
+                            request.env.company
+                        ),
                         partner,
                     ),
                 )

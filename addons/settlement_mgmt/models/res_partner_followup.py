@@ -61,30 +61,27 @@ class SettlementPartnerFollowup(models.AbstractModel):
         groups="settlement_mgmt.group_settlement_user",
     )
 
-    # (model, domain of the running ones, count field)
+    # count field: (model, domain of the running ones)
     def _settlement_followup_sources(self):
-        return [
-            (
+        return {
+            "settlement_open_dispute_count": (
                 "settlement.dispute",
                 [("state", "in", DISPUTE_OPEN_STATES)],
-                "settlement_open_dispute_count",
             ),
-            (
+            "settlement_open_promise_count": (
                 "settlement.promise",
                 [("state", "=", "open")],
-                "settlement_open_promise_count",
             ),
-            (
+            "settlement_running_plan_count": (
                 "settlement.instalment.plan",
                 [("state", "in", ("proposed", "active"))],
-                "settlement_running_plan_count",
             ),
-        ]
+        }
 
     @api.depends_context("company")
     def _compute_settlement_followup_counts(self):
         customers = self.commercial_partner_id
-        for model, domain, field in self._settlement_followup_sources():
+        for field, (model, domain) in self._settlement_followup_sources().items():
             counts = dict(
                 self.env[model]._read_group(
                     [*domain, ("partner_id", "in", customers.ids)],
@@ -95,8 +92,13 @@ class SettlementPartnerFollowup(models.AbstractModel):
             for partner in self:
                 partner[field] = counts.get(partner.commercial_partner_id, 0)
 
-    def _settlement_followup_action(self, model, domain, name):
-        action = self.env[model]._get_records_action(name=name)
+    def _settlement_followup_action(self, field):
+        """The running records counted by ``field``, as a list."""
+        self.ensure_one()
+        model, domain = self._settlement_followup_sources()[field]
+        action = self.env[model]._get_records_action(
+            name=self._fields[field].get_description(self.env)["string"]
+        )
         action.update(
             domain=[*domain, ("partner_id", "=", self.commercial_partner_id.id)],
             view_mode="list,form",
@@ -106,25 +108,13 @@ class SettlementPartnerFollowup(models.AbstractModel):
         return action
 
     def action_settlement_view_open_disputes(self):
-        self.ensure_one()
-        model, domain, _field = self._settlement_followup_sources()[0]
-        return self._settlement_followup_action(
-            model, domain, self.env._("Open Disputes")
-        )
+        return self._settlement_followup_action("settlement_open_dispute_count")
 
     def action_settlement_view_open_promises(self):
-        self.ensure_one()
-        model, domain, _field = self._settlement_followup_sources()[1]
-        return self._settlement_followup_action(
-            model, domain, self.env._("Open Promises")
-        )
+        return self._settlement_followup_action("settlement_open_promise_count")
 
     def action_settlement_view_running_plans(self):
-        self.ensure_one()
-        model, domain, _field = self._settlement_followup_sources()[2]
-        return self._settlement_followup_action(
-            model, domain, self.env._("Running Plans")
-        )
+        return self._settlement_followup_action("settlement_running_plan_count")
 
     @api.depends_context("company")
     @api.depends("settlement_next_action_date")

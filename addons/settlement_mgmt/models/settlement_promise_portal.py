@@ -36,10 +36,14 @@ class SettlementPromise(models.Model):
         currency = company.currency_id
         owed = currency.round(sum(invoices.mapped("amount_residual_signed")))
         share = company.settlement_portal_promise_min_share / 100.0
-        last = fields.Date.context_today(self) + timedelta(
+        return currency.round(owed * share), owed, self._portal_last_date(company)
+
+    @api.model
+    def _portal_last_date(self, company):
+        """The latest date a customer may promise on the portal."""
+        return fields.Date.context_today(self) + timedelta(
             days=company.settlement_portal_promise_days
         )
-        return currency.round(owed * share), owed, last
 
     @api.model
     def _portal_create(self, partner, company, invoice_ids, amount, date_promised):
@@ -53,8 +57,9 @@ class SettlementPromise(models.Model):
                 env._("Promises to pay are not taken on the portal: contact us.")
             )
         overdue = self._portal_overdue_invoices(partner, company)
-        invoices = overdue.filtered(lambda move: move.id in set(invoice_ids))
-        if not invoices or len(invoices) != len(set(invoice_ids)):
+        wanted = set(invoice_ids)
+        invoices = overdue.filtered(lambda move: move.id in wanted)
+        if not invoices or len(invoices) != len(wanted):
             raise UserError(env._("Choose the overdue invoices you promise to pay."))
         open_promises = self._portal_open_promises(partner, company)
         if len(open_promises) >= company.settlement_portal_promise_max_open:
