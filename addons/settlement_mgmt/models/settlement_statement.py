@@ -177,7 +177,8 @@ class SettlementStatement(models.AbstractModel):
             currencies.items(),
             key=lambda item: (item[0] != company.currency_id.id, item[0]),
         ):
-            currency = Currency.browse(currency_id)
+            # one read for every currency of the statement
+            currency = Currency.browse(currency_id).with_prefetch(tuple(currencies))
             running = section["opening"]
             for line in section["lines"]:
                 running += line["debit"] - line["credit"]

@@ -7,12 +7,17 @@ from odoo import models
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def decimals_num_format(decimals):
+    """``#,##0.00`` for two decimal places, ``#,##0`` for none."""
+    decimals = max(decimals or 0, 0)
+    return f"#,##0.{'0' * decimals}" if decimals else "#,##0"
+
+
 def money_num_format(currency, symbol=False):
     """The number format of amounts in ``currency``, from its decimal places:
     ``#,##0.00``, ``#,##0.000`` (Kuwaiti dinar), ``#,##0`` (none); with
     ``symbol``, the currency's symbol on the side it is written."""
-    decimals = max(currency.decimal_places, 0)
-    pattern = f"#,##0.{'0' * decimals}" if decimals else "#,##0"
+    pattern = decimals_num_format(currency.decimal_places)
     if not symbol:
         return pattern
     sign = currency.symbol or currency.name
@@ -55,6 +60,17 @@ class WorkbookStyles:
             if total:
                 properties["top"] = 1
             self._money[key] = self.workbook.add_format(properties)
+        return self._money[key]
+
+    def money_decimals(self, decimals):
+        """The plain format of amounts with ``decimals`` decimal places (a
+        currency's, read with the rows of a query): the same format object as
+        :meth:`money` for a currency with these decimals."""
+        key = (decimals, False, False, False)
+        if key not in self._money:
+            self._money[key] = self.workbook.add_format(
+                {"num_format": decimals_num_format(decimals)}
+            )
         return self._money[key]
 
     def money_total(self, currency):

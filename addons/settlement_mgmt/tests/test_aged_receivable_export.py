@@ -112,3 +112,44 @@ class TestAgedReceivableExport(SettlementCommon):
             self._invoice(self.other_customer, 10.0, days_old=days)
         self._pay(self.other, 50.0, days_old=1)
         self.assertEqual((queries(self.today), queries(past)), counts)
+
+
+@tagged("post_install", "-at_install")
+class TestAgedReceivableExportQueries(SettlementCommon):
+    """The export reads every item in one streamed query: its number of
+    queries does not grow with customers, items or currencies."""
+
+    def _count_queries(self, detail):
+        wizard = self.env["settlement.aged.receivable.export"].create(
+            {"detail": detail}
+        )
+        for _warm_up in range(2):  # record rules and other registry caches
+            self.env.invalidate_all()
+            wizard._export_content()
+        self.env.invalidate_all()
+        before = self.env.cr.sql_log_count
+        wizard._export_content()
+        return self.env.cr.sql_log_count - before
+
+    def test_query_count_is_flat(self):
+        euro = self.env.ref("base.EUR")
+        euro.active = True
+        self._invoice(self.customer, 100.0, days_old=40)
+        counts = {detail: self._count_queries(detail) for detail in (False, True)}
+        # Five times the customers, items in a second currency, a payment.
+        for index in range(5):
+            partner = self.env["res.partner"].create({"name": f"Flat {index}"})
+            for days in (5, 50, 100):
+                self._invoice(partner, 10.0 + days, days_old=days)
+            self._invoice(partner, 70.0, days_old=10, currency_id=euro.id)
+        self._pay(self._invoice(self.other_customer, 80.0, days_old=60), 30.0)
+        for detail, count in counts.items():
+            self.assertEqual(self._count_queries(detail), count, detail)
+        # The wizard's own record and filters, the company and its currency,
+        # the later-reconciliation check, the cursor setting; the items
+        # stream in one query on a server-side cursor.
+        with self.assertQueryCount(7):
+            self.env.invalidate_all()
+            self.env["settlement.aged.receivable.export"].create(
+                {"detail": True}
+            )._export_content()

@@ -12,7 +12,7 @@ from urllib.parse import unquote
 
 from lxml import html as lxml_html
 
-from odoo import Command
+from odoo import Command, sql_db
 from odoo.tests import HttpCase, tagged
 
 from .common import SettlementCommon
@@ -125,3 +125,24 @@ class TestStatementPaths(SettlementCommon, HttpCase):
         self.assertEqual(
             filename, f"Statement {self.customer.name} {self.date_to}".replace("/", "-")
         )
+
+    def test_portal_statement_queries_do_not_grow_with_the_history(self):
+        """The page reads balances, movements and open items in one query
+        each: a longer history, more currencies or payments add no query."""
+        self.authenticate("paths_portal", "paths_portal")
+
+        def page_queries():
+            self.url_open("/my/statement")  # warm the caches of this session
+            before = sql_db.sql_counter
+            response = self.url_open("/my/statement")
+            self.assertEqual(response.status_code, 200)
+            return sql_db.sql_counter - before
+
+        short_history = page_queries()
+        euro = self.env.ref("base.EUR")
+        euro.active = True
+        for days in (5, 15, 25, 35, 45):
+            invoice = self._invoice(self.customer, 100.0 + days, days_old=days)
+            self._pay(invoice, 40.0, days_old=1)
+        self._invoice(self.customer, 60.0, days_old=10, currency_id=euro.id)
+        self.assertEqual(page_queries(), short_history)

@@ -62,7 +62,7 @@ class SettlementAgedReceivableExport(models.TransientModel):
         return SQL(
             """
             SELECT commercial.id, commercial.name, salesperson.name, currency.name,
-                   move.name, item.date, item.date_due,
+                   currency.decimal_places, move.name, item.date, item.date_due,
                    item.amount_residual, item.amount_residual_currency
               FROM (%(items)s) item
               JOIN account_move move ON move.id = item.move_id
@@ -86,6 +86,10 @@ class SettlementAgedReceivableExport(models.TransientModel):
         # Odoo's cursor has no named-cursor API; psycopg2's runs in the same
         # transaction, so it sees what this transaction wrote.
         self.env.flush_all()
+        # A cursor is planned for its first tenth of rows by default: here an
+        # index walk in customer-name order with a nested loop per item, two
+        # to three times slower than hashing when every row is read, as it is.
+        self.env.cr.execute(SQL("SET LOCAL cursor_tuple_fraction = 1"))
         with self.env.cr._cnx.cursor(name="settlement_aged_export") as cursor:
             cursor.itersize = batch
             cursor.execute(query.code, query.params)
@@ -121,15 +125,13 @@ class SettlementAgedReceivableExport(models.TransientModel):
         styles = WorkbookStyles(workbook, self.env)
         date_format = styles.date
         money = styles.money(currency)
-        # The amount in the item's own currency, in that currency's format.
-        Currency = self.env["res.currency"].with_context(active_test=False)
+        # The amount in the item's own currency, with that currency's decimals.
         item_formats = {}
 
-        def item_money(name):
-            if name not in item_formats:
-                item_currency = Currency.search([("name", "=", name)], limit=1)
-                item_formats[name] = styles.money(item_currency or currency)
-            return item_formats[name]
+        def item_money(decimals):
+            if decimals not in item_formats:
+                item_formats[decimals] = styles.money_decimals(decimals)
+            return item_formats[decimals]
 
         sheet = styles.add_sheet(self.env._("Aged Receivables"))
         columns = self._headers(labels)
@@ -182,6 +184,7 @@ class SettlementAgedReceivableExport(models.TransientModel):
             partner,
             salesperson,
             currency_name,
+            currency_decimals,
             document,
             date,
             due,
@@ -199,7 +202,7 @@ class SettlementAgedReceivableExport(models.TransientModel):
                 write_datetime(row, 4, date, date_format)
                 write_datetime(row, 5, due, date_format)
                 write_number(row, 6, days if days > 0 else 0)
-                write_number(row, 7, residual_currency, item_money(currency_name))
+                write_number(row, 7, residual_currency, item_money(currency_decimals))
                 write_number(row, first_bucket + index, residual, money)
                 write_number(row, total_column, residual, money)
                 sums[index] += residual
