@@ -143,6 +143,10 @@ class SettlementDispute(models.Model):
         copy=False,
     )
     is_overdue = fields.Boolean(compute="_compute_is_overdue", string="Late")
+    # Views, filters and portal pages ask this rather than naming the states.
+    is_open = fields.Boolean(
+        compute="_compute_is_open", search="_search_is_open", string="Open"
+    )
 
     @api.depends("amount", "move_id.amount_total", "move_id.amount_total_signed")
     def _compute_amount_company(self):
@@ -170,6 +174,17 @@ class SettlementDispute(models.Model):
                 dispute.date_deadline = start + timedelta(
                     days=dispute.reason_id.sla_days
                 )
+
+    @api.depends("state")
+    def _compute_is_open(self):
+        for dispute in self:
+            dispute.is_open = dispute.state in OPEN_STATES
+
+    def _search_is_open(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            return NotImplemented
+        wanted = (operator == "=") == value
+        return [("state", "in" if wanted else "not in", list(OPEN_STATES))]
 
     def _compute_is_overdue(self):
         today = fields.Date.context_today(self)

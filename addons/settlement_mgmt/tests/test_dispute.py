@@ -341,6 +341,30 @@ class TestDispute(SettlementCommon):
         self.assertEqual(dispute.reopen_reason, "New delivery note received")
         self.assertTrue(self.invoice.settlement_is_disputed)
 
+    def test_the_open_filter_follows_the_workflow(self):
+        """The *Open* filter and the form's editable fields read ``is_open``:
+        new and under review are open, a rejected or closed one is not."""
+        Dispute = self.env["settlement.dispute"]
+        received = self._dispute(50.0)
+        reviewed = self._dispute(60.0)
+        reviewed.action_review()
+        rejected = self._dispute(70.0)
+        self._resolve(rejected, "reject", note="No")
+        mine = Dispute.search([("id", "in", (received + reviewed + rejected).ids)])
+        self.assertEqual(
+            mine.filtered_domain([("is_open", "=", True)]), received + reviewed
+        )
+        self.assertEqual(
+            Dispute.search([("id", "in", mine.ids), ("is_open", "=", False)]), rejected
+        )
+        self.assertEqual(
+            Dispute.search([("id", "in", mine.ids), ("is_open", "!=", True)]), rejected
+        )
+        self.assertEqual(
+            [dispute.is_open for dispute in (received, reviewed, rejected)],
+            [True, True, False],
+        )
+
     def test_description_html_is_sanitized(self):
         dispute = self._dispute(
             10.0,
