@@ -45,12 +45,9 @@ class SettlementPortal(CustomerPortal):
             request.env["account.move.line"]
             .sudo()
             .search_count(
-                [
-                    ("partner_id", "child_of", partner.id),
-                    ("company_id", "=", request.env.company.id),
-                    ("parent_state", "=", "posted"),
-                    ("account_id.account_type", "=", "asset_receivable"),
-                ],
+                request.env["settlement.receivable.query"]._receivable_domain(
+                    request.env.company, partner
+                ),
                 limit=1,
             )
         )

@@ -43,8 +43,10 @@ class SettlementCreditNote(models.AbstractModel):
                 )
             )
         credit_note.action_post()
-        lines = (invoice.line_ids | credit_note.line_ids).filtered(
-            lambda line: line.account_type == "asset_receivable" and not line.reconciled
+        lines = (
+            self.env["settlement.receivable.query"]
+            ._receivable_lines(invoice.line_ids | credit_note.line_ids)
+            .filtered(lambda line: not line.reconciled)
         )
         lines.reconcile()
         return credit_note

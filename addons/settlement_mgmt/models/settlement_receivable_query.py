@@ -74,6 +74,28 @@ class SettlementReceivableQuery(models.AbstractModel):
         self.env["res.partner"].flush_model(["commercial_partner_id"])
 
     @api.model
+    def _receivable_domain(self, company=None, partner=None):
+        """The same rule as :meth:`_receivable_sql` as an ORM domain on journal
+        items (of ``company``, and of the commercial ``partner`` and its
+        contacts, when given)."""
+        domain = [
+            ("parent_state", "=", "posted"),
+            ("account_id.account_type", "=", "asset_receivable"),
+        ]
+        if company is not None:
+            domain.append(("company_id", "=", company.id))
+        if partner is not None:
+            domain.append(("partner_id", "child_of", partner.id))
+        return domain
+
+    @api.model
+    def _receivable_lines(self, lines):
+        """Of the journal items ``lines`` (records), those on a receivable
+        account: the rule of :meth:`_receivable_sql` for records in memory,
+        posted or not (callers reconcile or are about to post them)."""
+        return lines.filtered(lambda line: line.account_type == "asset_receivable")
+
+    @api.model
     def _receivable_sql(self, line="line", company=None, partners=None):
         """SQL: the journal item aliased ``line`` is a posted receivable (of
         ``company`` and of the commercial partners ``partners``, records or
