@@ -39,6 +39,7 @@
         "views/settlement_dunning_communication_views.xml",
         "views/settlement_promise_views.xml",
         "views/settlement_statement_templates.xml",
+        "views/settlement_overview_templates.xml",
         "views/settlement_mail_parts.xml",
         "views/settlement_promise_templates.xml",
         "views/settlement_statement_views.xml",

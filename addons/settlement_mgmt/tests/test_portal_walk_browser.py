@@ -127,6 +127,7 @@ class TestPortalWalk(SettlementCommon, HttpCase):
         return (
             ("home", "/my"),
             ("statement", "/my/statement"),
+            ("overview", "/my/overview"),
             ("invoices", "/my/invoices"),
             ("invoice", f"/my/invoices/{overdue.id}"),
             ("invoice_disputed", f"/my/invoices/{disputed.id}"),
