@@ -6,10 +6,9 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
 from odoo.tools import float_repr
 
-from odoo.addons.portal.controllers.portal import CustomerPortal
-
 from ..lib.amounts import parse_positive_amount
 from ..lib.calendars import latin_digits
+from .portal import SettlementPortal
 
 # At most this many invoices in one request (a crafted form with thousands of
 # ids is refused before any lookup).
@@ -17,7 +16,7 @@ MAX_REQUEST_INVOICES = 500
 ZERO = re.compile(r"0+(\.0+)?")
 
 
-class SettlementPlanRequestPortal(CustomerPortal):
+class SettlementPlanRequestPortal(SettlementPortal):
     """A payment plan requested by the customer itself: a form, the exact
     schedule computed by the server, then the request; the rules are
     checked by the plan model."""
@@ -120,7 +119,7 @@ class SettlementPlanRequestPortal(CustomerPortal):
                 partner, company, form, error=error.args[0]
             )
             return request.render("settlement_mgmt.portal_plan_request_form", values)
-        return request.redirect(plan.get_portal_url(query_string="&message=requested"))
+        return request.redirect(self._portal_url_after_post(plan, "requested"))
 
     def _parse_request_invoices(self, values):
         if (
