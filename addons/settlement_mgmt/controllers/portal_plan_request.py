@@ -65,7 +65,9 @@ class SettlementPlanRequestPortal(SettlementPortal):
                 "instalments": str(
                     min(3, company.settlement_portal_plan_max_instalments)
                 ),
-                "frequency": (allowed or ["monthly"])[0],
+                "frequency": "monthly"
+                if "monthly" in allowed or not allowed
+                else allowed[0],
                 "down_payment": float_repr(down, currency.decimal_places),
                 "first_date": "",
                 **{key: value for key, value in form.items() if key != "invoice_ids"},

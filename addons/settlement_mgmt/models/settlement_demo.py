@@ -156,6 +156,7 @@ class SettlementDemo(models.AbstractModel):
             demo._pay_demo_invoice(invoice, share, payment_date)
         demo._load_demo_disputes(invoices)
         demo._load_demo_plans(invoices)
+        demo._load_demo_plan_request()
         demo._load_demo_credit_control(company)
         demo._load_demo_dunning(company)
         demo._load_demo_analytics(company)
@@ -268,7 +269,6 @@ class SettlementDemo(models.AbstractModel):
         )
         plan.note = "سه قسط ماهانه، طبق توافق تلفنی با مدیر مالی."
         plan.action_activate()
-        self._load_demo_plan_request()
 
     def _load_demo_plan_request(self):
         """Alon's portal user requests a four-month plan on the portal, with

@@ -315,6 +315,18 @@ class SettlementInstalmentPlan(models.Model):
             user_id=controller.id,
         )
 
+    def _portal_accept(self, name):
+        super()._portal_accept(name)
+        if self.requested_on:
+            self.partner_id.sudo().message_post(
+                body=self.env._(
+                    "Payment plan %(plan)s accepted on the portal by %(name)s.",
+                    plan=self.name,
+                    name=(name or "").strip(),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+
     # ------------------------------------------------------------------
     # The credit controller's decision
     # ------------------------------------------------------------------

@@ -160,6 +160,7 @@ class TestPortalPlanRequest(JsonRpcMixin, SettlementCommon, HttpCase):
         )
         self.assertIn("the plan is active", accepted.text)
         self.assertEqual((plan.state, plan.accepted_by), ("active", "Credit Contact"))
+        self.assertIn("accepted on the portal", self.customer.message_ids[0].body)
 
     def test_outside_the_rules_a_credit_controller_decides(self):
         # 7 instalments, no down payment: two rules broken.

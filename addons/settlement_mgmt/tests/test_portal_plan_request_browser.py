@@ -67,7 +67,21 @@ class TestPortalPlanRequestBrowser(ChromePageMixin, SettlementCommon, HttpCase):
             except AssertionError:
                 pass  # the page is navigating
             time.sleep(0.25)
-        self.fail(f"the page never showed {condition}")
+        self._screenshot(browser, "plan_request_failure.png")
+        text = self._evaluate(browser, "location.href + ' ' + document.body.innerText")
+        self.fail(f"the page never showed {condition}: {text[:1500]}")
+
+    def test_dates_are_read_back_as_the_customer_sees_them(self):
+        # Arabic writes month names ("31 ديسمبر, 2026"): typed back as shown,
+        # every month reads as the same day (it did not before).
+        Statement = self.env["settlement.statement"]
+        for code in LANGS:
+            customer = self.customers[code][0]
+            for month in range(1, 13):
+                day = self.today.replace(day=1, month=month) + timedelta(days=27)
+                with self.subTest(lang=code, day=str(day)):
+                    shown = Statement._format_date(day, customer)
+                    self.assertEqual(Statement._parse_date(shown, customer), day)
 
     def test_request_preview_submit_and_accept_in_each_language(self):
         self.assertTrue(
@@ -133,7 +147,11 @@ class TestPortalPlanRequestBrowser(ChromePageMixin, SettlementCommon, HttpCase):
                     )
                     self._screenshot(browser, f"plan_request_accept_{code}.png")
                     plan = Plan.search([("partner_id", "=", customer.id)])
-                    self.assertEqual(plan.state, "proposed")
+                    self.assertEqual(
+                        plan.state,
+                        "proposed",
+                        f"{Plan.search([]).mapped('partner_id.name')} {customer.name}",
+                    )
                     self.assertEqual(plan.move_ids, overdue)
                     self._evaluate(
                         browser,
