@@ -282,6 +282,9 @@ class SettlementDemo(models.AbstractModel):
         Plan = self.env["settlement.instalment.plan"].with_user(user)
         partner = user.partner_id.commercial_partner_id
         invoices = Plan._portal_request_invoices(partner, company)
+        invoices = invoices.filtered(
+            lambda move: move.currency_id == invoices[:1].currency_id
+        )
         if not invoices:
             return
         try:
