@@ -269,7 +269,19 @@ class SettlementInstalmentPlan(models.Model):
                     plan=plan.name,
                 )
             )
-            plan._request_notify_controller(collector)
+            plan._request_notify_controller(
+                collector,
+                lambda lang: self.with_context(lang=lang)._portal_request_reasons(
+                    partner,
+                    company,
+                    quote["currency"],
+                    quote["total"],
+                    count,
+                    frequency,
+                    down,
+                    quote["owed"],
+                ),
+            )
         else:
             plan.action_propose()
             plan._request_post(
@@ -287,8 +299,9 @@ class SettlementInstalmentPlan(models.Model):
         self.sudo().message_post(body=body, subtype_xmlid="mail.mt_note")
         self.partner_id.sudo().message_post(body=body, subtype_xmlid="mail.mt_note")
 
-    def _request_notify_controller(self, collector):
-        """A to-do for the credit controller, in the controller's language."""
+    def _request_notify_controller(self, collector, reasons_in):
+        """A to-do for the credit controller, in the controller's language
+        (``reasons_in(lang)``: why the request is outside the rules)."""
         self.ensure_one()
         company = self.company_id
         controllers = [
@@ -310,7 +323,7 @@ class SettlementInstalmentPlan(models.Model):
                 "%(total)s in %(count)s instalments; outside the rules: %(reasons)s",
                 total=self.currency_id.format(self.amount_total),
                 count=len(self.line_ids),
-                reasons=(self.request_reasons or "").replace("\n", " "),
+                reasons=" ".join(reasons_in(controller.lang)),
             ),
             user_id=controller.id,
         )
