@@ -329,7 +329,7 @@ class SettlementInstalmentPlan(models.Model):
         )
 
     def _portal_accept(self, name):
-        super()._portal_accept(name)
+        result = super()._portal_accept(name)
         if self.requested_on:
             self.partner_id.sudo().message_post(
                 body=self.env._(
@@ -339,6 +339,7 @@ class SettlementInstalmentPlan(models.Model):
                 ),
                 subtype_xmlid="mail.mt_note",
             )
+        return result
 
     # ------------------------------------------------------------------
     # The credit controller's decision

@@ -1,3 +1,4 @@
+import contextlib
 from datetime import datetime, time, timedelta
 
 from babel.dates import get_month_names
@@ -356,10 +357,8 @@ class SettlementStatement(models.AbstractModel):
             return parse_calendar_date(text, calendar)
         lang = self.env["res.lang"]._get_data(code=partner.lang or "en_US")
         date_format = lang.date_format or "%m/%d/%Y"
-        try:
+        with contextlib.suppress(ValueError):
             return datetime.strptime(text, date_format).date()
-        except ValueError:
-            pass
         if "%B" in date_format or "%b" in date_format:
             # Month names as format_date writes them in the customer's
             # language (babel's), which strptime reads only in English.

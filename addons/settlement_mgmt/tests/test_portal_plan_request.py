@@ -211,7 +211,7 @@ class TestPortalPlanRequest(JsonRpcMixin, SettlementCommon, HttpCase):
         wizard = (
             self.env[action["res_model"]]
             .with_user(self.credit_controller)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({"reason": "Twelve months is too long for this amount."})
         )
         wizard.action_refuse()

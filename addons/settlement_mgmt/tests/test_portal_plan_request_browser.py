@@ -1,3 +1,4 @@
+import contextlib
 import json
 import shutil
 import time
@@ -69,11 +70,10 @@ class TestPortalPlanRequestBrowser(ChromePageMixin, SettlementCommon, HttpCase):
         expression = f"document.readyState === 'complete' && !!({condition})"
         deadline = time.time() + timeout
         while time.time() < deadline:
-            try:
+            # An AssertionError: the page is navigating.
+            with contextlib.suppress(AssertionError):
                 if self._evaluate(browser, expression):
                     return
-            except AssertionError:
-                pass  # the page is navigating
             time.sleep(0.25)
         self._screenshot(browser, "plan_request_failure.png")
         text = self._evaluate(browser, "location.href + ' ' + document.body.innerText")
