@@ -42,6 +42,7 @@
         "views/settlement_overview_templates.xml",
         "views/settlement_mail_parts.xml",
         "views/settlement_promise_templates.xml",
+        "views/settlement_plan_request_templates.xml",
         "views/settlement_statement_views.xml",
         # after the reminder, statement and due schedule actions its buttons open
         "views/res_partner_views.xml",

@@ -5,3 +5,4 @@ from . import portal_promise
 from . import portal_invoice
 from . import payment
 from . import portal_overview
+from . import portal_plan_request

@@ -14,6 +14,7 @@ from . import settlement_credit_note
 from . import settlement_dispute
 from . import settlement_instalment_plan
 from . import settlement_instalment_plan_line
+from . import settlement_instalment_plan_request
 from . import settlement_receivable_query
 from . import settlement_receivable_item
 from . import settlement_dunning_policy

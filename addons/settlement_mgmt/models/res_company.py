@@ -199,6 +199,64 @@ class ResCompany(models.Model):
         help="How many promises a customer may have open at once from the portal.",
     )
 
+    settlement_portal_plan_requests = fields.Boolean(
+        string="Payment Plan Requests on the Portal",
+        default=True,
+        help="Customers request an instalment plan for their open invoices from "
+        "the portal. Inside the rules below the plan is offered at once for "
+        "their acceptance; outside them a credit controller decides.",
+    )
+    settlement_portal_plan_grades = fields.Char(
+        string="Risk Grades Approved Automatically",
+        default="A, B",
+        help="Risk grades (A to E, separated by commas) of the customers whose "
+        "requests inside the rules are approved automatically. A customer "
+        "without a risk score yet goes to a credit controller.",
+    )
+    settlement_portal_plan_max_total = fields.Monetary(
+        string="Plan Total Approved Automatically (at most)",
+        currency_field="currency_id",
+        default=2000.0,
+        help="Requests for more than this, fee and interest included, go to a "
+        "credit controller.",
+    )
+    settlement_portal_plan_max_instalments = fields.Integer(
+        string="Instalments Approved Automatically (at most)",
+        default=6,
+        help="Requests with more instalments go to a credit controller.",
+    )
+    settlement_portal_plan_min_down_share = fields.Float(
+        string="Down Payment at Least (% of Total)",
+        default=10.0,
+        help="Requests with a smaller down payment go to a credit controller.",
+    )
+    settlement_portal_plan_first_days = fields.Integer(
+        string="First Instalment at Most (Days Ahead)",
+        default=30,
+        help="How far ahead a customer may set the first instalment of a plan "
+        "it requests on the portal.",
+    )
+    settlement_portal_plan_weekly = fields.Boolean(string="Weekly Instalments")
+    settlement_portal_plan_biweekly = fields.Boolean(
+        string="Instalments Every Two Weeks", default=True
+    )
+    settlement_portal_plan_monthly = fields.Boolean(
+        string="Monthly Instalments", default=True
+    )
+    settlement_portal_plan_quarterly = fields.Boolean(string="Quarterly Instalments")
+    settlement_portal_plan_fee = fields.Monetary(
+        string="Plan Fee for Portal Requests",
+        currency_field="currency_id",
+        help="A fixed charge added to plans customers request on the portal, "
+        "invoiced when the plan starts.",
+    )
+    settlement_portal_plan_interest = fields.Float(
+        string="Interest for Portal Requests (% a year)",
+        digits=(5, 2),
+        help="Simple interest on the balance still owed between instalments of "
+        "plans customers request on the portal.",
+    )
+
     settlement_calendar = fields.Selection(
         selection=CALENDAR_SELECTION,
         string="Calendar on Documents",
@@ -310,6 +368,68 @@ class ResCompany(models.Model):
                 raise ValidationError(
                     self.env._("Allow at least one open promise per customer.")
                 )
+
+    @api.constrains(
+        "settlement_portal_plan_grades",
+        "settlement_portal_plan_max_total",
+        "settlement_portal_plan_max_instalments",
+        "settlement_portal_plan_min_down_share",
+        "settlement_portal_plan_first_days",
+        "settlement_portal_plan_fee",
+        "settlement_portal_plan_interest",
+    )
+    def _check_settlement_portal_plan_rules(self):
+        for company in self:
+            if company._settlement_plan_grades() is None:
+                raise ValidationError(
+                    self.env._(
+                        "Write the risk grades approved automatically as letters "
+                        "A to E separated by commas, for example A, B."
+                    )
+                )
+            if (
+                company.settlement_portal_plan_max_total < 0
+                or company.settlement_portal_plan_fee < 0
+            ):
+                raise ValidationError(
+                    self.env._("Portal plan amounts cannot be negative.")
+                )
+            if not 1 <= company.settlement_portal_plan_max_instalments <= 60:
+                raise ValidationError(
+                    self.env._("Approve automatically 1 to 60 instalments.")
+                )
+            if not 0 <= company.settlement_portal_plan_min_down_share < 100:
+                raise ValidationError(
+                    self.env._("The smallest down payment is 0 to 99 % of the total.")
+                )
+            if not 1 <= company.settlement_portal_plan_first_days <= 366:
+                raise ValidationError(
+                    self.env._("The first instalment is 1 to 366 days ahead at most.")
+                )
+            if not 0 <= company.settlement_portal_plan_interest <= 100:
+                raise ValidationError(
+                    self.env._("The interest rate must be between 0 and 100% a year.")
+                )
+
+    def _settlement_plan_grades(self):
+        """The risk grades of ``settlement_portal_plan_grades`` as a set, or
+        None when it is not a list of grades."""
+        self.ensure_one()
+        grades = {
+            part.strip().upper()
+            for part in (self.settlement_portal_plan_grades or "").split(",")
+            if part.strip()
+        }
+        return grades if grades <= set("ABCDE") else None
+
+    def _settlement_plan_frequencies(self):
+        """The instalment frequencies approved automatically on the portal."""
+        self.ensure_one()
+        return [
+            frequency
+            for frequency in ("weekly", "biweekly", "monthly", "quarterly")
+            if self[f"settlement_portal_plan_{frequency}"]
+        ]
 
     @api.constrains("settlement_prediction_min_invoices")
     def _check_settlement_prediction_min_invoices(self):

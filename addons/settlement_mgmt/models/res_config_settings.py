@@ -83,6 +83,43 @@ class ResConfigSettings(models.TransientModel):
         readonly=False,
     )
 
+    settlement_portal_plan_requests = fields.Boolean(
+        related="company_id.settlement_portal_plan_requests", readonly=False
+    )
+    settlement_portal_plan_grades = fields.Char(
+        related="company_id.settlement_portal_plan_grades", readonly=False
+    )
+    settlement_portal_plan_max_total = fields.Monetary(
+        related="company_id.settlement_portal_plan_max_total", readonly=False
+    )
+    settlement_portal_plan_max_instalments = fields.Integer(
+        related="company_id.settlement_portal_plan_max_instalments", readonly=False
+    )
+    settlement_portal_plan_min_down_share = fields.Float(
+        related="company_id.settlement_portal_plan_min_down_share", readonly=False
+    )
+    settlement_portal_plan_first_days = fields.Integer(
+        related="company_id.settlement_portal_plan_first_days", readonly=False
+    )
+    settlement_portal_plan_weekly = fields.Boolean(
+        related="company_id.settlement_portal_plan_weekly", readonly=False
+    )
+    settlement_portal_plan_biweekly = fields.Boolean(
+        related="company_id.settlement_portal_plan_biweekly", readonly=False
+    )
+    settlement_portal_plan_monthly = fields.Boolean(
+        related="company_id.settlement_portal_plan_monthly", readonly=False
+    )
+    settlement_portal_plan_quarterly = fields.Boolean(
+        related="company_id.settlement_portal_plan_quarterly", readonly=False
+    )
+    settlement_portal_plan_fee = fields.Monetary(
+        related="company_id.settlement_portal_plan_fee", readonly=False
+    )
+    settlement_portal_plan_interest = fields.Float(
+        related="company_id.settlement_portal_plan_interest", readonly=False
+    )
+
     @api.onchange("settlement_credit_policy")
     def _onchange_settlement_credit_policy(self):
         # Blocking uses core's credit limits: make them visible on partners.

@@ -2,6 +2,7 @@ import logging
 from datetime import timedelta
 
 from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
 
 _logger = logging.getLogger(__name__)
 
@@ -155,6 +156,7 @@ class SettlementDemo(models.AbstractModel):
             demo._pay_demo_invoice(invoice, share, payment_date)
         demo._load_demo_disputes(invoices)
         demo._load_demo_plans(invoices)
+        demo._load_demo_plan_request()
         demo._load_demo_credit_control(company)
         demo._load_demo_dunning(company)
         demo._load_demo_analytics(company)
@@ -267,6 +269,37 @@ class SettlementDemo(models.AbstractModel):
         )
         plan.note = "سه قسط ماهانه، طبق توافق تلفنی با مدیر مالی."
         plan.action_activate()
+
+    def _load_demo_plan_request(self):
+        """Alon's portal user requests a four-month plan on the portal, with
+        no down payment: outside the rules, it waits for a credit controller."""
+        user = self.env.ref(
+            "settlement_mgmt.demo_user_portal_he", raise_if_not_found=False
+        )
+        if not user:
+            return
+        company = self.env.company
+        Plan = self.env["settlement.instalment.plan"].with_user(user)
+        partner = user.partner_id.commercial_partner_id
+        invoices = Plan._portal_request_invoices(partner, company)
+        invoices = invoices.filtered(
+            lambda move: move.currency_id == invoices[:1].currency_id
+        )
+        if not invoices:
+            return
+        try:
+            with self.env.cr.savepoint():
+                Plan.with_context(lang=user.lang)._portal_request_create(
+                    partner,
+                    company,
+                    invoices.ids,
+                    4,
+                    "monthly",
+                    fields.Date.context_today(self) + timedelta(days=14),
+                    0.0,
+                )
+        except UserError as error:
+            _logger.warning("settlement_mgmt demo: no plan request (%s)", error)
 
     def _load_demo_credit_control(self, company):
         # Block over the limit, and hold customers with items over 90 days late.

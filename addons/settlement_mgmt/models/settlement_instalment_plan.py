@@ -111,11 +111,13 @@ class SettlementInstalmentPlan(models.Model):
     state = fields.Selection(
         selection=[
             ("draft", "Draft"),
+            ("requested", "Requested"),
             ("proposed", "Proposed"),
             ("active", "Active"),
             ("completed", "Completed"),
             ("defaulted", "Defaulted"),
             ("cancelled", "Cancelled"),
+            ("refused", "Refused"),
         ],
         default="draft",
         required=True,

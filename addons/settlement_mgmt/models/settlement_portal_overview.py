@@ -8,6 +8,7 @@ from ..lib.dispute import OPEN_STATES as DISPUTE_OPEN_STATES
 RECENT_DAYS = 180
 # At most this many reminders (the newest): the rest is on the statement.
 REMINDERS_SHOWN = 10
+PLAN_STATES_SHOWN = ("requested", "proposed", "active")
 
 
 class SettlementPortalOverview(models.AbstractModel):
@@ -55,7 +56,7 @@ class SettlementPortalOverview(models.AbstractModel):
             "promises": self.env["settlement.promise"]._portal_open_promises(
                 partner, company
             ),
-            "plans": self.env["settlement.statement"]._open_plans(partner, company),
+            "plans": self._plans(partner, company),
             "disputes": self._disputes(partner, company, since),
             "reminders": self._reminders(partner, company, since),
         }
@@ -77,6 +78,22 @@ class SettlementPortalOverview(models.AbstractModel):
                 key=lambda pair: (pair[0] != self.env.company.currency_id, pair[0].id),
             )
         ]
+
+    @api.model
+    def _plans(self, partner, company):
+        """Running plans, and those waiting for the customer (proposed) or for
+        us (requested)."""
+        return (
+            self.env["settlement.instalment.plan"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "=", partner.id),
+                    ("company_id", "=", company.id),
+                    ("state", "in", PLAN_STATES_SHOWN),
+                ]
+            )
+        )
 
     @api.model
     def _disputes(self, partner, company, since):

@@ -1,9 +1,12 @@
+import contextlib
 from datetime import datetime, time, timedelta
 
+from babel.dates import get_month_names
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.tools import SQL, format_amount, format_date
+from odoo.tools.misc import babel_locale_parse
 
 from ..lib.aging import bucket_index
 from ..lib.amount_words import amount_in_words, supports
@@ -354,10 +357,31 @@ class SettlementStatement(models.AbstractModel):
         if calendar != "gregorian":
             return parse_calendar_date(text, calendar)
         lang = self.env["res.lang"]._get_data(code=partner.lang or "en_US")
-        try:
-            return datetime.strptime(text, lang.date_format or "%m/%d/%Y").date()
-        except ValueError:
-            return parse_calendar_date(text)
+        date_format = lang.date_format or "%m/%d/%Y"
+        with contextlib.suppress(ValueError):
+            return datetime.strptime(text, date_format).date()
+        if "%B" in date_format or "%b" in date_format:
+            # Month names as format_date writes them in the customer's
+            # language (babel's), which strptime reads only in English.
+            locale = babel_locale_parse(partner.lang or "en_US")
+            names = sorted(
+                (
+                    (name, number)
+                    for width in ("wide", "abbreviated")
+                    for number, name in get_month_names(width, locale=locale).items()
+                ),
+                key=lambda pair: -len(pair[0]),
+            )
+            numeric = date_format.replace("%B", "%m").replace("%b", "%m")
+            for name, number in names:
+                if name in text:
+                    try:
+                        return datetime.strptime(
+                            text.replace(name, str(number), 1), numeric
+                        ).date()
+                    except ValueError:
+                        break
+        return parse_calendar_date(text)
 
     @api.model
     def _format_amount(self, amount, currency, partner):

@@ -112,6 +112,7 @@ class TestAccessMatrix(SettlementCommon):
                 "partner.credit_terms",
                 "hold.place",
                 "override",
+                "plan.request_decide",
                 "company.collections_responsible",
             },
         )
@@ -160,6 +161,20 @@ class TestAccessMatrix(SettlementCommon):
             {"move_ids": [Command.set(invoice.ids)], "reason": "Paid in cash"}
         ).action_confirm()
         self.assertEqual(invoice.state, "posted")
+
+    def _try_plan_request_decide(self, user):
+        invoice = self._invoice(self.customer, 300.0, days_old=40)
+        plan = self.env["settlement.instalment.plan"]._portal_request_create(
+            self.customer,
+            self.env.company,
+            invoice.ids,
+            12,
+            "monthly",
+            self.today + timedelta(days=7),
+            0.0,
+        )
+        self.assertEqual(plan.state, "requested")
+        plan.with_user(user).action_request_approve()
 
     def _try_company_collections_responsible(self, user):
         company = self.env.company.with_user(user)

@@ -138,6 +138,7 @@ class TestPortalWalk(SettlementCommon, HttpCase):
             ("plan", f"/my/plans/{plan.id}"),
             ("pay_overdue", "/my/invoices/overdue"),
             ("promise_form", f"/my/promise?invoice_id={overdue.id}"),
+            ("plan_request", "/my/plans/request"),
         )
 
     def _warm_assets(self, path):

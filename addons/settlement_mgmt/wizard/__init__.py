@@ -8,3 +8,4 @@ from . import settlement_statement_send
 from . import settlement_aged_receivable_export
 from . import settlement_register_export
 from . import account_payment_register
+from . import settlement_instalment_plan_refuse
