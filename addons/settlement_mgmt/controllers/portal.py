@@ -28,8 +28,11 @@ class SettlementPortal(CustomerPortal):
             values["dispute_count"] = (
                 Dispute.search_count([]) if Dispute.has_access("read") else 0
             )
-        if "statement_count" in counters:
-            values["statement_count"] = self._statement_count()
+        # The account overview shows when the statement does (each home tile
+        # needs its own counter: the portal fills the first of a name only).
+        for counter in ("statement_count", "overview_count"):
+            if counter in counters:
+                values[counter] = self._statement_count()
         return values
 
     def _statement_count(self):

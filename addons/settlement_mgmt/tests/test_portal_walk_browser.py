@@ -57,6 +57,11 @@ FACTS = """JSON.stringify({
         const card = link && link.closest('.o_portal_index_card');
         return card ? !card.classList.contains('d-none') : null;
     })(),
+    overview_tile: (() => {
+        const link = document.querySelector('a[href$="/my/overview"][title]');
+        const card = link && link.closest('.o_portal_index_card');
+        return card ? !card.classList.contains('d-none') : null;
+    })(),
 })"""
 
 
@@ -222,6 +227,7 @@ class TestPortalWalk(SettlementCommon, HttpCase):
                         )
                         if name == "home":
                             self.assertIs(facts["statement_tile"], True)
+                            self.assertIs(facts["overview_tile"], True)
                         if chatter:
                             self.assertIsNotNone(facts["chatter"], "chatter loaded")
                             # Core's mail terms reach the portal chatter (core
