@@ -355,6 +355,7 @@ class SettlementDemo(models.AbstractModel):
         )
         broken.invalidate_recordset()
         Promise._cron_settlement_promises()
+        self._load_demo_portal_promise(company, today)
         # Monthly statements for the Persian and Hebrew customers, the Persian
         # one in Persian digits (its dates are Jalali by default).
         self.env.ref("settlement_mgmt.demo_partner_aria").write(
@@ -380,6 +381,22 @@ class SettlementDemo(models.AbstractModel):
         for level, values in kept.items():
             level.write(values)
         self.env["settlement.risk.score"]._recompute(company)
+
+    def _load_demo_portal_promise(self, company, today):
+        """The Arabic customer promised on the portal, within the company's
+        rules, to pay its oldest overdue invoice in ten days."""
+        Promise = self.env["settlement.promise"]
+        nukhba = self.env.ref("settlement_mgmt.demo_partner_nukhba")
+        oldest = Promise._portal_overdue_invoices(nukhba, company)[:1]
+        if not oldest:
+            return
+        _smallest, owed, _last = Promise._portal_limits(nukhba, company, oldest)
+        try:
+            Promise._portal_create(
+                nukhba, company, oldest.ids, owed, today + timedelta(days=10)
+            )
+        except UserError as error:
+            _logger.warning("settlement_mgmt demo: no portal promise (%s)", error)
 
     def _install_demo_languages(self):
         languages = self.env["res.lang"]
