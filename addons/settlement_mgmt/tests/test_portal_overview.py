@@ -124,7 +124,8 @@ class TestPortalOverview(SettlementCommon, HttpCase):
 
         overdue = parts["o_settlement_overview_overdue"]
         self.assertIn("1,150.00", overdue)
-        self.assertIn("Items overdue: 2; the oldest by 20 days.", overdue)
+        self.assertIn("Items overdue: 2", overdue)
+        self.assertIn("Days the oldest is overdue: 20", overdue)
 
         # Due next: the 600.00 invoice in 12 days (en_US: month/day/year),
         # before the plan's first instalment.
