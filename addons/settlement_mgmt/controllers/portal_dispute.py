@@ -1,5 +1,4 @@
 import base64
-import re
 from decimal import Decimal
 
 from odoo import http
@@ -11,13 +10,12 @@ from odoo.tools.mimetypes import get_extension, guess_mimetype
 
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
+from ..lib.amounts import AmountError, parse_positive_amount
 from .portal import SettlementPortal
 
 MAX_ATTACHMENTS = 5
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 DISPUTES_PER_PAGE = 20
-# An amount as the form sends it: digits, optionally a point and decimals.
-AMOUNT_PATTERN = re.compile(r"[0-9]+(\.[0-9]+)?", re.ASCII)
 # What a customer may attach to a dispute, by the type read from the content,
 # with the file name extensions that type may carry.
 ALLOWED_ATTACHMENTS = {
@@ -260,19 +258,21 @@ class SettlementDisputePortal(SettlementPortal):
         is already disputed is checked by the dispute itself."""
         env = request.env
         currency = invoice_sudo.currency_id
-        text = str(value or "").replace(",", "").strip()
-        if not AMOUNT_PATTERN.fullmatch(text) or not Decimal(text):
-            raise UserError(env._("Enter the disputed amount as a positive number."))
-        amount = Decimal(text)
         decimals = currency.decimal_places
-        if -amount.normalize().as_tuple().exponent > decimals:
+        try:
+            amount = parse_positive_amount(value, decimals)
+        except AmountError as error:
+            if error.reason != "decimals":
+                raise UserError(
+                    env._("Enter the disputed amount as a positive number.")
+                ) from None
             if not decimals:
                 raise UserError(
                     env._(
                         "Enter the amount in whole %(currency)s, without decimals.",
                         currency=currency.name,
                     )
-                )
+                ) from None
             raise UserError(
                 env._(
                     "Enter the amount with at most %(decimals)s decimals for "
@@ -280,7 +280,7 @@ class SettlementDisputePortal(SettlementPortal):
                     decimals=decimals,
                     currency=currency.name,
                 )
-            )
+            ) from None
         unpaid = max(invoice_sudo.amount_residual, 0.0)
         if amount > Decimal(float_repr(unpaid, decimals)):
             raise UserError(

@@ -1,12 +1,11 @@
 import re
-from decimal import Decimal
 
 from odoo import fields, http
 from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
 from odoo.tools import float_repr
 
-from ..lib.amounts import parse_positive_amount
+from ..lib.amounts import parse_portal_amount
 from ..lib.calendars import latin_digits
 from .portal import SettlementPortal
 
@@ -150,7 +149,7 @@ class SettlementPlanRequestPortal(SettlementPortal):
         if not text or ZERO.fullmatch(text):
             return 0.0
         try:
-            amount = parse_positive_amount(text, currency.decimal_places)
+            return parse_portal_amount(text, currency.decimal_places)
         except ValueError:
             raise UserError(
                 request.env._(
@@ -159,9 +158,6 @@ class SettlementPlanRequestPortal(SettlementPortal):
                     decimals=currency.decimal_places,
                 )
             ) from None
-        # Far above anything owed: refused by the plan's own limits, with the
-        # amount owed in the message, without overflowing a float.
-        return float(min(amount, Decimal("1e15")))
 
     def _parse_request_date(self, partner, company, value):
         Statement = request.env["settlement.statement"]

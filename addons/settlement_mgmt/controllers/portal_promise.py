@@ -1,5 +1,3 @@
-from decimal import Decimal
-
 from odoo import http
 from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
@@ -7,7 +5,7 @@ from odoo.tools import float_repr
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
-from ..lib.amounts import parse_positive_amount
+from ..lib.amounts import parse_portal_amount
 
 # At most this many invoices in one promise form (a crafted form with
 # thousands of ids is refused before any lookup).
@@ -96,7 +94,7 @@ class SettlementPromisePortal(CustomerPortal):
     def _parse_promise_amount(self, company, value):
         currency = company.currency_id
         try:
-            amount = parse_positive_amount(value, currency.decimal_places)
+            return parse_portal_amount(value, currency.decimal_places)
         except ValueError:
             raise UserError(
                 request.env._(
@@ -105,9 +103,6 @@ class SettlementPromisePortal(CustomerPortal):
                     decimals=currency.decimal_places,
                 )
             ) from None
-        # Far above anything owed: refused by the promise's own limits, with
-        # the amount owed in the message, without overflowing a float.
-        return float(min(amount, Decimal("1e15")))
 
     def _parse_promise_date(self, partner, value):
         Statement = request.env["settlement.statement"]

@@ -1,0 +1,35 @@
+"""Amounts typed by a customer on the portal (promises, plan requests,
+disputes), read by lib/amounts."""
+
+from decimal import Decimal
+from unittest import TestCase
+
+from ..lib.amounts import AmountError, parse_portal_amount, parse_positive_amount
+
+
+class TestAmountsLib(TestCase):
+    def test_plain_amounts_are_read_exactly(self):
+        self.assertEqual(parse_positive_amount("1,250.50", 2), Decimal("1250.50"))
+        self.assertEqual(parse_positive_amount(" 7 ", 0), Decimal("7"))
+        self.assertEqual(parse_portal_amount("0.105", 3), 0.105)
+
+    def test_refusals_say_why(self):
+        cases = {
+            "": "format",
+            "-5": "format",
+            "1e3": "format",
+            "NaN": "format",
+            "۱۲": "format",  # the controllers turn native digits to Latin first
+            "9" * 16: "format",
+            "0.00": "zero",
+            "1.234": "decimals",
+        }
+        for text, reason in cases.items():
+            with self.subTest(text=text), self.assertRaises(AmountError) as caught:
+                parse_positive_amount(text, 2)
+            self.assertEqual(caught.exception.reason, reason)
+
+    def test_the_largest_amount_stays_exact_as_a_float(self):
+        self.assertEqual(parse_portal_amount("999999999999999", 2), 999999999999999.0)
+        with self.assertRaises(AmountError):
+            parse_portal_amount("1" + "0" * 15, 2)
