@@ -4,3 +4,4 @@ from . import portal_plan
 from . import portal_promise
 from . import portal_invoice
 from . import payment
+from . import portal_pay_many

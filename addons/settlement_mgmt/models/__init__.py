@@ -36,3 +36,5 @@ from . import settlement_receivable_kpi
 from . import settlement_prediction_model
 from . import settlement_payment_prediction
 from . import ir_http
+from . import settlement_portal_payment
+from . import payment_transaction
