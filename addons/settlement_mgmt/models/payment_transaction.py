@@ -47,10 +47,9 @@ class PaymentTransaction(models.Model):
         term_lines = invoices.line_ids.filtered(
             lambda line: line.display_type == "payment_term"
         )
-        method_line = (
-            self.provider_id.journal_id.inbound_payment_method_line_ids.filtered(  # noqa: E501
-                lambda line: line.payment_provider_id == self.provider_id
-            )
+        journal = self.provider_id.journal_id
+        method_line = journal.inbound_payment_method_line_ids.filtered(
+            lambda line: line.payment_provider_id == self.provider_id
         )
         values = {
             "amount": abs(self.amount),

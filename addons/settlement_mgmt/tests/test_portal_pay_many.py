@@ -56,42 +56,42 @@ class PayManyCommon(SettlementCommon, PaymentHttpCommon):
             }
         )
         cls.portal_user, cls.other_user = cls._portal_pair("paymany")
+        cls.inv_a, cls.inv_b, cls.planned, cls.plan = cls._pay_many_fixtures(
+            cls.customer
+        )
+        cls.loss_account = (
+            cls.env.company.account_journal_early_pay_discount_loss_account_id
+        )
+
+    @classmethod
+    def _pay_many_fixtures(cls, customer):
+        """(invoice a, invoice b, the plan's invoice, the plan) of ``customer``."""
         # Tier 1 (2 %) runs until day 10: pays 980.00, saves 20.00.
-        cls.inv_a = cls._invoice(
-            cls.customer,
-            1000.0,
-            days_old=2,
-            invoice_payment_term_id=cls.term.id,
-            invoice_date_due=False,
+        inv_a = cls._invoice(
+            customer, 1000.0, days_old=2, invoice_payment_term_id=cls.term.id
         )
         # Day 15: tier 1 ended, tier 2 (1 %) runs: pays 495.00, saves 5.00.
-        cls.inv_b = cls._invoice(
-            cls.customer,
-            500.0,
-            days_old=15,
-            invoice_payment_term_id=cls.term.id,
-            invoice_date_due=False,
+        inv_b = cls._invoice(
+            customer, 500.0, days_old=15, invoice_payment_term_id=cls.term.id
         )
-        cls.planned = cls._invoice(cls.customer, 900.0, days_old=40, due_days=10)
-        cls.plan = cls.env["settlement.instalment.plan"].create(
+        planned = cls._invoice(customer, 900.0, days_old=40, due_days=10)
+        plan = cls.env["settlement.instalment.plan"].create(
             {
-                "partner_id": cls.customer.id,
+                "partner_id": customer.id,
                 "currency_id": cls.currency.id,
-                "move_ids": [Command.set(cls.planned.ids)],
+                "move_ids": [Command.set(planned.ids)],
                 "amount_total": 900.0,
             }
         )
-        cls.plan._set_schedule(
+        plan._set_schedule(
             [
                 (cls.today, 300.0),
                 (cls.today + timedelta(days=30), 300.0),
                 (cls.today + timedelta(days=60), 300.0),
             ]
         )
-        cls.plan.action_activate()
-        cls.loss_account = (
-            cls.env.company.account_journal_early_pay_discount_loss_account_id
-        )
+        plan.action_activate()
+        return inv_a, inv_b, planned, plan
 
     def _ids(self, *invoices):
         return ",".join(str(invoice.id) for invoice in invoices)
