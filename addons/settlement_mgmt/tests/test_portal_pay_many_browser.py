@@ -103,10 +103,11 @@ class TestPortalPayManyBrowser(ChromePageMixin, PayManyCommon):
             current = self._evaluate(
                 browser, "document.readyState === 'complete' && location.pathname"
             )
-            if current == path:
-                return
+            # (a language prefix when the website module is installed)
+            if current and current.endswith(path):
+                return current
             time.sleep(0.3)
-        self.fail(f"the browser did not reach {path}")
+        self.fail(f"the browser did not reach {path}: {current}")
 
     def test_pay_an_instalment_and_two_invoices_in_each_language(self):
         for code, (login, customer, inv_a, inv_b, planned, plan) in self.people.items():
