@@ -28,6 +28,9 @@ TEST_CONF="$REPO/.state/odoo-test.conf"
 DEMO_DB="${SETTLEMENT_DEMO_DB:-settlement_demo}"
 # The addons of this repository, as Odoo's -i wants them.
 ADDONS=settlement_mgmt,settlement_mgmt_sale
+# Test databases also get Odoo's demo payment provider: the portal "pay several
+# invoices" flow is tested end to end through it (never a dependency of the addon).
+TEST_ADDONS="$ADDONS,payment_demo"
 HTTP_PORT="${SETTLEMENT_HTTP_PORT:-8069}"
 
 # Debian packages: database, PDF engine, fonts with Arabic/Hebrew/Persian glyphs,
@@ -279,7 +282,7 @@ run_tests() {
     say "installing settlement_mgmt on fresh database $db and running Odoo's own account tests with it (Odoo runner)"
     set +e
     write_test_conf
-    "$VENV/bin/python" "$ODOO_SRC/odoo-bin" -c "$TEST_CONF" -d "$db" -i "$ADDONS" \
+    "$VENV/bin/python" "$ODOO_SRC/odoo-bin" -c "$TEST_CONF" -d "$db" -i "$TEST_ADDONS" \
         --without-demo=all --stop-after-init \
         --test-enable --test-tags "$CORE_TEST_TAGS" --log-level=test >"$log" 2>&1
     rc=$?
@@ -425,8 +428,8 @@ run_dev_pytest() {
     setup_all
     local db="${SETTLEMENT_DEV_DB:-settlement_dev}"
     # -i installs what is missing and updates what is installed
-    odoo_bin -d "$db" -i "$ADDONS" --without-demo=all --stop-after-init \
-        --log-level=warn || die "could not install/update $ADDONS in $db"
+    odoo_bin -d "$db" -i "$TEST_ADDONS" --without-demo=all --stop-after-init \
+        --log-level=warn || die "could not install/update $TEST_ADDONS in $db"
     write_test_conf
     warm_assets "$db" "$TEST_CONF"
     run_pytest "$db" "$@"

@@ -33,6 +33,7 @@
         "views/settlement_dispute_views.xml",
         "views/settlement_dispute_templates.xml",
         "views/portal_templates.xml",
+        "views/settlement_pay_many_templates.xml",
         "views/settlement_instalment_plan_views.xml",
         "views/settlement_instalment_plan_templates.xml",
         "views/settlement_receivable_item_views.xml",

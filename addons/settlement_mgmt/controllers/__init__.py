@@ -6,3 +6,4 @@ from . import portal_invoice
 from . import payment
 from . import portal_overview
 from . import portal_plan_request
+from . import portal_pay_many

@@ -38,3 +38,5 @@ from . import settlement_prediction_model
 from . import settlement_payment_prediction
 from . import ir_http
 from . import settlement_portal_overview
+from . import settlement_portal_payment
+from . import payment_transaction

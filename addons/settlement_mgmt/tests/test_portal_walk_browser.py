@@ -142,6 +142,7 @@ class TestPortalWalk(SettlementCommon, HttpCase):
             ("plans", "/my/plans"),
             ("plan", f"/my/plans/{plan.id}"),
             ("pay_overdue", "/my/invoices/overdue"),
+            ("pay_many", "/my/invoices/pay?overdue=1"),
             ("promise_form", f"/my/promise?invoice_id={overdue.id}"),
             ("plan_request", "/my/plans/request"),
         )
@@ -237,6 +238,9 @@ class TestPortalWalk(SettlementCommon, HttpCase):
                                 self.assertNotIn(
                                     "The conversation is empty.", facts["chatter"]
                                 )
+                        if name == "pay_many":
+                            # The overdue invoice with its total, not an error.
+                            self.assertIn(fixtures["overdue"].name, facts["text"])
                         if name == "pay_overdue":
                             # The customer's overdue invoice is payable here,
                             # not the whole list of invoices.
