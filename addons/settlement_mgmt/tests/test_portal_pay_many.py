@@ -172,7 +172,7 @@ class TestPortalPayMany(PayManyCommon):
         self.assertEqual(page.status_code, 200)
         # The customer sees each saving and the total before paying.
         self.assertIn("o_payment_form", page.text)
-        self.assertIn("You save", page.text)
+        self.assertIn("Saved by paying today:", page.text)
         self.assertIn("20.00", page.text)
         self.assertIn("5.00", page.text)
         self.assertRegex(page.text, r"o_settlement_pay_many_total.*1,775\.00")
