@@ -29,6 +29,7 @@ from . import settlement_risk_score
 from . import settlement_discount_tier
 from . import account_payment_term
 from . import settlement_invoice_discount
+from . import settlement_portal_payment
 from . import account_move
 from . import account_move_line
 from . import settlement_demo
@@ -38,5 +39,4 @@ from . import settlement_prediction_model
 from . import settlement_payment_prediction
 from . import ir_http
 from . import settlement_portal_overview
-from . import settlement_portal_payment
 from . import payment_transaction

@@ -12,7 +12,8 @@ from ..lib.internal_context import (
 
 
 class AccountMove(models.Model):
-    _inherit = "account.move"
+    _name = "account.move"
+    _inherit = ["account.move", "settlement.invoice.pay.many"]
 
     settlement_override_ids = fields.One2many(
         "settlement.credit.override",

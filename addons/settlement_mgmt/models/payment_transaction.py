@@ -1,8 +1,6 @@
 from odoo import fields, models
 from odoo.tools.misc import format_amount
 
-from ..lib.internal_context import DISCOUNT_DATE_KEY
-
 
 class PaymentTransaction(models.Model):
     _inherit = "payment.transaction"
@@ -131,37 +129,3 @@ class PaymentTransaction(models.Model):
         customer.sudo().message_post(
             body=body, author_id=self.partner_id.id, subtype_xmlid="mail.mt_note"
         )
-
-
-class AccountMove(models.Model):
-    _inherit = "account.move"
-
-    def _settlement_pay_many_write_off(self, saving, on_date):
-        """The payment's write-off lines granting ``saving`` on this invoice
-        for the tier running on ``on_date``: the register payment wizard's
-        computation, with the addon's tiers (``DISCOUNT_DATE_KEY``)."""
-        self.ensure_one()
-        term_lines = self.line_ids.filtered(
-            lambda line: line.display_type == "payment_term" and not line.reconciled
-        )
-        open_balance = self.currency_id._convert(
-            saving, self.company_currency_id, self.company_id, on_date
-        )
-        counterpart = self.with_context(
-            **{DISCOUNT_DATE_KEY: on_date}
-        )._get_invoice_counterpart_amls_for_early_payment_discount(
-            [
-                {
-                    "aml": line,
-                    "amount_currency": -line.amount_residual_currency,
-                    "balance": -line.amount_residual,
-                }
-                for line in term_lines
-            ],
-            open_balance,
-        )
-        return [
-            {**vals, "partner_id": self.commercial_partner_id.id}
-            for group in counterpart.values()
-            for vals in group
-        ]

@@ -7,13 +7,19 @@ transaction is created and when its payment is posted."""
 
 from odoo import api, fields, models
 
+from ..lib.internal_context import DISCOUNT_DATE_KEY
+
 # More than this in one selection is refused (a page of checkboxes, not a bulk
 # channel: thousands of ids would only load the server).
 PAY_MANY_MAX = 100
 
 
-class AccountMove(models.Model):
-    _inherit = "account.move"
+class SettlementInvoicePayMany(models.AbstractModel):
+    """Invoices paid several at once from the portal (``account.move``
+    inherits it)."""
+
+    _name = "settlement.invoice.pay.many"
+    _description = "Invoices Paid Together Online"
 
     @api.model
     def _settlement_pay_many_parse(self, raw_ids):
@@ -34,12 +40,11 @@ class AccountMove(models.Model):
     def _settlement_pay_many_select(self, ids, partner):
         """The invoices ``ids`` (sudo) when ``partner``'s customer may pay them
         together now, else an error message (translated) and nothing else."""
-        _ = self.env._
         Move = self.sudo()
         if not ids:
-            return Move, _("Select at least one invoice to pay.")
+            return Move, self.env._("Select at least one invoice to pay.")
         if len(ids) > PAY_MANY_MAX:
-            return Move, _(
+            return Move, self.env._(
                 "You can pay at most %(count)s invoices at once.", count=PAY_MANY_MAX
             )
         customer = partner.commercial_partner_id
@@ -52,9 +57,9 @@ class AccountMove(models.Model):
         )
         if len(invoices) != len(ids):
             # Someone else's invoice or no invoice at all: the same answer.
-            return Move, _("Some of the selected invoices cannot be found.")
+            return Move, self.env._("Some of the selected invoices cannot be found.")
         if any(invoice.state != "posted" for invoice in invoices):
-            return Move, _("Only confirmed invoices can be paid online.")
+            return Move, self.env._("Only confirmed invoices can be paid online.")
         paid = invoices.filtered(
             lambda invoice: invoice.currency_id.compare_amounts(
                 invoice.amount_residual, 0.0
@@ -62,17 +67,17 @@ class AccountMove(models.Model):
             <= 0
         )
         if paid:
-            return Move, _(
+            return Move, self.env._(
                 "%(invoices)s is already paid.",
                 invoices=", ".join(paid.mapped("name")),
             )
         if len(invoices.currency_id) > 1:
-            return Move, _(
+            return Move, self.env._(
                 "The selected invoices are in several currencies: pay each "
                 "currency separately."
             )
         if len(invoices.company_id) > 1:
-            return Move, _(
+            return Move, self.env._(
                 "The selected invoices belong to several companies: pay each "
                 "company's invoices separately."
             )
@@ -89,7 +94,7 @@ class AccountMove(models.Model):
             & invoices
         )
         if busy:
-            return Move, _(
+            return Move, self.env._(
                 "A payment of %(invoices)s is already being processed.",
                 invoices=", ".join(busy.mapped("name")),
             )
@@ -146,3 +151,33 @@ class AccountMove(models.Model):
             "total": currency.round(sum(row["amount"] for row in rows)),
             "saving": currency.round(sum(row["saving"] for row in rows)),
         }
+
+    def _settlement_pay_many_write_off(self, saving, on_date):
+        """The payment's write-off lines granting ``saving`` on this invoice
+        for the tier running on ``on_date``: the register payment wizard's
+        computation, with the addon's tiers (``DISCOUNT_DATE_KEY``)."""
+        self.ensure_one()
+        term_lines = self.line_ids.filtered(
+            lambda line: line.display_type == "payment_term" and not line.reconciled
+        )
+        open_balance = self.currency_id._convert(
+            saving, self.company_currency_id, self.company_id, on_date
+        )
+        counterpart = self.with_context(
+            **{DISCOUNT_DATE_KEY: on_date}
+        )._get_invoice_counterpart_amls_for_early_payment_discount(
+            [
+                {
+                    "aml": line,
+                    "amount_currency": -line.amount_residual_currency,
+                    "balance": -line.amount_residual,
+                }
+                for line in term_lines
+            ],
+            open_balance,
+        )
+        return [
+            {**vals, "partner_id": self.commercial_partner_id.id}
+            for group in counterpart.values()
+            for vals in group
+        ]
