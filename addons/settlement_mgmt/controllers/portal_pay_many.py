@@ -7,6 +7,11 @@ from odoo.addons.account_payment.controllers.payment import (
 )
 from odoo.addons.account_payment.controllers.portal import PortalAccount
 
+from ..lib.record_ids import parse_record_ids
+
+# Read (cheaply) before the selection refuses more than its limit.
+PAY_MANY_PARSED = 100_000
+
 PAY_MANY_URL = "/my/invoices/pay"
 
 
@@ -34,11 +39,14 @@ class SettlementPayManyPortal(AccountPaymentPortal, PortalAccount):
             if not ids:
                 return Move.sudo(), request.env._("No invoice of yours is overdue.")
         else:
-            ids = Move._settlement_pay_many_parse(raw_ids)
-            if ids is None:
+            # Too many ids are refused by the selection, with its own message
+            # and before any lookup; anything that is not ids, here.
+            ids = parse_record_ids(raw_ids, PAY_MANY_PARSED)
+            if ids is None and any(str(raw).strip(", ") for raw in raw_ids):
                 return Move.sudo(), request.env._(
                     "Some of the selected invoices cannot be found."
                 )
+            ids = ids or []
         return Move._settlement_pay_many_select(ids, partner)
 
     @http.route([PAY_MANY_URL], type="http", auth="user", methods=["GET"], website=True)

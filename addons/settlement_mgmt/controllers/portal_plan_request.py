@@ -7,6 +7,7 @@ from odoo.tools import float_repr
 
 from ..lib.amounts import parse_portal_amount
 from ..lib.calendars import latin_digits
+from ..lib.record_ids import parse_record_ids
 from .portal import SettlementPortal
 
 # At most this many invoices in one request (a crafted form with thousands of
@@ -123,17 +124,12 @@ class SettlementPlanRequestPortal(SettlementPortal):
         return request.redirect(self._portal_url_after_post(plan, "requested"))
 
     def _parse_request_invoices(self, values):
-        if (
-            not values
-            or len(values) > MAX_REQUEST_INVOICES
-            or not all(
-                str(value).isdigit() and len(str(value)) < 12 for value in values
-            )
-        ):
+        ids = parse_record_ids(values, MAX_REQUEST_INVOICES)
+        if ids is None:
             raise UserError(
                 request.env._("Choose the open invoices to pay by instalments.")
             )
-        return [int(value) for value in values]
+        return ids
 
     def _parse_request_count(self, value):
         text = latin_digits(value).strip()

@@ -6,6 +6,7 @@ from odoo.tools import float_repr
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
 from ..lib.amounts import parse_portal_amount
+from ..lib.record_ids import parse_record_ids
 
 # At most this many invoices in one promise form (a crafted form with
 # thousands of ids is refused before any lookup).
@@ -79,17 +80,12 @@ class SettlementPromisePortal(CustomerPortal):
         return request.redirect("/my/statement?message=promised")
 
     def _parse_promise_invoices(self, values):
-        if (
-            not values
-            or len(values) > MAX_PROMISE_INVOICES
-            or not all(
-                str(value).isdigit() and len(str(value)) < 12 for value in values
-            )
-        ):
+        ids = parse_record_ids(values, MAX_PROMISE_INVOICES)
+        if ids is None:
             raise UserError(
                 request.env._("Choose the overdue invoices you promise to pay.")
             )
-        return [int(value) for value in values]
+        return ids
 
     def _parse_promise_amount(self, company, value):
         currency = company.currency_id

@@ -22,21 +22,6 @@ class SettlementInvoicePayMany(models.AbstractModel):
     _description = "Invoices Paid Together Online"
 
     @api.model
-    def _settlement_pay_many_parse(self, raw_ids):
-        """The invoice ids a request names (a list of strings, each possibly
-        "1,2,3"), or None when one is not a positive integer."""
-        ids = []
-        for chunk in raw_ids or []:
-            for part in str(chunk).split(","):
-                part = part.strip()
-                if not part:
-                    continue
-                if not part.isdigit() or len(part) > 12:
-                    return None
-                ids.append(int(part))
-        return list(dict.fromkeys(ids))
-
-    @api.model
     def _settlement_pay_many_select(self, ids, partner):
         """The invoices ``ids`` (sudo) when ``partner``'s customer may pay them
         together now, else an error message (translated) and nothing else."""

@@ -5,6 +5,7 @@ from decimal import Decimal
 from unittest import TestCase
 
 from ..lib.amounts import AmountError, parse_portal_amount, parse_positive_amount
+from ..lib.record_ids import parse_record_ids
 
 
 class TestAmountsLib(TestCase):
@@ -33,3 +34,13 @@ class TestAmountsLib(TestCase):
         self.assertEqual(parse_portal_amount("999999999999999", 2), 999999999999999.0)
         with self.assertRaises(AmountError):
             parse_portal_amount("1" + "0" * 15, 2)
+
+
+class TestRecordIds(TestCase):
+    def test_ids_in_order_without_repeats(self):
+        self.assertEqual(parse_record_ids(["3,1", "3", " 2 "], 10), [3, 1, 2])
+
+    def test_anything_else_is_refused_before_a_lookup(self):
+        for values in ([], [""], ["1,abc"], ["-1"], ["1e3"], ["9" * 13], ["1"] * 11):
+            with self.subTest(values=values):
+                self.assertIsNone(parse_record_ids(values, 10))
