@@ -4,10 +4,13 @@ typed, so 1e308 or forty digits cannot overflow or turn into another number."""
 import re
 from decimal import Decimal
 
-# At most 15 digits before the point: far above anything a customer owes (the
-# callers' own limits refuse it with the figure owed in their message) and
-# exact as a float.
-AMOUNT_PATTERN = re.compile(r"\d{1,15}(\.\d{1,6})?", re.ASCII)
+# Digits, optionally a point and decimals; as many as a person may paste (a
+# huge amount is refused by the caller with the figure owed in its message,
+# which helps more than "not a number").
+AMOUNT_PATTERN = re.compile(r"\d{1,400}(\.\d{1,400})?", re.ASCII)
+# Far above anything a customer owes: an amount read as a float is capped
+# here, so the caller's own limits refuse it without overflowing a float.
+AMOUNT_CEILING = Decimal("1e15")
 
 
 class AmountError(ValueError):
@@ -35,5 +38,6 @@ def parse_positive_amount(text, decimals):
 
 
 def parse_portal_amount(text, decimals):
-    """:func:`parse_positive_amount` as a float (for the ORM)."""
-    return float(parse_positive_amount(text, decimals))
+    """:func:`parse_positive_amount` as a float (for the ORM), capped at
+    :data:`AMOUNT_CEILING`."""
+    return float(min(parse_positive_amount(text, decimals), AMOUNT_CEILING))

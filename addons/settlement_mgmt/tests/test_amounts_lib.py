@@ -21,7 +21,7 @@ class TestAmountsLib(TestCase):
             "1e3": "format",
             "NaN": "format",
             "۱۲": "format",  # the controllers turn native digits to Latin first
-            "9" * 16: "format",
+            "9" * 401: "format",
             "0.00": "zero",
             "1.234": "decimals",
         }
@@ -30,10 +30,10 @@ class TestAmountsLib(TestCase):
                 parse_positive_amount(text, 2)
             self.assertEqual(caught.exception.reason, reason)
 
-    def test_the_largest_amount_stays_exact_as_a_float(self):
+    def test_huge_amounts_are_capped_not_overflowed(self):
+        self.assertEqual(parse_positive_amount("1" + "0" * 308, 2), Decimal("1e308"))
+        self.assertEqual(parse_portal_amount("1" + "0" * 308, 2), 1e15)
         self.assertEqual(parse_portal_amount("999999999999999", 2), 999999999999999.0)
-        with self.assertRaises(AmountError):
-            parse_portal_amount("1" + "0" * 15, 2)
 
 
 class TestRecordIds(TestCase):
