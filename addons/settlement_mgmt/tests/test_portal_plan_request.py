@@ -238,7 +238,7 @@ class TestPortalPlanRequest(JsonRpcMixin, SettlementCommon, HttpCase):
             (both, {"down": "-5"}, "positive number"),
             (both, {"down": "abc"}, "positive number"),
             (both, {"down": "1e308"}, "positive number"),
-            (both, {"down": "9" * 40}, "positive number"),
+            (both, {"down": "9" * 40}, "must be less than what the invoices still owe"),
             (both, {"down": "50.001"}, "positive number"),
             (both, {"down": "500"}, "less than what the invoices"),
             (both, {"down": "999999999999999"}, "less than what the invoices"),

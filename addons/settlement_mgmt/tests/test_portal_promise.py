@@ -115,7 +115,9 @@ class TestPortalPromise(SettlementCommon, HttpCase):
             ((self.first,), "-50", soon, "positive number"),
             ((self.first,), "abc", soon, "positive number"),
             ((self.first,), "1e308", soon, "positive number"),
-            ((self.first,), "9" * 40, soon, "positive number"),
+            # A huge amount is told what the invoices still owe, as on the
+            # dispute form.
+            ((self.first,), "9" * 40, soon, "more than these invoices still owe"),
             ((self.first,), "150.001", soon, "positive number"),
             ((self.first,), "200", self.today + timedelta(days=31), "from today"),
             ((self.first,), "200", self.today - timedelta(days=1), "from today"),
