@@ -56,7 +56,11 @@ class SettlementPortalOverview(models.AbstractModel):
             "promises": self.env["settlement.promise"]._portal_open_promises(
                 partner, company
             ),
-            "plans": self._plans(partner, company),
+            # running plans, and those waiting for the customer (proposed)
+            # or for us (requested)
+            "plans": self.env["settlement.statement"]._open_plans(
+                partner, company, PLAN_STATES_SHOWN
+            ),
             "disputes": self._disputes(partner, company, since),
             "reminders": self._reminders(partner, company, since),
         }
@@ -78,22 +82,6 @@ class SettlementPortalOverview(models.AbstractModel):
                 key=lambda pair: (pair[0] != self.env.company.currency_id, pair[0].id),
             )
         ]
-
-    @api.model
-    def _plans(self, partner, company):
-        """Running plans, and those waiting for the customer (proposed) or for
-        us (requested)."""
-        return (
-            self.env["settlement.instalment.plan"]
-            .sudo()
-            .search(
-                [
-                    ("partner_id", "=", partner.id),
-                    ("company_id", "=", company.id),
-                    ("state", "in", PLAN_STATES_SHOWN),
-                ]
-            )
-        )
 
     @api.model
     def _disputes(self, partner, company, since):

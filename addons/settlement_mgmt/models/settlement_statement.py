@@ -273,7 +273,8 @@ class SettlementStatement(models.AbstractModel):
         )
 
     @api.model
-    def _open_plans(self, partner, company):
+    def _open_plans(self, partner, company, states=("active",)):
+        """The customer's plans in ``states`` (running ones by default)."""
         return (
             self.env["settlement.instalment.plan"]
             .sudo()
@@ -281,7 +282,7 @@ class SettlementStatement(models.AbstractModel):
                 [
                     ("partner_id", "=", partner.id),
                     ("company_id", "=", company.id),
-                    ("state", "=", "active"),
+                    ("state", "in", list(states)),
                 ]
             )
         )
