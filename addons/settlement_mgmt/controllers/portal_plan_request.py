@@ -156,18 +156,10 @@ class SettlementPlanRequestPortal(SettlementPortal):
             ) from None
 
     def _parse_request_date(self, partner, company, value):
-        Statement = request.env["settlement.statement"]
-        try:
-            return Statement._parse_date(str(value or "")[:40], partner)
-        except ValueError:
-            raise UserError(
-                request.env._(
-                    "Write the date as your statement does, for example %(example)s.",
-                    example=Statement._format_date(
-                        request.env[
-                            "settlement.instalment.plan"
-                        ]._portal_request_last_date(company),
-                        partner,
-                    ),
-                )
-            ) from None
+        return request.env["settlement.statement"]._parse_typed_date(
+            value,
+            partner,
+            request.env["settlement.instalment.plan"]._portal_request_last_date(
+                company
+            ),
+        )

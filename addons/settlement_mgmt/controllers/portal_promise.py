@@ -101,18 +101,8 @@ class SettlementPromisePortal(CustomerPortal):
             ) from None
 
     def _parse_promise_date(self, partner, value):
-        Statement = request.env["settlement.statement"]
-        try:
-            return Statement._parse_date(str(value or "")[:40], partner)
-        except ValueError:
-            raise UserError(
-                request.env._(
-                    "Write the date as your statement does, for example %(example)s.",
-                    example=Statement._format_date(
-                        request.env["settlement.promise"]._portal_last_date(
-                            request.env.company
-                        ),
-                        partner,
-                    ),
-                )
-            ) from None
+        return request.env["settlement.statement"]._parse_typed_date(
+            value,
+            partner,
+            request.env["settlement.promise"]._portal_last_date(request.env.company),
+        )

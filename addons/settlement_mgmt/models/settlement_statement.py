@@ -5,6 +5,7 @@ from babel.dates import get_month_names
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL, format_amount, format_date
 from odoo.tools.misc import babel_locale_parse
 
@@ -347,6 +348,21 @@ class SettlementStatement(models.AbstractModel):
         return format_calendar_date(
             date, calendar, lang=(partner.lang or "en")[:2], digits=digits
         )
+
+    @api.model
+    def _parse_typed_date(self, text, partner, example):
+        """:meth:`_parse_date` for a date a customer typed in a portal form:
+        a UserError in its words, with ``example`` written as its statement
+        writes dates, when it is no such date."""
+        try:
+            return self._parse_date(str(text or "")[:40], partner)
+        except ValueError:
+            raise UserError(
+                self.env._(
+                    "Write the date as your statement does, for example %(example)s.",
+                    example=self._format_date(example, partner),
+                )
+            ) from None
 
     @api.model
     def _parse_date(self, text, partner):
