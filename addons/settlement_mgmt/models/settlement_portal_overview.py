@@ -45,7 +45,7 @@ class SettlementPortalOverview(models.AbstractModel):
         upcoming = items - overdue
         return {
             "today": today,
-            "totals": self._totals(items, overdue),
+            "totals": self._totals(items, today, company),
             "overdue": overdue,
             "oldest_days": (today - overdue[0].date_due).days if overdue else 0,
             "next_items": upcoming.filtered(
@@ -66,20 +66,21 @@ class SettlementPortalOverview(models.AbstractModel):
         }
 
     @api.model
-    def _totals(self, items, overdue):
+    def _totals(self, items, today, company):
         """[(currency, open, overdue)] per currency of the open items, the
-        company currency first."""
+        company currency first (one pass: a recordset membership test per
+        item would make a long ledger quadratic)."""
         totals = {}
         for item in items:
             entry = totals.setdefault(item.currency_id, [0.0, 0.0])
             entry[0] += item.amount_net_currency
-            if item in overdue:
+            if item.date_due < today:
                 entry[1] += item.amount_net_currency
         return [
             (currency, currency.round(open_amount), currency.round(late))
             for currency, (open_amount, late) in sorted(
                 totals.items(),
-                key=lambda pair: (pair[0] != self.env.company.currency_id, pair[0].id),
+                key=lambda pair: (pair[0] != company.currency_id, pair[0].id),
             )
         ]
 
