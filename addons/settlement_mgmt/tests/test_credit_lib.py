@@ -17,7 +17,7 @@ class TestExposureArithmetic(unittest.TestCase):
         exposure = Exposure(
             open_receivable=650.0,
             draft_invoices=200.0,
-            uninvoiced_sales=100.0,
+            components={"uninvoiced_sales": 100.0},
             disputed=80.0,
         )
         self.assertEqual(exposure.total, 870.0)
