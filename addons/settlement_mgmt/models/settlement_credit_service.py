@@ -166,7 +166,7 @@ class SettlementCreditService(models.AbstractModel):
         return {row.pop("partner_id"): ReceivableFigures(**row) for row in rows}
 
     @api.model
-    def _component_amounts(self, partner_ids, company):
+    def _component_amounts(self, company, partner_ids):
         """{component name: {commercial partner id: amount}}: one call (one
         query) per registered component, none without partners."""
         if not partner_ids:
@@ -212,7 +212,7 @@ class SettlementCreditService(models.AbstractModel):
         partners or their history."""
         figures = self._receivable_figures(partners, company, exclude_move_ids)
         commercial_ids = set(partners.commercial_partner_id.ids)
-        amounts = self._component_amounts(commercial_ids, company)
+        amounts = self._component_amounts(company, commercial_ids)
         return {
             partner_id: self._position_of(
                 partner_id,
@@ -247,7 +247,7 @@ class SettlementCreditService(models.AbstractModel):
             for partner_id, row in figures.items()
             if needs_exposure(row.policy or default_policy, row.credit_limit)
         ]
-        amounts = self._component_amounts(measured, company)
+        amounts = self._component_amounts(company, measured)
         decisions = {}
         for partner_id in partners.ids:
             row = figures.get(partner_id, ReceivableFigures())
