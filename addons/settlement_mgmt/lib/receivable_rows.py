@@ -4,10 +4,11 @@ Queries return dictionaries (``env.execute_query_dict``) whose keys are the
 column aliases; these classes take them by name, so reordering a SELECT cannot
 shift a figure into another one's place."""
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 
-from .credit import Exposure
+from .credit import Exposure, effective_limit
 
 
 @dataclass(frozen=True)
@@ -54,12 +55,33 @@ class ReceivableFigures:
 class CreditPosition:
     """A customer's credit position: its exposure, what is overdue (net of
     its credits, disputed amounts out when the company says so), since how
-    many days, and whether it is on credit hold."""
+    many days, whether it is on credit hold, its own policy and limit in the
+    company and what raises that limit ({component name: amount})."""
 
     exposure: Exposure
     overdue: float
     oldest_overdue_days: int
     on_hold: bool
+    policy: str | None = None
+    credit_limit: float = 0.0
+    limit_raises: Mapping[str, float] = field(default_factory=dict)
+    disputed_pending: float = 0.0
+
+    def limit(self, own_limit=None):
+        """The credit limit that applies: ``own_limit`` (default: the one read
+        with the figures) raised by the limit components."""
+        own = self.credit_limit if own_limit is None else own_limit
+        return effective_limit(own, self.limit_raises.values())
+
+
+@dataclass(frozen=True)
+class CreditDecision:
+    """Why new documents of ``new_amount`` are blocked for a customer
+    (``reasons``: lib.credit BLOCK_* codes) and the position it was decided on."""
+
+    reasons: tuple
+    position: CreditPosition
+    new_amount: float
 
 
 @dataclass(frozen=True)

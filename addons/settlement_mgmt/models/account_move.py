@@ -13,7 +13,12 @@ from ..lib.internal_context import (
 
 class AccountMove(models.Model):
     _name = "account.move"
-    _inherit = ["account.move", "settlement.invoice.pay.many"]
+    _inherit = [
+        "account.move",
+        "settlement.invoice.pay.many",
+        "settlement.credit.checked.mixin",
+    ]
+    _settlement_credit_counts_as_draft = True
 
     settlement_override_ids = fields.One2many(
         "settlement.credit.override",
@@ -239,23 +244,17 @@ class AccountMove(models.Model):
         for move in self:
             move.settlement_credit_block = messages.get(move.id, False)
 
-    def _settlement_credit_block_messages(self):
-        """{move id: translated explanation} for the customer invoices in ``self``
-        that their customer's credit does not allow to post.
-
-        A constant number of queries, whatever the number of invoices or the size
-        of the customers' history."""
-        invoices = self.filtered(
+    def _settlement_credit_checked(self):
+        return self.filtered(
             lambda move: move.move_type == "out_invoice" and move.commercial_partner_id
         )
-        return self.env["res.partner"]._settlement_documents_blocked(
-            invoices,
-            override_field="move_id",
-            partner_of=lambda move: move.commercial_partner_id,
-            amount_of=lambda move: move.amount_total_signed,
-            document="invoice",
-            drafts=True,
-        )
+
+    def _settlement_credit_amount(self):
+        self.ensure_one()
+        return self.amount_total_signed
+
+    def _settlement_credit_blocked_title(self):
+        return self.env._("Posting is blocked by the customer's credit.")
 
     def _post(self, soft=True):
         # Every way of posting (button, list action, RPC, automation) ends here.
@@ -579,18 +578,4 @@ class AccountMove(models.Model):
         entry.action_post()
         return entry.line_ids.filtered(
             lambda line: line.account_id == term_lines.account_id
-        )
-
-    def _settlement_check_credit(self):
-        messages = self.sudo()._settlement_credit_block_messages()
-        if not messages:
-            return
-        blocked = self.browse(list(messages))
-        details = "\n\n".join(
-            f"{move.display_name}\n{messages[move.id]}" for move in blocked
-        )
-        self.env["res.partner"]._settlement_raise_credit_block(
-            self.env._("Posting is blocked by the customer's credit."),
-            details,
-            {"default_move_ids": blocked.ids},
         )

@@ -10,6 +10,7 @@ from . import test_bad_input_catalogue
 from . import test_company_settings
 from . import test_context_keys
 from . import test_credit_control
+from . import test_credit_extension
 from . import test_credit_holds_cron
 from . import test_credit_http
 from . import test_credit_lib

@@ -7,6 +7,7 @@ from ..lib.credit import (
     Exposure,
     available_credit,
     block_reasons,
+    effective_limit,
     usage_percent,
 )
 from ..lib.scoring import RiskFactors, grade_for, risk_score
@@ -17,12 +18,18 @@ class TestExposureArithmetic(unittest.TestCase):
         exposure = Exposure(
             open_receivable=650.0,
             draft_invoices=200.0,
-            uninvoiced_sales=100.0,
+            components={"uninvoiced_sales": 100.0},
             disputed=80.0,
         )
         self.assertEqual(exposure.total, 870.0)
         kept = Exposure(open_receivable=650.0, disputed=80.0, exclude_disputed=False)
         self.assertEqual(kept.total, 650.0)
+
+    def test_limit_raises_widen_a_positive_limit_only(self):
+        self.assertEqual(effective_limit(1000, [500, 250]), 1750)
+        self.assertEqual(effective_limit(1000, [-400]), 1000)
+        self.assertEqual(effective_limit(0, [500]), 0.0)
+        self.assertEqual(effective_limit(None, [500]), 0.0)
 
     def test_available_credit_and_usage(self):
         self.assertIsNone(available_credit(0, 500))

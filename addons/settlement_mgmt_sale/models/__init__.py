@@ -1,3 +1,3 @@
-from . import res_partner
+from . import settlement_credit_service
 from . import sale_order
 from . import settlement_credit_override

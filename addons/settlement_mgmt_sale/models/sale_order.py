@@ -4,7 +4,11 @@ from odoo.addons.settlement_mgmt.lib.internal_context import credit_check_done
 
 
 class SaleOrder(models.Model):
-    _inherit = "sale.order"
+    _name = "sale.order"
+    _inherit = ["sale.order", "settlement.credit.checked.mixin"]
+    _settlement_credit_override_field = "sale_order_id"
+    _settlement_credit_wizard_field = "sale_order_ids"
+    _settlement_credit_document = "order"
 
     settlement_override_ids = fields.One2many(
         "settlement.credit.override",
@@ -40,17 +44,24 @@ class SaleOrder(models.Model):
             self.currency_id.compare_amounts(self.amount_paid, self.amount_total) >= 0
         )
 
-    def _settlement_credit_block_messages(self):
-        """{order id: translated explanation} for the quotations in ``self`` that
-        their customer's credit does not allow to confirm."""
-        orders = self.filtered(lambda order: not order._settlement_is_prepaid())
-        return self.env["res.partner"]._settlement_documents_blocked(
-            orders,
-            override_field="sale_order_id",
-            partner_of=lambda order: order.partner_invoice_id.commercial_partner_id,
-            amount_of=lambda order: order._settlement_company_amount(),
-            document="order",
-        )
+    # settlement.credit.checked.mixin: the order's side of the credit check
+
+    def _settlement_credit_checked(self):
+        return self.filtered(lambda order: not order._settlement_is_prepaid())
+
+    def _settlement_credit_partner(self):
+        self.ensure_one()
+        return self.partner_invoice_id.commercial_partner_id
+
+    def _settlement_credit_label(self):
+        self.ensure_one()
+        return self.name
+
+    def _settlement_credit_amount(self):
+        return self._settlement_company_amount()
+
+    def _settlement_credit_blocked_title(self):
+        return self.env._("Confirmation is blocked by the customer's credit.")
 
     def action_confirm(self):
         # Every confirmation (button, portal signature, RPC) goes through here.
@@ -59,17 +70,3 @@ class SaleOrder(models.Model):
         if not credit_check_done(self.env.context):
             self._settlement_check_credit()
         return super().action_confirm()
-
-    def _settlement_check_credit(self):
-        messages = self.sudo()._settlement_credit_block_messages()
-        if not messages:
-            return
-        blocked = self.browse(list(messages))
-        details = "\n\n".join(
-            f"{order.name}\n{messages[order.id]}" for order in blocked
-        )
-        self.env["res.partner"]._settlement_raise_credit_block(
-            self.env._("Confirmation is blocked by the customer's credit."),
-            details,
-            {"default_sale_order_ids": blocked.ids},
-        )

@@ -3,17 +3,27 @@ from collections import defaultdict
 from odoo import fields, models
 from odoo.tools import SQL
 
+from odoo.addons.settlement_mgmt.lib.credit import ExposureComponent
 
-class ResPartner(models.Model):
-    _inherit = "res.partner"
 
-    def _settlement_uninvoiced_sales(self, company):
-        # Confirmed orders not invoiced yet, taxes included, in company currency:
-        # one query, whatever the number of orders.
-        result = super()._settlement_uninvoiced_sales(company)
-        commercial_ids = list(set(self.commercial_partner_id.ids))
-        if not commercial_ids:
-            return result
+class SettlementCreditService(models.AbstractModel):
+    _inherit = "settlement.credit.service"
+
+    def _exposure_components(self):
+        # A confirmed order is credit given: it counts until it is invoiced.
+        return [
+            *super()._exposure_components(),
+            ExposureComponent(
+                name="uninvoiced_sales",
+                method="_exposure_uninvoiced_sales",
+                partner_field="settlement_uninvoiced_sales",
+            ),
+        ]
+
+    def _exposure_uninvoiced_sales(self, company, partner_ids):
+        """Confirmed orders not invoiced yet, taxes included, in company
+        currency, per commercial partner id: one query, whatever the number of
+        orders."""
         self.env["sale.order.line"].flush_model(
             ["untaxed_amount_to_invoice", "price_total", "price_subtotal", "order_id"]
         )
@@ -39,12 +49,12 @@ class ResPartner(models.Model):
           GROUP BY partner.commercial_partner_id, sale.currency_id
             """,
                 company_id=company.id,
-                partner_ids=commercial_ids,
+                partner_ids=list(partner_ids),
             )
         )
         today = fields.Date.context_today(self)
         currencies = self.env["res.currency"].browse({row[1] for row in rows})
-        totals = defaultdict(float, result)
+        totals = defaultdict(float)
         for partner_id, currency_id, amount in rows:
             currency = currencies.browse(currency_id)
             totals[partner_id] += currency._convert(
