@@ -151,6 +151,16 @@ as_pg_owner() {
     fi
 }
 
+# Close every file descriptor above stderr in the current (sub)shell.
+close_inherited_fds() {
+    local fd
+    for fd in /proc/$$/fd/* /proc/self/fd/*; do
+        fd="${fd##*/}"
+        [ "$fd" -gt 2 ] 2>/dev/null && [ "$fd" -lt 255 ] && eval "exec ${fd}>&-" 2>/dev/null
+    done
+    return 0
+}
+
 ensure_postgres() {
     local bin
     bin="$(pg_bindir)"
@@ -181,8 +191,13 @@ EOF
     fi
     if ! as_pg_owner "$bin/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; then
         say "starting PostgreSQL on $PG_HOST:$PG_PORT"
-        as_pg_owner "$bin/pg_ctl" -D "$PG_DATA" -l "$PG_RUN/postgresql.log" -w -t 60 start >/dev/null ||
-            die "PostgreSQL did not start: see $PG_RUN/postgresql.log"
+        # The server outlives this command: it must not inherit its open files
+        # (a `flock LOCK ./dev …` caller's lock would stay held by PostgreSQL
+        # and every later locked run would wait forever).
+        (
+            close_inherited_fds
+            as_pg_owner "$bin/pg_ctl" -D "$PG_DATA" -l "$PG_RUN/postgresql.log" -w -t 60 start >/dev/null
+        ) || die "PostgreSQL did not start: see $PG_RUN/postgresql.log"
     fi
 }
 

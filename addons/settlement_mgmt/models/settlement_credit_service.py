@@ -137,8 +137,12 @@ class SettlementCreditService(models.AbstractModel):
                    hold.partner_id IS NOT NULL AS on_hold,
                    -- company-dependent columns: jsonb keyed by company id
                    commercial.settlement_credit_policy ->> %(company_key)s AS policy,
-                   COALESCE((commercial.credit_limit ->> %(company_key)s)::float, 0)
-                       AS credit_limit,
+                   -- a partner without a limit of its own in the company has
+                   -- the company's default (core's ir.default fallback)
+                   COALESCE(
+                       (commercial.credit_limit ->> %(company_key)s)::float,
+                       %(default_limit)s
+                   ) AS credit_limit,
                    COALESCE(dispute.pending, 0) AS disputed_pending
               FROM unnest(%(partner_ids)s::int[]) AS partner(id)
               JOIN res_partner commercial ON commercial.id = partner.id
@@ -151,6 +155,7 @@ class SettlementCreditService(models.AbstractModel):
                 today=today,
                 company_id=company.id,
                 company_key=str(company.id),
+                default_limit=self._default_credit_limit(company),
                 partner_ids=commercial_ids,
                 open_items=Query._open_items_sql(company, partners=commercial_ids),
                 exclude_ids=list(exclude_move_ids),
@@ -164,6 +169,15 @@ class SettlementCreditService(models.AbstractModel):
             )
         )
         return {row.pop("partner_id"): ReceivableFigures(**row) for row in rows}
+
+    @api.model
+    def _default_credit_limit(self, company):
+        """The credit limit of ``company``'s customers that have none of their
+        own: core's "Default Credit Limit" setting (an ``ir.default`` of the
+        company-dependent ``credit_limit``), what the partner form shows."""
+        partners = self.env["res.partner"].with_company(company)
+        field = partners._fields["credit_limit"]
+        return field.get_company_dependent_fallback(partners) or 0.0
 
     @api.model
     def _component_amounts(self, company, partner_ids):

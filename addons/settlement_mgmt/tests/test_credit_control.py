@@ -109,6 +109,31 @@ class TestCreditBlocking(SettlementCommon):
         for move in (by_button, by_list_action, by_rpc, autoposted):
             self.assertEqual(move.state, "draft")
 
+    def test_company_default_limit_applies_to_customers_without_their_own(self):
+        """Core's "Default Credit Limit" setting is the limit of every customer
+        that has none of its own: the form, the filter and the block agree."""
+        self._set_policy("limit")
+        settings = self.env["res.config.settings"].create(
+            {"account_use_credit_limit": True, "account_default_credit_limit": 500.0}
+        )
+        settings.execute()
+        self.assertEqual(self.other_customer.credit_limit, 500.0)
+        self._invoice(self.other_customer, 400.0)
+        invoice = self._invoice(self.other_customer, 150.0, post=False)
+        # 400 posted + 150 = 550 over the default 500
+        self.assertIn("550.00", invoice.settlement_credit_block)
+        with self.assertRaises(UserError) as caught:
+            invoice.with_user(self.billing_user).action_post()
+        self.assertIn("500.00", str(caught.exception))
+        self.assertEqual(invoice.state, "draft")
+        self.assertEqual(self.other_customer.settlement_available_credit, -50.0)
+        self.assertTrue(self.other_customer.settlement_over_limit)
+        # the customer's own limit wins over the default
+        self.assertEqual(self.customer.credit_limit, 1000.0)
+        own = self._invoice(self.customer, 150.0, post=False)
+        own.with_user(self.billing_user).action_post()
+        self.assertEqual(own.state, "posted")
+
     def test_partner_policy_overrides_company(self):
         self._set_policy("warn")
         self.customer.settlement_credit_policy = "limit"

@@ -113,3 +113,21 @@ class TestCreditExtension(SettlementCommon):
         unlimited = self._invoice(self.other_customer, 99999.0, post=False)
         unlimited.action_post()
         self.assertEqual(unlimited.state, "posted")
+
+    def test_override_records_the_limit_the_block_was_decided_on(self):
+        self._register("bank_guarantee", {self.customer: 200.0}, raises_limit=True)
+        # limit 1,000 + guarantee 200 = 1,200; 800 posted + 500 = 1,300: blocked
+        invoice = self._invoice(self.customer, 500.0, post=False)
+        self.assertRegex(
+            invoice.settlement_credit_block, r"credit limit of \D*1,200\.00 "
+        )
+        wizard = (
+            self.env["settlement.credit.override.grant"]
+            .with_user(self.controller)
+            .create({"move_ids": [(6, 0, invoice.ids)], "reason": "Guarantee renewed"})
+        )
+        wizard.action_confirm()
+        self.assertEqual(invoice.state, "posted")
+        override = invoice.sudo().settlement_override_ids
+        self.assertEqual(override.credit_limit, 1200.0)
+        self.assertEqual(override.exposure, 1300.0)

@@ -175,7 +175,12 @@ class TestPortalPayMany(PayManyCommon):
         self.assertIn("Saved by paying today:", page.text)
         self.assertIn("20.00", page.text)
         self.assertIn("5.00", page.text)
-        self.assertRegex(page.text, r"o_settlement_pay_many_total.*1,775\.00")
+        self.assertRegex(page.text, r"o_settlement_pay_many_total\b.*1,775\.00")
+        # the discounts are a deduction: "− $ 25.00", never "$ -25.00"
+        self.assertRegex(
+            page.text,
+            r"o_settlement_pay_many_total_saving\"><bdi>\u2212\u00a0[^<-]*25\.00</bdi>",
+        )
         context = self._get_payment_context(page)
         self.assertEqual(float(context["amount"]), 1775.0)
         processing = self._transaction(

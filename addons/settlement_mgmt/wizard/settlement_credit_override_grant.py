@@ -44,6 +44,23 @@ class SettlementCreditOverrideGrant(models.TransientModel):
             "amount": abs(document.amount_total_signed),
         }
 
+    def _credit_positions(self, values):
+        """{company id: {commercial partner id: CreditPosition}} of the
+        customers of the override ``values``: one reading per company."""
+        service = self.env["settlement.credit.service"]
+        partner_ids_by_company = {}
+        for document_values in values:
+            partner_ids_by_company.setdefault(document_values["company_id"], set()).add(
+                document_values["partner_id"]
+            )
+        return {
+            company_id: service._positions(
+                self.env["res.partner"].browse(sorted(partner_ids)),
+                self.env["res.company"].browse(company_id),
+            )
+            for company_id, partner_ids in partner_ids_by_company.items()
+        }
+
     def _release_documents(self):
         """Post what the override unblocked. Extended for sales orders."""
         self.move_ids.filtered(lambda move: move.state == "draft").action_post()
@@ -73,22 +90,21 @@ class SettlementCreditOverrideGrant(models.TransientModel):
             raise UserError(
                 self.env._("Nothing to override: these documents are not blocked.")
             )
-        values = []
-        for document, message in blocked:
-            document_values = self._document_values(document)
-            partner = (
-                self.env["res.partner"]
-                .browse(document_values["partner_id"])
-                .with_company(document_values["company_id"])
-            )
-            values.append(
+        values = [self._document_values(document) for document, _message in blocked]
+        positions = self._credit_positions(values)
+        for document_values, (_document, message) in zip(values, blocked, strict=True):
+            # the position the block was decided on: the exposure and the
+            # limit raised by the components that raise it (a guarantee, say)
+            position = positions[document_values["company_id"]][
+                document_values["partner_id"]
+            ]
+            document_values.update(
                 {
-                    **document_values,
                     "user_id": self.env.user.id,
                     "reason": reason,
                     "block_message": message,
-                    "exposure": partner.settlement_exposure,
-                    "credit_limit": partner.credit_limit,
+                    "exposure": position.exposure.total,
+                    "credit_limit": position.limit(),
                 }
             )
         overrides = self.env["settlement.credit.override"].sudo().create(values)
