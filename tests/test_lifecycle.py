@@ -93,6 +93,10 @@ print('SNAPSHOT' + json.dumps({
         env['settlement.payment.prediction'].search([]).mapped('risk'))),
     'portal_users': env['res.users'].search_count(
         [('login', 'in', ('portal.fa', 'portal.he'))]),
+    # The demo is data: no loader model, no flag outliving the module.
+    'demo_loader': 'settlement.demo' in env,
+    'demo_flags': env['ir.config_parameter'].search_count(
+        [('key', 'like', 'settlement_mgmt.demo')]),
 }))
 """
 
@@ -254,6 +258,7 @@ def test_demo_data_shows_every_state(odoo_cli):
     overdue = facts["overdue_days"]
     assert min(overdue) <= 30 and max(overdue) > 90, overdue
     assert facts["portal_users"] == 2
+    assert not facts["demo_loader"] and not facts["demo_flags"], facts
     # The nightly analytics ran once: 12 month ends and this month, both
     # snapshot dimensions, and predictions for the open invoices.
     assert facts["kpi_months"] == 13, facts["kpi_months"]
