@@ -6,13 +6,13 @@ uninstalled, and accounting must come out unchanged.  The second is a demo
 database, as ./dev demo makes it, whose contents are checked.
 """
 
-import json
 import os
 import subprocess
 import time
 
 import pytest
 from conftest import REPO
+from odoo_databases import drop, install_demo, ok, shell
 
 pytestmark = pytest.mark.slow
 
@@ -93,6 +93,10 @@ print('SNAPSHOT' + json.dumps({
         env['settlement.payment.prediction'].search([]).mapped('risk'))),
     'portal_users': env['res.users'].search_count(
         [('login', 'in', ('portal.fa', 'portal.he'))]),
+    # The demo is data: no loader model, no flag outliving the module.
+    'demo_loader': 'settlement.demo' in env,
+    'demo_flags': env['ir.config_parameter'].search_count(
+        [('key', 'like', 'settlement_mgmt.demo')]),
 }))
 """
 
@@ -160,20 +164,6 @@ def _race(database):
     return sent
 
 
-def _shell(odoo_cli, database, script):
-    result = odoo_cli("shell", "-d", database, "--no-http", stdin=script)
-    assert result.returncode == 0, result.stderr[-4000:]
-    payload = [
-        line for line in result.stdout.splitlines() if line.startswith("SNAPSHOT")
-    ]
-    assert payload, result.stdout[-2000:] + result.stderr[-2000:]
-    return json.loads(payload[-1][len("SNAPSHOT") :])
-
-
-def _ok(result):
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-
-
 # Invoices, payments (full and partial) and a credit note, as a live database has.
 MAKE_ACCOUNTING = """
 from odoo import Command
@@ -197,25 +187,10 @@ print('SNAPSHOT%s' % len(invoices))
 """
 
 
-def _drop(database):
-    subprocess.run(
-        [
-            str(REPO / "dev"),
-            "psql",
-            "-d",
-            "postgres",
-            "-c",
-            f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)',
-        ],
-        capture_output=True,
-        check=False,
-    )
-
-
 @pytest.fixture(scope="module")
 def accounting_db(odoo_cli):
     database = f"settlement_lifecycle_{os.getpid()}"
-    _ok(
+    ok(
         odoo_cli(
             "-d",
             database,
@@ -226,18 +201,18 @@ def accounting_db(odoo_cli):
             "--log-level=warn",
         )
     )
-    assert _shell(odoo_cli, database, MAKE_ACCOUNTING) == 5
+    assert shell(odoo_cli, database, MAKE_ACCOUNTING) == 5
     yield database
-    _drop(database)
+    drop(database)
 
 
 def test_install_and_uninstall_leave_accounting_intact(odoo_cli, accounting_db):
-    before = _shell(odoo_cli, accounting_db, SNAPSHOT)
+    before = shell(odoo_cli, accounting_db, SNAPSHOT)
     assert before[0] > 0 and before[2] > 0, (
         "account demo should have moves and payments"
     )
 
-    _ok(
+    ok(
         odoo_cli(
             "-d",
             accounting_db,
@@ -248,42 +223,34 @@ def test_install_and_uninstall_leave_accounting_intact(odoo_cli, accounting_db):
             "--log-level=warn",
         )
     )
-    assert _shell(odoo_cli, accounting_db, MODULE_STATE)[0] == "installed"
-    assert _shell(odoo_cli, accounting_db, SNAPSHOT) == before
+    assert shell(odoo_cli, accounting_db, MODULE_STATE)[0] == "installed"
+    assert shell(odoo_cli, accounting_db, SNAPSHOT) == before
 
-    _shell(odoo_cli, accounting_db, UNINSTALL)
-    state, settlement_columns = _shell(odoo_cli, accounting_db, MODULE_STATE)
+    shell(odoo_cli, accounting_db, UNINSTALL)
+    state, settlement_columns = shell(odoo_cli, accounting_db, MODULE_STATE)
     assert state == "uninstalled"
     assert settlement_columns == 0, "uninstall leaves no settlement_* column behind"
-    assert _shell(odoo_cli, accounting_db, SNAPSHOT) == before
+    assert shell(odoo_cli, accounting_db, SNAPSHOT) == before
 
 
 def test_demo_data_shows_every_state(odoo_cli):
     database = f"settlement_demo_check_{os.getpid()}"
     try:
-        install = odoo_cli(
-            "-d",
-            database,
-            "-i",
-            "settlement_mgmt",
-            "--stop-after-init",
-            "--log-level=warn",
-        )
-        _ok(install)
+        install = install_demo(odoo_cli, database)
         # No PDF is rendered while installing: no server serves the report
         # styles then (wkhtmltopdf logged network errors, PDFs came unstyled).
         assert "wkhtmltopdf" not in install.stderr + install.stdout, install.stderr
-        facts = _shell(odoo_cli, database, DEMO_FACTS)
+        facts = shell(odoo_cli, database, DEMO_FACTS)
         # ./dev demo updates an existing demo database: nothing may double
-        _ok(odoo_cli("-d", database, "-u", "settlement_mgmt", "--stop-after-init"))
-        again = _shell(odoo_cli, database, DEMO_FACTS)
-        expected = _shell(odoo_cli, database, RACE_PREPARE)
+        ok(odoo_cli("-d", database, "-u", "settlement_mgmt", "--stop-after-init"))
+        again = shell(odoo_cli, database, DEMO_FACTS)
+        expected = shell(odoo_cli, database, RACE_PREPARE)
         sent = _race(database)
-        reminders, distinct, items, distinct_items = _shell(
+        reminders, distinct, items, distinct_items = shell(
             odoo_cli, database, RACE_CHECK
         )
     finally:
-        _drop(database)
+        drop(database)
     assert facts["langs"] == ["ar_001", "en_US", "fa_IR", "he_IL"]
     assert {"fa_IR", "ar_001", "he_IL"} <= set(facts["active_langs"])
     assert {"draft", "posted", "cancel"} <= set(facts["states"])
@@ -291,6 +258,7 @@ def test_demo_data_shows_every_state(odoo_cli):
     overdue = facts["overdue_days"]
     assert min(overdue) <= 30 and max(overdue) > 90, overdue
     assert facts["portal_users"] == 2
+    assert not facts["demo_loader"] and not facts["demo_flags"], facts
     # The nightly analytics ran once: 12 month ends and this month, both
     # snapshot dimensions, and predictions for the open invoices.
     assert facts["kpi_months"] == 13, facts["kpi_months"]

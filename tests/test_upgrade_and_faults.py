@@ -16,7 +16,7 @@ import subprocess
 
 import pytest
 from conftest import REPO
-from test_lifecycle import _drop, _ok, _shell
+from odoo_databases import drop, install_demo, ok, shell
 
 pytestmark = pytest.mark.slow
 
@@ -113,21 +113,11 @@ def upgraded_demo(odoo_cli, tmp_path_factory):
     old_path = f"--addons-path={_addons_path(str(old_tree / 'addons'))}"
     database = f"settlement_upgrade_{os.getpid()}"
     try:
-        _ok(
-            odoo_cli(
-                old_path,
-                "-d",
-                database,
-                "-i",
-                "settlement_mgmt",
-                "--stop-after-init",
-                "--log-level=warn",
-            )
-        )
-        before = _shell(odoo_cli, database, FINGERPRINT)
+        install_demo(odoo_cli, database, old_path)
+        before = shell(odoo_cli, database, FINGERPRINT)
         accounting = ACCOUNTING.replace("%(last_move)s", str(before["moves"]))
-        accounting_before = _shell(odoo_cli, database, accounting)
-        _ok(
+        accounting_before = shell(odoo_cli, database, accounting)
+        ok(
             odoo_cli(
                 "-d",
                 database,
@@ -140,14 +130,14 @@ def upgraded_demo(odoo_cli, tmp_path_factory):
         yield {
             "database": database,
             "before": before,
-            "after": _shell(odoo_cli, database, FINGERPRINT),
+            "after": shell(odoo_cli, database, FINGERPRINT),
             "accounting_before": accounting_before,
-            "accounting_after": _shell(odoo_cli, database, accounting),
-            "discounts": _shell(odoo_cli, database, DISCOUNTS),
-            "statement_mail_pays": _shell(odoo_cli, database, STATEMENT_MAIL),
+            "accounting_after": shell(odoo_cli, database, accounting),
+            "discounts": shell(odoo_cli, database, DISCOUNTS),
+            "statement_mail_pays": shell(odoo_cli, database, STATEMENT_MAIL),
         }
     finally:
-        _drop(database)
+        drop(database)
 
 
 def test_upgrade_from_previous_release_keeps_data(upgraded_demo):
@@ -325,7 +315,7 @@ def _fill(script, **values):
 
 def test_crons_killed_mid_batch_resume_without_duplicates(odoo_cli, upgraded_demo):
     database = upgraded_demo["database"]
-    prepared = _shell(odoo_cli, database, PREPARE_FAULTS)
+    prepared = shell(odoo_cli, database, PREPARE_FAULTS)
     assert prepared["reminded_customers"] >= 2, prepared
     assert prepared["statements"] >= 3, prepared
     assert prepared["plans"], prepared
@@ -349,9 +339,9 @@ def test_crons_killed_mid_batch_resume_without_duplicates(odoo_cli, upgraded_dem
             killed.stdout[-2000:],
             killed.stderr[-2000:],
         )
-        finished = _shell(odoo_cli, database, RUN_TO_THE_END.replace("RUN", run))
+        finished = shell(odoo_cli, database, RUN_TO_THE_END.replace("RUN", run))
         assert finished == "done", model
-    result = _shell(
+    result = shell(
         odoo_cli,
         database,
         _fill(

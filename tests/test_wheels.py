@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO
-from test_lifecycle import _drop
+from odoo_databases import drop
 
 pytestmark = pytest.mark.slow
 
@@ -286,7 +286,7 @@ def test_addons_install_from_the_wheels_in_a_fresh_database(wheel_venv, tmp_path
         "SETTLEMENT_WHEELS_DB", f"settlement_wheels_{os.getpid()}"
     )
     odoo = [venv / "bin" / "odoo", "-c", conf, "-d", database]
-    _drop(database)
+    drop(database)
     try:
         started = time.monotonic()
         log = _run(
@@ -330,7 +330,7 @@ def test_addons_install_from_the_wheels_in_a_fresh_database(wheel_venv, tmp_path
         assert payload, shell.stdout[-2000:] + shell.stderr[-2000:]
         report = json.loads(payload[-1][len("WHEELS") :])
     finally:
-        _drop(database)
+        drop(database)
     assert sorted(report) == sorted(ADDONS)
     for addon in ADDONS:
         module = report[addon]

@@ -37,7 +37,6 @@ from . import settlement_invoice_discount
 from . import settlement_portal_payment
 from . import account_move
 from . import account_move_line
-from . import settlement_demo
 from . import settlement_receivable_snapshot
 from . import settlement_receivable_kpi
 from . import settlement_prediction_model
