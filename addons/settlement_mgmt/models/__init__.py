@@ -1,4 +1,5 @@
 from . import ir_actions_report
+from . import res_company_discount
 from . import res_company
 from . import res_config_settings
 from . import settlement_credit_service
@@ -16,7 +17,10 @@ from . import settlement_credit_hold
 from . import settlement_credit_override
 from . import settlement_dispute_reason
 from . import settlement_credit_note
+from . import settlement_dispute_workflow
 from . import settlement_dispute
+from . import settlement_instalment_plan_portal
+from . import settlement_instalment_plan_tracking
 from . import settlement_instalment_plan
 from . import settlement_instalment_plan_line
 from . import settlement_instalment_plan_request
@@ -34,7 +38,10 @@ from . import settlement_risk_score
 from . import settlement_discount_tier
 from . import account_payment_term
 from . import settlement_invoice_discount
+from . import settlement_discount_accounting
 from . import settlement_portal_payment
+from . import settlement_invoice_dispute_mixin
+from . import settlement_invoice_prediction_mixin
 from . import account_move
 from . import account_move_line
 from . import settlement_receivable_snapshot

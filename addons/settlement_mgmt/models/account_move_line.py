@@ -115,8 +115,8 @@ class AccountMoveLine(models.Model):
             next_payment_date=next_payment_date,
         )
         move = self.move_id
-        tier = move._settlement_discount_tier_at(
-            payment_date or fields.Date.context_today(self)
+        tier = self.env["settlement.invoice.discount"]._running_tier(
+            move, payment_date or fields.Date.context_today(self)
         )
         if not tier or tier.sequence == 1:
             return installments

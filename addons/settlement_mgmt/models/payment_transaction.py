@@ -37,10 +37,11 @@ class PaymentTransaction(models.Model):
         currency = self.currency_id
         settled = not currency.compare_amounts(quote["total"], self.amount)
         write_offs = []
+        Accounting = self.env["settlement.discount.accounting"]
         for row in quote["rows"]:
             if settled and row["tier"] and not currency.is_zero(row["saving"]):
-                write_offs += row["invoice"]._settlement_pay_many_write_off(
-                    row["saving"], self.settlement_discount_date
+                write_offs += Accounting._payment_write_off_values(
+                    row["invoice"], row["saving"], self.settlement_discount_date
                 )
         term_lines = invoices.line_ids.filtered(
             lambda line: line.display_type == "payment_term"

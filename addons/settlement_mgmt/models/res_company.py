@@ -20,7 +20,8 @@ CREDIT_POLICIES = [
 
 
 class ResCompany(models.Model):
-    _inherit = "res.company"
+    _name = "res.company"
+    _inherit = ["res.company", "settlement.company.discount"]
 
     settlement_aging_days = fields.Char(
         string="Aging Buckets",

@@ -34,6 +34,11 @@ class ResConfigSettings(models.TransientModel):
         readonly=False,
     )
 
+    settlement_discount_journal_id = fields.Many2one(
+        related="company_id.settlement_discount_journal_id",
+        readonly=False,
+        check_company=True,
+    )
     settlement_collections_user_id = fields.Many2one(
         related="company_id.settlement_collections_user_id",
         readonly=False,

@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
@@ -48,6 +46,8 @@ class SettlementInstalmentPlan(models.Model):
     _inherit = [
         "settlement.numbered.mixin",
         "settlement.decision.mixin",
+        "settlement.instalment.plan.portal",
+        "settlement.instalment.plan.tracking",
         "portal.mixin",
         "mail.thread",
         "mail.activity.mixin",
@@ -340,53 +340,6 @@ class SettlementInstalmentPlan(models.Model):
                 )
             )
 
-    def _portal_accept(self, name):
-        """The customer accepts a proposed plan on the portal, signing with its
-        name.  Checked again as of today; nothing is written on refusal."""
-        self.ensure_one()
-        name = (name or "").strip()
-        if self.state != "proposed":
-            raise UserError(
-                self.env._("This plan is no longer waiting for your acceptance.")
-            )
-        if not name or len(name) > 128:
-            raise UserError(self.env._("Type your full name to accept the plan."))
-        try:
-            self._check_invoices()
-            self._check_schedule()
-        except ValidationError as error:
-            raise UserError(
-                self.env._(
-                    "This proposal cannot be accepted any more (%(reason)s). Please "
-                    "contact us for a new one.",
-                    reason=error.args[0],
-                )
-            ) from error
-        self.write(
-            {
-                "state": "active",
-                "accepted_by": name,
-                "accepted_on": fields.Datetime.now(),
-            }
-        )
-        self._invoice_fee()
-        self.message_post(
-            body=self.env._("Accepted on the customer portal by %(name)s.", name=name)
-        )
-        responsible = self.company_id._settlement_responsible(
-            self.user_id, self.partner_id.commercial_partner_id.user_id
-        )
-        if responsible:
-            # Written for the accountant who gets it, in its own language.
-            assignee_env = self.with_context(lang=responsible.lang).env
-            self.activity_schedule(
-                "mail.mail_activity_data_todo",
-                summary=assignee_env._(
-                    "Plan %(plan)s accepted by the customer", plan=self.name
-                ),
-                user_id=responsible.id,
-            )
-
     def _invoice_fee(self):
         """Post the invoice of the plan's fee and interest, due with the last
         instalment, and settle it with the plan.  No taxes: it is the price of
@@ -415,41 +368,6 @@ class SettlementInstalmentPlan(models.Model):
                 {"fee_move_id": fee_move.id, "move_ids": [Command.link(fee_move.id)]}
             )
 
-    def _portal_amount_to_pay(self):
-        """What the customer should pay now on an active plan: every instalment
-        due until today, or else the next one."""
-        self.ensure_one()
-        if self.state != "active":
-            return 0.0
-        today = fields.Date.context_today(self)
-        unpaid = self.line_ids.filtered(
-            lambda line: not self.currency_id.is_zero(line.amount_residual)
-        )
-        due = unpaid.filtered(lambda line: line.date_due <= today) or unpaid[:1]
-        return self.currency_id.round(sum(due.mapped("amount_residual")))
-
-    def _portal_payment_available(self):
-        """Whether a payment provider can take this plan's payments online."""
-        self.ensure_one()
-        providers = (
-            self.env["payment.provider"]
-            .sudo()
-            ._get_compatible_providers(
-                self.company_id.id,
-                self.partner_id.id,
-                self._portal_amount_to_pay(),
-                currency_id=self.currency_id.id,
-            )
-        )
-        return bool(providers)
-
-    def _portal_open_invoices(self):
-        """The plan's invoices still open, the oldest due first."""
-        return self.move_ids.filtered(
-            lambda move: move.state == "posted"
-            and not move.currency_id.is_zero(move.amount_residual)
-        ).sorted(lambda move: (move.invoice_date_due or move.date, move.id))
-
     def action_cancel(self):
         self._check_workflow_access()
         self._check_state(("draft", "proposed", "active", "defaulted"))
@@ -463,72 +381,6 @@ class SettlementInstalmentPlan(models.Model):
         self.sudo().write(
             {"state": "draft", "accepted_by": False, "accepted_on": False}
         )
-
-    def _overdue_beyond_grace(self):
-        """The active plans in ``self`` with an instalment unpaid beyond the grace."""
-        today = fields.Date.context_today(self)
-        late = self.browse()
-        for plan in self.filtered(lambda record: record.state == "active"):
-            limit = today - timedelta(days=plan.company_id.settlement_plan_grace_days)
-            if any(
-                line.date_due < limit
-                and not plan.currency_id.is_zero(line.amount_residual)
-                for line in plan.line_ids
-            ):
-                late |= plan
-        return late
-
-    def _mark_defaulted(self):
-        # Internal: decided from the instalments left unpaid (the daily cron).
-        self.sudo().write(
-            {"state": "defaulted", "date_defaulted": fields.Date.context_today(self)}
-        )
-        for plan in self:
-            plan.message_post(
-                body=self.env._(
-                    "Plan defaulted: an instalment is unpaid beyond the grace period. "
-                    "The remaining %(amount)s is due under the invoices' own terms.",
-                    amount=plan.currency_id.format(plan.amount_residual),
-                )
-            )
-            if plan.user_id:
-                plan.activity_schedule(
-                    "mail.mail_activity_data_todo",
-                    summary=self.env._(
-                        "Instalment plan %(name)s defaulted", name=plan.name
-                    ),
-                    user_id=plan.user_id.id,
-                )
-
-    @api.model
-    def _cron_settlement_plan_defaults(self, batch_size=100):
-        """Daily: default active plans with an instalment unpaid beyond the grace
-        days.  Only active plans are candidates, so a rerun or a resumed crash
-        defaults nothing twice; one batch per call, the cron runner commits."""
-        earliest_grace = min(
-            self.env["res.company"]
-            .search([("active", "=", True)])
-            .mapped("settlement_plan_grace_days")
-            or [0]
-        )
-        limit = fields.Date.context_today(self) - timedelta(days=earliest_grace)
-        candidates = self.search(
-            [("state", "=", "active"), ("line_ids.date_due", "<", limit)], order="id"
-        )
-        late = candidates._overdue_beyond_grace()
-        batch = late[:batch_size]
-        batch._mark_defaulted()
-        self.env["ir.cron"]._notify_progress(
-            done=len(batch), remaining=len(late) - len(batch)
-        )
-
-    def _update_completion(self):
-        """Active plans whose invoices are settled are completed."""
-        for plan in self.filtered(lambda record: record.state == "active"):
-            if plan.currency_id.is_zero(plan.amount_residual):
-                # Internal: decided from the invoices' residuals.
-                plan.sudo().state = "completed"
-                plan.message_post(body=self.env._("Every instalment is paid."))
 
     # ------------------------------------------------------------------
     # Schedule

@@ -1,16 +1,29 @@
+from datetime import timedelta
+
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.tools import SQL
 from odoo.tools.misc import format_amount, format_date
 
+from ..lib.discount import amount_after_discount, tier_index
 from ..lib.printed_amount import amount_blocks
+
+# Invoices whose tiers the backfill freezes per flush: bounds memory on
+# databases with many invoices posted before the addon.
+BACKFILL_BATCH = 1000
 
 
 class SettlementInvoiceDiscount(models.Model):
     """The discount tiers an invoice offers, frozen when it is posted (like core
     freezes its early discount on the receivable line): editing the payment terms
-    later does not change what was offered."""
+    later does not change what was offered.
+
+    The model also owns the offer's life: ``_offer_on_posting`` (called by
+    ``account.move._post``), ``_withdraw`` (``button_draft``), the tier running
+    on a date (``_running_tier``) and what the invoice form says about it
+    (``_offer_summaries``). How a taken discount is booked lives in
+    ``settlement.discount.accounting``."""
 
     _name = "settlement.invoice.discount"
     _description = "Early Payment Discount Offered on an Invoice"
@@ -105,3 +118,138 @@ class SettlementInvoiceDiscount(models.Model):
             condition or SQL("TRUE"),
             on_date,
         )
+
+    # ------------------------------------------------------------------
+    # The offer's life, on behalf of account.move
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _running_tier(self, invoice, reference_date):
+        """The tier ``invoice`` offers on ``reference_date``, if any."""
+        invoice.ensure_one()
+        tiers = invoice.sudo().settlement_discount_ids
+        index = tier_index(tiers.mapped("discount_date"), reference_date)
+        return self.browse() if index is None else tiers[index]
+
+    @api.model
+    def _offer_summaries(self, invoices, on_date):
+        """{invoice id: what the customer pays on ``on_date`` to settle it with
+        the discount still running} for posted invoices that still qualify."""
+        summaries = {}
+        for invoice in invoices.filtered(lambda move: move.state == "posted"):
+            tier = self._running_tier(invoice, on_date)
+            # No tier (credit note, no discount, partly paid): no offer.
+            if tier and invoice._is_eligible_for_early_payment_discount(
+                invoice.currency_id, on_date
+            ):
+                summaries[invoice.id] = tier.summary
+        return summaries
+
+    @api.model
+    def _offer_on_posting(self, invoices):
+        """Freeze the discount tiers of just posted ``invoices``: core's own
+        discount, as stored on the receivable line, then the payment term's
+        further tiers computed the same way."""
+        values = []
+        for invoice in invoices.filtered(
+            lambda move: move.move_type in move._early_payment_discount_move_types()
+            and move.invoice_payment_term_id.early_discount
+        ):
+            term_lines = invoice.line_ids.filtered(
+                lambda line: line.display_type == "payment_term"
+            )
+            # Core discounts single-instalment terms only: so do the tiers.
+            if len(term_lines) != 1 or not term_lines.discount_date:
+                continue
+            values += self._tier_values(invoice, term_lines)
+        if values:
+            # Drafts drop their tiers (_withdraw): nothing to replace here.
+            self.sudo().create(values)
+
+    @api.model
+    def _withdraw(self, invoices):
+        """Reset to draft, ``invoices`` offer nothing until posted again."""
+        self.sudo().search([("move_id", "in", invoices.ids)]).unlink()
+
+    @api.model
+    def _backfill(self):
+        """Freeze the tiers of invoices posted before the addon (install) or
+        before tiers existed (upgrade), in batches."""
+        Move = self.env["account.move"].sudo()
+        invoices = Move.search(
+            [
+                ("state", "=", "posted"),
+                ("move_type", "in", Move._early_payment_discount_move_types()),
+                ("invoice_payment_term_id.early_discount", "=", True),
+                ("settlement_discount_ids", "=", False),
+            ]
+        )
+        for start in range(0, len(invoices), BACKFILL_BATCH):
+            batch = invoices[start : start + BACKFILL_BATCH]
+            self._offer_on_posting(batch)
+            batch.invalidate_recordset()
+        return invoices
+
+    @api.model
+    def _tier_values(self, invoice, term_line):
+        """Creation values of every tier ``invoice`` offers: the first is
+        core's discount as frozen on ``term_line``; the later ones apply the
+        payment term's computation (included/excluded/mixed) the same way."""
+        term = invoice.invoice_payment_term_id
+        computation = term.early_pay_discount_computation
+        sign = 1 if invoice.is_inbound(include_receipts=True) else -1
+        untaxed_currency = invoice.amount_untaxed * sign
+        untaxed = invoice.amount_untaxed_signed
+        rate = (
+            abs(term_line.amount_currency / term_line.balance)
+            if term_line.balance
+            else 0.0
+        )
+        date_ref = invoice.invoice_date or invoice.date
+        currency = invoice.currency_id
+        company_currency = invoice.company_currency_id
+        values = []
+        for sequence, (days, percentage) in enumerate(
+            term._settlement_discount_tiers(), start=1
+        ):
+            if sequence == 1:
+                amount_currency = term_line.discount_amount_currency
+                balance = term_line.discount_balance
+                discount_date = term_line.discount_date
+            else:
+                amount_currency = currency.round(
+                    amount_after_discount(
+                        term_line.amount_currency,
+                        untaxed_currency,
+                        percentage,
+                        computation,
+                    )
+                )
+                balance = company_currency.round(
+                    amount_after_discount(
+                        term_line.balance, untaxed, percentage, computation
+                    )
+                )
+                rounding = invoice.invoice_cash_rounding_id
+                difference = rounding and rounding.compute_difference(
+                    currency, amount_currency
+                )
+                if difference and not currency.is_zero(difference):
+                    amount_currency += difference
+                    balance = company_currency.round(
+                        amount_currency / rate if rate else 0.0
+                    )
+                discount_date = date_ref + timedelta(days=days)
+            values.append(
+                {
+                    "move_id": invoice.id,
+                    "sequence": sequence,
+                    "discount_percentage": percentage,
+                    "discount_date": discount_date,
+                    "amount_currency": amount_currency,
+                    "balance": balance,
+                    "saving_amount": abs(term_line.amount_currency - amount_currency),
+                    "saving_balance": abs(term_line.balance - balance),
+                }
+            )
+        return values

@@ -7,8 +7,6 @@ transaction is created and when its payment is posted."""
 
 from odoo import api, fields, models
 
-from ..lib.internal_context import DISCOUNT_DATE_KEY
-
 # More than this in one selection is refused (a page of checkboxes, not a bulk
 # channel: thousands of ids would only load the server).
 PAY_MANY_MAX = 100
@@ -110,7 +108,9 @@ class SettlementInvoicePayMany(models.AbstractModel):
                 plan_due[plan] = currency.round(due - amount)
             else:
                 plan = self.env["settlement.instalment.plan"]
-                tier = invoice._settlement_discount_tier_at(on_date)
+                tier = self.env["settlement.invoice.discount"]._running_tier(
+                    invoice, on_date
+                )
                 if tier and invoice._is_eligible_for_early_payment_discount(
                     currency, on_date
                 ):
@@ -136,33 +136,3 @@ class SettlementInvoicePayMany(models.AbstractModel):
             "total": currency.round(sum(row["amount"] for row in rows)),
             "saving": currency.round(sum(row["saving"] for row in rows)),
         }
-
-    def _settlement_pay_many_write_off(self, saving, on_date):
-        """The payment's write-off lines granting ``saving`` on this invoice
-        for the tier running on ``on_date``: the register payment wizard's
-        computation, with the addon's tiers (``DISCOUNT_DATE_KEY``)."""
-        self.ensure_one()
-        term_lines = self.line_ids.filtered(
-            lambda line: line.display_type == "payment_term" and not line.reconciled
-        )
-        open_balance = self.currency_id._convert(
-            saving, self.company_currency_id, self.company_id, on_date
-        )
-        counterpart = self.with_context(
-            **{DISCOUNT_DATE_KEY: on_date}
-        )._get_invoice_counterpart_amls_for_early_payment_discount(
-            [
-                {
-                    "aml": line,
-                    "amount_currency": -line.amount_residual_currency,
-                    "balance": -line.amount_residual,
-                }
-                for line in term_lines
-            ],
-            open_balance,
-        )
-        return [
-            {**vals, "partner_id": self.commercial_partner_id.id}
-            for group in counterpart.values()
-            for vals in group
-        ]

@@ -16,6 +16,7 @@ from . import test_credit_http
 from . import test_credit_lib
 from . import test_cron_companies
 from . import test_discount_lib
+from . import test_discount_journal
 from . import test_discount_tiers
 from . import test_dispute
 from . import test_dispute_portal

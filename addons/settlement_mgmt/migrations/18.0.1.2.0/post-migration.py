@@ -5,4 +5,4 @@ def migrate(cr, version):
     # 18.0.1.2.0 freezes discount tiers on posting: do it for the invoices
     # posted under the previous version.
     env = api.Environment(cr, SUPERUSER_ID, {})
-    env["account.move"]._settlement_offer_discounts_backfill()
+    env["settlement.invoice.discount"]._backfill()
