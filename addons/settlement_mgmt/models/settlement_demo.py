@@ -371,15 +371,17 @@ class SettlementDemo(models.AbstractModel):
         levels = self.env["settlement.dunning.level"].search(
             [("company_id", "=", company.id)]
         )
-        printed = ("send_letter", "attach_invoices", "attach_statement")
+        printed = ("attach_invoices", "attach_statement")
         kept = {level: {name: level[name] for name in printed} for level in levels}
+        letters = levels.channel_ids.filtered(lambda line: line.channel == "letter")
+        kept_letters = letters.copy_data()
+        letters.unlink()
         levels.write(dict.fromkeys(printed, False))
-        Communication = self.env["settlement.dunning.communication"]
-        Communication._dunning_send(
-            company, Communication._dunning_candidates(company), today
-        )
+        Engine = self.env["settlement.dunning.engine"]
+        Engine._dunning_send(company, Engine._dunning_candidates(company), today)
         for level, values in kept.items():
             level.write(values)
+        self.env["settlement.dunning.level.channel"].create(kept_letters)
         self.env["settlement.risk.score"]._recompute(company)
 
     def _load_demo_portal_promise(self, company, today):
