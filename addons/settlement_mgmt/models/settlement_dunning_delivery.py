@@ -200,19 +200,11 @@ class SettlementDunningDelivery(models.Model):
         """Print the letters; the report saves each PDF on its reminder."""
         self.communication_id._render_letters()
         now = fields.Datetime.now()
-        for delivery in self:
-            if delivery.communication_id.letter_attachment_id:
-                delivery.write({"state": "printed", "date_sent": now, "date_done": now})
-            else:
-                delivery.write(
-                    {
-                        "state": "failed",
-                        "date_done": now,
-                        "failure_reason": self.env._(
-                            "The letter could not be printed."
-                        ),
-                    }
-                )
+        printed = self.filtered(
+            lambda delivery: delivery.communication_id.letter_attachment_id
+        )
+        printed.write({"state": "printed", "date_sent": now, "date_done": now})
+        (self - printed)._mark_failed(self.env._("The letter could not be printed."))
 
     def _deliver_email(self, messages):
         """Queue each reminder's e-mail (mail queue: sent after commit); its
