@@ -27,7 +27,7 @@ ODOO_CONF="$REPO/.state/odoo.conf"
 TEST_CONF="$REPO/.state/odoo-test.conf"
 DEMO_DB="${SETTLEMENT_DEMO_DB:-settlement_demo}"
 # The addons of this repository, as Odoo's -i wants them.
-ADDONS=settlement_mgmt,settlement_mgmt_sale
+ADDONS=settlement_mgmt,settlement_mgmt_sale,settlement_mgmt_sms
 # Test databases also get Odoo's demo payment provider: the portal "pay several
 # invoices" flow is tested end to end through it (never a dependency of the addon).
 TEST_ADDONS="$ADDONS,payment_demo"

@@ -105,11 +105,13 @@ print('SNAPSHOT' + json.dumps({
 # own process and transaction: the unique indexes let each reminder through once.
 RACE_PREPARE = """
 env['settlement.dunning.level'].search([]).write(
-    {'send_letter': False, 'fee_type': 'none', 'interest_rate': 0})
+    {'fee_type': 'none', 'interest_rate': 0})
+env['settlement.dunning.level.channel'].search([('channel', '=', 'letter')]).unlink()
 env['settlement.dunning.communication'].search([]).unlink()
 Communication = env['settlement.dunning.communication']
+Engine = env['settlement.dunning.engine']
 company = env.ref('base.main_company')
-candidates = Communication._dunning_candidates(company)
+candidates = Engine._dunning_candidates(company)
 env.cr.commit()
 print('SNAPSHOT%s' % len(candidates))
 """
@@ -117,10 +119,11 @@ RACE_WORKER = """
 import time
 from odoo import fields
 Communication = env['settlement.dunning.communication']
+Engine = env['settlement.dunning.engine']
 company = env.ref('base.main_company')
-candidates = Communication._dunning_candidates(company)
+candidates = Engine._dunning_candidates(company)
 time.sleep(max(0.0, %(start)s - time.time()))
-sent = Communication._dunning_send(company, candidates, fields.Date.today())
+sent = Engine._dunning_send(company, candidates, fields.Date.today())
 env.cr.commit()
 print('SNAPSHOT%%s' %% len(sent))
 """

@@ -87,6 +87,53 @@ print('SNAPSHOT' + json.dumps({
 }))
 """
 
+# The reminder channels before the update: three booleans on levels and
+# reminders, with what each reminder recorded of its e-mail, letter and call.
+CHANNELS_BEFORE = """
+import json
+env.cr.execute('''
+    SELECT id, send_email, send_letter, create_call
+      FROM settlement_dunning_level ORDER BY id''')
+levels = env.cr.fetchall()
+env.cr.execute('''
+    SELECT reminder.id, reminder.send_email, reminder.send_letter,
+           reminder.create_call, reminder.mail_message_id,
+           reminder.letter_attachment_id IS NOT NULL, reminder.call_state,
+           ARRAY(SELECT notification_status FROM mail_notification
+                  WHERE mail_message_id = reminder.mail_message_id
+                    AND notification_type = 'email')
+      FROM settlement_dunning_communication reminder ORDER BY reminder.id''')
+print('SNAPSHOT' + json.dumps({'levels': levels, 'reminders': env.cr.fetchall()}))
+"""
+
+CHANNELS_AFTER = """
+import json
+env.cr.execute('''
+    SELECT table_name, column_name FROM information_schema.columns
+     WHERE table_name IN ('settlement_dunning_level',
+                          'settlement_dunning_communication')
+       AND column_name IN ('send_email', 'send_letter', 'create_call')''')
+stale_columns = env.cr.fetchall()
+env.cr.execute("SELECT to_regclass('settlement_dunning_channel_migration')")
+work_table = env.cr.fetchone()[0]
+levels = env['settlement.dunning.level'].search([])
+reminders = env['settlement.dunning.communication'].search([])
+print('SNAPSHOT' + json.dumps({
+    'levels': {level.id: sorted(level.channel_ids.mapped('channel'))
+               for level in levels},
+    'reminders': {
+        reminder.id: [sorted([delivery.channel, delivery.state,
+                              delivery.mail_message_id.id or None]
+                             for delivery in reminder.delivery_ids),
+                      reminder.delivery_state]
+        for reminder in reminders
+    },
+    'stale_columns': stale_columns,
+    'work_table': work_table,
+    'cron_model': env.ref('settlement_mgmt.ir_cron_settlement_dunning').model_id.model,
+}))
+"""
+
 
 def _addons_path(addons_dir):
     parser = configparser.ConfigParser()
@@ -117,6 +164,7 @@ def upgraded_demo(odoo_cli, tmp_path_factory):
         before = shell(odoo_cli, database, FINGERPRINT)
         accounting = ACCOUNTING.replace("%(last_move)s", str(before["moves"]))
         accounting_before = shell(odoo_cli, database, accounting)
+        channels_before = shell(odoo_cli, database, CHANNELS_BEFORE)
         ok(
             odoo_cli(
                 "-d",
@@ -135,6 +183,8 @@ def upgraded_demo(odoo_cli, tmp_path_factory):
             "accounting_after": shell(odoo_cli, database, accounting),
             "discounts": shell(odoo_cli, database, DISCOUNTS),
             "statement_mail_pays": shell(odoo_cli, database, STATEMENT_MAIL),
+            "channels_before": channels_before,
+            "channels_after": shell(odoo_cli, database, CHANNELS_AFTER),
         }
     finally:
         drop(database)
@@ -171,11 +221,64 @@ def test_upgrade_from_previous_release_keeps_data(upgraded_demo):
     assert all(pays.values()), pays
 
 
+# Old boolean → channel; a notification status → delivery state (by hand).
+OLD_CHANNELS = ("email", "letter", "call")
+EMAIL_STATES = {"ready": "queued", "sent": "sent", "bounce": "bounced"}
+
+
+def test_upgrade_turns_channel_flags_into_lines_and_deliveries(upgraded_demo):
+    before = upgraded_demo["channels_before"]
+    after = upgraded_demo["channels_after"]
+    assert before["levels"] and before["reminders"], before
+    # Levels: one channel line per flag that was on.
+    assert after["levels"] == {
+        str(level_id): sorted(
+            channel for channel, on in zip(OLD_CHANNELS, flags, strict=True) if on
+        )
+        for level_id, *flags in before["levels"]
+    }
+    # Reminders: one delivery per channel they used, in the state the old
+    # record tells (the e-mail from its notifications).
+    expected = {}
+    for (
+        reminder_id,
+        email,
+        letter,
+        call,
+        message,
+        printed,
+        call_state,
+        statuses,
+    ) in before["reminders"]:
+        deliveries = []
+        if email:
+            states = {EMAIL_STATES.get(status, "failed") for status in statuses}
+            state = next(
+                (s for s in ("failed", "bounced", "queued") if s in states), "sent"
+            )
+            deliveries.append(["email", state if statuses else "queued", message])
+        if letter:
+            deliveries.append(["letter", "printed" if printed else "failed", None])
+        if call:
+            called = call_state in ("reached", "no_answer", "promise", "dispute")
+            deliveries.append(["call", "called" if called else "queued", None])
+        states = {delivery[1] for delivery in deliveries}
+        summary = next(
+            (s for s in ("failed", "bounced", "queued") if s in states), "sent"
+        )
+        expected[str(reminder_id)] = [sorted(deliveries), summary]
+    assert after["reminders"] == expected
+    assert any(delivery for delivery, _summary in expected.values())
+    assert after["stale_columns"] == [], after["stale_columns"]
+    assert after["work_table"] is None
+    assert after["cron_model"] == "settlement.dunning.engine"
+
+
 PREPARE_FAULTS = """
 import json
 company = env.ref('base.main_company')
 # Reminders: every one due today still to send, letters off (wkhtmltopdf).
-env['settlement.dunning.level'].search([]).write({'send_letter': False})
+env['settlement.dunning.level.channel'].search([('channel', '=', 'letter')]).unlink()
 env['settlement.dunning.communication'].search([]).unlink()
 # Statements: every customer with an e-mail opted in, nothing sent yet.
 customers = env['res.partner'].search(
@@ -189,7 +292,7 @@ env.cr.execute(
     "  FROM settlement_instalment_plan plan"
     " WHERE plan.id = line.plan_id AND plan.state = 'active'")
 env.invalidate_all()
-reminders = env['settlement.dunning.communication']._dunning_candidates(company)
+reminders = env['settlement.dunning.engine']._dunning_candidates(company)
 env.cr.execute('SELECT MAX(id) FROM account_move')
 last_move = env.cr.fetchone()[0]
 env.cr.execute('SELECT MAX(id) FROM mail_message')
@@ -240,11 +343,11 @@ print('SNAPSHOT"done"')
 # (model, method the loop calls, method killed after, call killed in, loop body)
 CRONS = (
     (
-        "settlement.dunning.communication",
+        "settlement.dunning.engine",
         "_dunning_send",
-        "_send_email",
+        "_dunning_deliver",
         2,
-        "env['settlement.dunning.communication']._cron_settlement_dunning(batch_size=1)",
+        "env['settlement.dunning.engine']._cron_settlement_dunning(batch_size=1)",
     ),
     (
         "settlement.statement.sending",

@@ -1,6 +1,7 @@
 """The addons as Odoo users install them: OCA-style wheels, no addons_path entry.
 
-`./dev wheels` builds `odoo-addon-settlement_mgmt` and `odoo-addon-settlement_mgmt_sale`
+`./dev wheels` builds `odoo-addon-settlement_mgmt`, `odoo-addon-settlement_mgmt_sale`
+and `odoo-addon-settlement_mgmt_sms`
 with whool.  They are installed into a throw-away virtualenv beside an Odoo 18
 installed as a package (`pip install -e` of the Odoo source, without its
 dependencies: the project virtualenv's site-packages are made visible through a
@@ -30,7 +31,7 @@ from odoo_databases import drop
 
 pytestmark = pytest.mark.slow
 
-ADDONS = ("settlement_mgmt", "settlement_mgmt_sale")
+ADDONS = ("settlement_mgmt", "settlement_mgmt_sale", "settlement_mgmt_sms")
 ODOO_SRC = Path(__import__("odoo").__file__).resolve().parent.parent
 
 
@@ -293,7 +294,7 @@ def test_addons_install_from_the_wheels_in_a_fresh_database(wheel_venv, tmp_path
             [
                 *odoo,
                 "-i",
-                "settlement_mgmt_sale",
+                ",".join(ADDONS),
                 "--without-demo=all",
                 "--stop-after-init",
                 "--log-level=warn",

@@ -28,7 +28,12 @@ from . import settlement_receivable_query
 from . import settlement_receivable_item
 from . import settlement_dunning_policy
 from . import settlement_dunning_level
+from . import settlement_dunning_level_channel
+from . import settlement_dunning_worklist
 from . import settlement_dunning_communication
+from . import settlement_dunning_communication_line
+from . import settlement_dunning_delivery
+from . import settlement_dunning_engine
 from . import settlement_promise
 from . import settlement_promise_portal
 from . import settlement_statement

@@ -162,7 +162,7 @@ class SettlementPartnerFollowup(models.AbstractModel):
         when the level asks for a call, else the day its most overdue item
         reaches the next level, else (final notice) when the notice's term is
         over."""
-        if communication.create_call:
+        if "call" in communication.delivery_ids.mapped("channel"):
             return communication.date
         later = communication.level_id.policy_id._sorted_levels().filtered(
             lambda level: level.days > communication.level_days

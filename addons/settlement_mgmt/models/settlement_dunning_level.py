@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..lib.dunning import FEE_TYPES
@@ -24,12 +24,18 @@ class SettlementDunningLevel(models.Model):
         help="Reached this many days after an item's due date; negative for a "
         "courtesy reminder before it.",
     )
-    send_email = fields.Boolean(string="E-mail", default=True)
-    send_letter = fields.Boolean(
-        string="Letter", help="Print a PDF letter to post to the customer."
+    channel_ids = fields.One2many(
+        "settlement.dunning.level.channel",
+        "level_id",
+        string="Channels",
+        copy=True,
+        # A new level e-mails, as it did when channels were three booleans.
+        default=lambda self: [Command.create({"channel": "email"})],
+        help="How the customer is reminded at this level: each channel gets a "
+        "delivery of its own on the reminder.",
     )
-    create_call = fields.Boolean(
-        string="Phone Call", help="Put the customer on the collector's call list."
+    channel_names = fields.Char(
+        string="Channels Used", compute="_compute_channel_names"
     )
     mail_template_id = fields.Many2one(
         "mail.template",
@@ -96,9 +102,7 @@ class SettlementDunningLevel(models.Model):
         "fee_max",
         "interest_rate",
         "interest_grace_days",
-        "send_email",
-        "send_letter",
-        "create_call",
+        "channel_ids",
     )
     def _check_level(self):
         for level in self:
@@ -128,11 +132,27 @@ class SettlementDunningLevel(models.Model):
                 raise ValidationError(
                     self.env._("Interest grace days cannot be negative.")
                 )
-            if not (level.send_email or level.send_letter or level.create_call):
+            if not level.channel_ids:
+                # The channels known to this database, bridges included.
+                channels = (
+                    self.env["settlement.dunning.level.channel"]
+                    ._fields["channel"]
+                    ._description_selection(self.env)
+                )
                 raise ValidationError(
                     self.env._(
-                        "Level %(level)s needs a channel: e-mail, letter or phone "
-                        "call.",
+                        "Level %(level)s needs a channel: %(channels)s.",
                         level=level.name,
+                        channels=", ".join(label for _value, label in channels),
                     )
                 )
+
+    @api.depends_context("lang")
+    @api.depends("channel_ids.channel")
+    def _compute_channel_names(self):
+        for level in self:
+            level.channel_names = ", ".join(level.channel_ids.mapped("display_name"))
+
+    def _has_channel(self, channel):
+        self.ensure_one()
+        return channel in self.channel_ids.mapped("channel")

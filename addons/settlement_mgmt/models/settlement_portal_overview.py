@@ -124,13 +124,4 @@ class SettlementPortalOverview(models.AbstractModel):
     @api.model
     def _channels(self, reminder):
         """How ``reminder`` reached the customer, in the reader's words."""
-        env = self.env
-        return ", ".join(
-            label
-            for flag, label in (
-                (reminder.send_email, env._("E-mail")),
-                (reminder.send_letter, env._("Letter")),
-                (reminder.create_call, env._("Phone call")),
-            )
-            if flag
-        )
+        return reminder.channel_names

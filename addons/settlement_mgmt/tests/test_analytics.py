@@ -116,7 +116,7 @@ class TestSnapshotsAndKpis(SettlementCommon):
         # 35 days ago: the 400 (due 70 days ago) was 35 days overdue, the 500
         # 85 days; the 300 and the first instalment only 5 days.
         with freeze_time(self.today - timedelta(days=35)):
-            self.env["settlement.dunning.communication"]._cron_settlement_dunning()
+            self.env["settlement.dunning.engine"]._cron_settlement_dunning()
         # Today: the 300 and the first instalment are 40 days overdue, the 400
         # 70 days; the 500 was already reminded at the second level, the 150
         # is 10 days and the second instalment 26 days overdue.

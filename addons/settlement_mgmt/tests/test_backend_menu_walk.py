@@ -62,11 +62,11 @@ class TestBackendMenuWalk(ChromePageMixin, SettlementCommon, HttpCase):
                 "amount": 100.0,
             }
         )
-        Communication = cls.env["settlement.dunning.communication"]
-        reminders = Communication._dunning_send(
-            company, Communication._dunning_candidates(company), cls.today
+        Engine = cls.env["settlement.dunning.engine"]
+        reminders = Engine._dunning_send(
+            company, Engine._dunning_candidates(company), cls.today
         )
-        call = reminders.filtered("create_call")[:1]
+        call = reminders.filtered(lambda reminder: reminder.call_state == "to_call")[:1]
         promise = call.action_call_promise()
         cls.env["settlement.promise"].with_context(**promise["context"]).create(
             {"date_promised": cls.today + timedelta(days=7)}

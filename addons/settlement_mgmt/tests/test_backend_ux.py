@@ -118,12 +118,12 @@ class TestBackendUx(SettlementCommon, HttpCase):
         planned = self._invoice(self.other_customer, 600.0, days_old=0, due_days=30)
         plan = self._proposed_plan(planned, instalments=2)
         plan.action_activate()
-        Communication = self.env["settlement.dunning.communication"]
-        reminder = Communication._dunning_send(
+        Engine = self.env["settlement.dunning.engine"]
+        reminder = Engine._dunning_send(
             company,
-            Communication._dunning_candidates(company, partners=self.customer),
+            Engine._dunning_candidates(company, partners=self.customer),
             self.today,
-        ).filtered("create_call")
+        ).filtered(lambda reminder: reminder.call_state == "to_call")
         self.assertTrue(reminder.mail_message_id)
         self.env(su=True)["settlement.risk.score"]._cron_settlement_risk_scores()
         first_due = plan.line_ids.sorted("date_due")[0].date_due

@@ -77,7 +77,8 @@ class TestCronsReachEveryCompany(SettlementCommon):
             )
             move.with_context(**credit_check_done_context()).action_post()
         Comm = self.env["settlement.dunning.communication"].sudo()
-        self._runner(Comm._cron_settlement_dunning)
+        Engine = self.env["settlement.dunning.engine"].sudo()
+        self._runner(Engine._cron_settlement_dunning)
         self.assertEqual(Comm.search([]).company_id, self.env.company | company_b)
 
     def test_statement_cron_reaches_both_companies(self):

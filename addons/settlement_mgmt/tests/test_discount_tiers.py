@@ -322,12 +322,12 @@ class TestDiscountTiers(SettlementCommon):
                 "level_ids": [Command.create({"name": "Courtesy", "days": -30})],
             }
         )
-        Communication = self.env["settlement.dunning.communication"]
+        Engine = self.env["settlement.dunning.engine"]
         for run_day, offered in (
             (second.discount_date, (second.discount_date, 1135.0)),
             (second.discount_date + timedelta(days=1), (None, None)),
         ):
-            rows = Communication._dunning_item_rows(
+            rows = Engine._dunning_item_rows(
                 self.env.company, run_day, partners=self.customer
             )
             row = next(row for row in rows if row.move_id == invoice.id)

@@ -13,6 +13,7 @@ class TestDunning(SettlementCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.Communication = cls.env["settlement.dunning.communication"]
+        cls.Engine = cls.env["settlement.dunning.engine"]
         cls.policy = cls.env["settlement.dunning.policy"].create(
             {
                 "name": "Test policy",
@@ -23,7 +24,10 @@ class TestDunning(SettlementCommon):
                         {
                             "name": "Second",
                             "days": 21,
-                            "create_call": True,
+                            "channel_ids": [
+                                Command.create({"channel": "email"}),
+                                Command.create({"channel": "call"}),
+                            ],
                             "fee_type": "fixed",
                             "fee_fixed": 10.0,
                             "interest_rate": 10.0,
@@ -58,13 +62,13 @@ class TestDunning(SettlementCommon):
     def _candidates(self, partners=None):
         return {
             (customer, level): [row.move_id for row in rows]
-            for (customer, level), rows in self.Communication._dunning_candidates(
+            for (customer, level), rows in self.Engine._dunning_candidates(
                 self.env.company, partners=partners
             ).items()
         }
 
     def _run(self):
-        self.Communication._cron_settlement_dunning()
+        self.Engine._cron_settlement_dunning()
         return self.Communication.search([])
 
     def test_each_item_gets_the_highest_level_it_reached(self):
@@ -107,7 +111,7 @@ class TestDunning(SettlementCommon):
         # The e-mail is in the reminder's chatter, addressed to the customer.
         self.assertIn(self.customer, mine.mail_message_id.partner_ids)
         self.assertIn(one.name, str(mine.mail_message_id.body))
-        self.assertEqual(mine.delivery_state, "pending")
+        self.assertEqual(mine.delivery_state, "queued")
         self.assertIn(mine, self.customer.settlement_communication_ids)
         # The invoices show their last reminder and its level.
         (one | two).invalidate_recordset()
@@ -201,16 +205,16 @@ class TestDunning(SettlementCommon):
         )
         for partner in partners:
             self._overdue_invoice(partner, 100.0, 10)
-        stale = self.Communication._dunning_candidates(self.env.company)
-        self.Communication._cron_settlement_dunning(batch_size=2)
+        stale = self.Engine._dunning_candidates(self.env.company)
+        self.Engine._cron_settlement_dunning(batch_size=2)
         self.assertEqual(self.Communication.search_count([]), 2)
-        self.Communication._cron_settlement_dunning(batch_size=2)
-        self.Communication._cron_settlement_dunning(batch_size=2)
-        self.Communication._cron_settlement_dunning(batch_size=2)
+        self.Engine._cron_settlement_dunning(batch_size=2)
+        self.Engine._cron_settlement_dunning(batch_size=2)
+        self.Engine._cron_settlement_dunning(batch_size=2)
         self.assertEqual(self.Communication.search_count([]), 5)
         # A second worker that computed its work before the first one sent it
         # is refused by the unique indexes and sends nothing.
-        again = self.Communication._dunning_send(self.env.company, stale, self.today)
+        again = self.Engine._dunning_send(self.env.company, stale, self.today)
         self.assertFalse(again)
         self.assertEqual(self.Communication.search_count([]), 5)
 
@@ -275,7 +279,7 @@ class TestDunning(SettlementCommon):
                 "description": "<p>One item missing</p>",
             }
         )
-        rows = self.Communication._dunning_candidates(self.env.company)[
+        rows = self.Engine._dunning_candidates(self.env.company)[
             (self.customer, self.first)
         ]
         self.assertEqual([row.move_id for row in rows], [half.id])
@@ -450,7 +454,12 @@ class TestDunning(SettlementCommon):
         self.env["ir.module.module"].search(
             [("name", "=", "settlement_mgmt")]
         )._update_translations(["fa_IR", "ar_001", "he_IL"])
-        self.first.write({"send_letter": True, "attach_statement": True})
+        self.first.write(
+            {
+                "channel_ids": [Command.create({"channel": "letter"})],
+                "attach_statement": True,
+            }
+        )
         scripts = {
             "fa_IR": "[\u0600-\u06ff]",
             "ar_001": "[\u0600-\u06ff]",
@@ -470,9 +479,7 @@ class TestDunning(SettlementCommon):
             self._overdue_invoice(partner, 100.0, 10)
             partners |= partner
         # Odoo renders HTML instead of PDF in tests unless asked.
-        self.Communication.with_context(
-            force_report_rendering=True
-        )._cron_settlement_dunning()
+        self.Engine.with_context(force_report_rendering=True)._cron_settlement_dunning()
         sent = self.Communication.search([])
         for code, pattern in scripts.items():
             with self.subTest(lang=code):
@@ -508,7 +515,7 @@ class TestDunning(SettlementCommon):
             ),
             ({"interest_rate": -1.0}, "interest rate"),
             ({"interest_grace_days": -1}, "grace"),
-            ({"send_email": False}, "needs a channel"),
+            ({"channel_ids": [Command.clear()]}, "needs a channel"),
         ]
         for values, message in cases:
             with (
@@ -526,7 +533,7 @@ class TestDunning(SettlementCommon):
             self.env.flush_all()
             self.env.invalidate_all()
             before = self.env.cr.sql_log_count
-            candidates = self.Communication._dunning_candidates(self.env.company)
+            candidates = self.Engine._dunning_candidates(self.env.company)
             return self.env.cr.sql_log_count - before, len(candidates)
 
         def add_customers(count):
@@ -609,7 +616,7 @@ class TestDunning(SettlementCommon):
     def test_delivery_state_follows_the_mail_notifications(self):
         self._overdue_invoice(self.customer, 200.0, 8)
         sent = self._run()
-        self.assertEqual(sent.delivery_state, "pending")
+        self.assertEqual(sent.delivery_state, "queued")
         notification = sent.mail_message_id.notification_ids.sudo()
         notification.write({"notification_status": "bounce"})
         self.assertEqual(sent.delivery_state, "bounced")

@@ -16,16 +16,31 @@ class TestDunningPreview(SettlementCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.Communication = cls.env["settlement.dunning.communication"]
+        cls.Engine = cls.env["settlement.dunning.engine"]
         cls.policy = cls.env["settlement.dunning.policy"].create(
             {
                 "name": "Preview policy",
                 "level_ids": [
                     Command.create({"name": "Reminder", "days": 5}),
                     Command.create(
-                        {"name": "Call them", "days": 20, "create_call": True}
+                        {
+                            "name": "Call them",
+                            "days": 20,
+                            "channel_ids": [
+                                Command.create({"channel": "email"}),
+                                Command.create({"channel": "call"}),
+                            ],
+                        }
                     ),
                     Command.create(
-                        {"name": "Last word", "days": 40, "send_letter": True}
+                        {
+                            "name": "Last word",
+                            "days": 40,
+                            "channel_ids": [
+                                Command.create({"channel": "letter"}),
+                                Command.create({"channel": "email"}),
+                            ],
+                        }
                     ),
                 ],
             }
@@ -142,7 +157,7 @@ class TestDunningPreview(SettlementCommon):
         self._overdue(self.customer, 50.0, 6)
         # 25 days overdue: the call level, to call today.
         self._overdue(self.other_customer, 90.0, 25)
-        self.Communication._cron_settlement_dunning()
+        self.Engine._cron_settlement_dunning()
         self.assertEqual(
             self.customer.settlement_next_action_date,
             self.today + timedelta(days=12),
@@ -164,7 +179,7 @@ class TestDunningPreview(SettlementCommon):
         self._overdue(self.other_customer, 250.0, 8)
         # The collector promised to call back in three days: kept.
         self.other_customer.settlement_next_action_date = self.today + timedelta(3)
-        self.Communication._cron_settlement_dunning()
+        self.Engine._cron_settlement_dunning()
         # Last level: look again when the final notice's eight days are over.
         self.assertEqual(
             self.customer.settlement_next_action_date,
@@ -178,7 +193,7 @@ class TestDunningPreview(SettlementCommon):
     def test_the_customers_collector_gets_the_call(self):
         self.customer.settlement_collector_id = self.collector
         self._overdue(self.customer, 90.0, 25)
-        self.Communication._cron_settlement_dunning()
+        self.Engine._cron_settlement_dunning()
         reminder = self.customer.settlement_communication_ids
         self.assertEqual(reminder.user_id, self.collector)
         self.assertEqual(reminder.activity_ids.user_id, self.collector)
@@ -190,7 +205,7 @@ class TestDunningPreview(SettlementCommon):
 
     def test_a_promise_moves_the_next_action_to_the_day_after(self):
         self._overdue(self.customer, 90.0, 25)
-        self.Communication._cron_settlement_dunning()
+        self.Engine._cron_settlement_dunning()
         self.assertEqual(self.customer.settlement_next_action_date, self.today)
         self.env["settlement.promise"].with_user(self.collector).create(
             {

@@ -41,7 +41,7 @@ class TestFeeInvoice(SettlementCommon):
     def _remind(self):
         """A 1,000.00 invoice 73 days overdue, reminded by the daily run."""
         invoice = self._invoice(self.customer, 1000.0, days_old=103, due_days=30)
-        self.env["settlement.dunning.communication"]._cron_settlement_dunning()
+        self.env["settlement.dunning.engine"]._cron_settlement_dunning()
         reminder = self.env["settlement.dunning.communication"].search(
             [("partner_id", "=", self.customer.id)]
         )

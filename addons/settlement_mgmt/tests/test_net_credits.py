@@ -20,6 +20,7 @@ class TestNetCredits(SettlementCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.Communication = cls.env["settlement.dunning.communication"]
+        cls.Engine = cls.env["settlement.dunning.engine"]
         cls.Hold = cls.env["settlement.credit.hold"]
         cls.policy = cls.env["settlement.dunning.policy"].create(
             {
@@ -66,7 +67,7 @@ class TestNetCredits(SettlementCommon):
         return payment
 
     def _reminders(self, partner):
-        self.Communication._cron_settlement_dunning()
+        self.Engine._cron_settlement_dunning()
         return self.Communication.search([("partner_id", "=", partner.id)])
 
     def _overdue_figures(self, partner):

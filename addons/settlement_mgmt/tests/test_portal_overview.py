@@ -49,7 +49,6 @@ class TestPortalOverview(SettlementCommon, HttpCase):
                                 {
                                     "name": "First Reminder",
                                     "days": 7,
-                                    "send_email": True,
                                 }
                             )
                         ],
@@ -70,7 +69,7 @@ class TestPortalOverview(SettlementCommon, HttpCase):
         cls.planned = cls._invoice(cls.customer, 900.0, days_old=0, due_days=30)
         cls.foreign = cls._invoice(cls.other_customer, 700.0, days_old=50, due_days=30)
         # The nightly reminder run: one reminder listing both overdue items.
-        cls.env["settlement.dunning.communication"]._cron_settlement_dunning()
+        cls.env["settlement.dunning.engine"]._cron_settlement_dunning()
         cls.plan = cls._proposed_plan(cls.planned, instalments=3)
         cls.portal_user, _other = cls._portal_pair("sm_overview")
 

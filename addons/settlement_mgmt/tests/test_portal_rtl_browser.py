@@ -104,15 +104,13 @@ class TestPortalRightToLeft(SettlementCommon, HttpCase):
             .copy({"company_id": self.env.company.id})
         )
         self.env.company.settlement_dunning_policy_id = policy
-        Communication = self.env["settlement.dunning.communication"]
+        Engine = self.env["settlement.dunning.engine"]
         self.customer.email = "ap@credit-customer.example.com"
         for code in ("fa_IR", "he_IL"):
             self.customer.lang = code
-            sent = Communication._dunning_send(
+            sent = Engine._dunning_send(
                 self.env.company,
-                Communication._dunning_candidates(
-                    self.env.company, partners=self.customer
-                ),
+                Engine._dunning_candidates(self.env.company, partners=self.customer),
                 self.today,
             )
             self.assertTrue(sent)

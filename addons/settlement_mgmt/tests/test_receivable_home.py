@@ -207,7 +207,7 @@ class TestReceivableHome(SettlementCommon, HttpCase):
         )
 
     def test_dunning_candidates(self):
-        candidates = self.env["settlement.dunning.communication"]._dunning_candidates(
+        candidates = self.env["settlement.dunning.engine"]._dunning_candidates(
             self.company, self.today
         )
         (key,) = candidates

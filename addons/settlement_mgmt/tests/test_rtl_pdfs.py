@@ -333,19 +333,22 @@ class TestRightToLeftPdfs(SettlementCommon, HttpCase):
 
     def _letters(self):
         """Reminder letters of the three customers, from the dunning run."""
-        level = {"name": "First", "days": 7, "send_email": False}
+        level = {
+            "name": "First",
+            "days": 7,
+            "channel_ids": [Command.create({"channel": "letter"})],
+        }
         self.env.company.settlement_dunning_policy_id = self.env[
             "settlement.dunning.policy"
         ].create(
             {
                 "name": "Letters",
-                "level_ids": [Command.create({**level, "send_letter": True})],
+                "level_ids": [Command.create(level)],
             }
         )
         Communication = self.env["settlement.dunning.communication"]
-        Communication.with_context(
-            force_report_rendering=True
-        )._cron_settlement_dunning()
+        Engine = self.env["settlement.dunning.engine"]
+        Engine.with_context(force_report_rendering=True)._cron_settlement_dunning()
         letters = {
             communication.partner_id: communication
             for communication in Communication.search([])

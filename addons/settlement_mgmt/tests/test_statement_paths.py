@@ -66,7 +66,8 @@ class TestStatementPaths(SettlementCommon, HttpCase):
 
     def test_reminder_e_mail_and_portal_give_the_same_statement(self):
         Communication = self.env["settlement.dunning.communication"]
-        Communication._cron_settlement_dunning()
+        Engine = self.env["settlement.dunning.engine"]
+        Engine._cron_settlement_dunning()
         reminder = Communication.search([("partner_id", "=", self.customer.id)])
         self.assertEqual(len(reminder), 1)
         from_reminder = self._statement_attachment(reminder._name, reminder.id)

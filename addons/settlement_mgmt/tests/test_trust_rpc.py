@@ -454,7 +454,7 @@ class TestTrustOverRpc(JsonRpcMixin, SettlementCommon, HttpCase):
         )
         self.assertEqual(hold.hold_type, "overdue")
 
-        reminded = self.env["settlement.dunning.communication"]._dunning_item_rows(
+        reminded = self.env["settlement.dunning.engine"]._dunning_item_rows(
             self.env.company, self.today, self.customer
         )
         self.assertEqual([row.amount for row in reminded], [900.0])
@@ -476,7 +476,7 @@ class TestTrustOverRpc(JsonRpcMixin, SettlementCommon, HttpCase):
         )
         dispute = self.env["settlement.dispute"].search([("move_id", "=", invoice.id)])
         self.assertEqual((dispute.state, dispute.source), ("new", "portal"))
-        Communication = self.env["settlement.dunning.communication"]
+        Engine = self.env["settlement.dunning.engine"]
 
         # Exposure, overdue check and the hold are unchanged; the form says why.
         partner = self.customer.with_user(self.controller)
@@ -489,9 +489,7 @@ class TestTrustOverRpc(JsonRpcMixin, SettlementCommon, HttpCase):
         hold.invalidate_recordset()
         self.assertEqual(hold.state, "active")
         # ... but no reminder chases the disputed amount meanwhile.
-        rows = Communication._dunning_item_rows(
-            self.env.company, self.today, self.customer
-        )
+        rows = Engine._dunning_item_rows(self.env.company, self.today, self.customer)
         self.assertEqual(rows, [])
 
         # A credit controller starts the review: now the amount leaves.

@@ -39,7 +39,7 @@ class SettlementDunningRun(models.TransientModel):
 
     def _candidates(self, skipped=None):
         partners = self.partner_ids.commercial_partner_id or None
-        return self.env["settlement.dunning.communication"]._dunning_candidates(
+        return self.env["settlement.dunning.engine"]._dunning_candidates(
             self.company_id, partners=partners, skipped=skipped
         )
 
@@ -98,7 +98,7 @@ class SettlementDunningRun(models.TransientModel):
         built in memory — nothing is recorded before Send."""
         Communication = self.env["settlement.dunning.communication"]
         today = fields.Date.context_today(self)
-        values = Communication._dunning_communication_values(
+        values = self.env["settlement.dunning.engine"]._dunning_communication_values(
             customer, level, rows, today
         )
         reminder = Communication.with_context(lang=customer.lang).new(
@@ -110,8 +110,9 @@ class SettlementDunningRun(models.TransientModel):
             "item_count": len(rows),
             "amount": values["amount_overdue"],
             "max_days_overdue": values["max_days_overdue"],
+            "plans_call": level._has_channel("call"),
         }
-        if level.send_email:
+        if level._has_channel("email"):
             reminder._ensure_pay_tokens()
             template = reminder._mail_template()
             # ``ids`` leaves out records not in the database: pass the new id.
@@ -127,7 +128,7 @@ class SettlementDunningRun(models.TransientModel):
                 rendered_subject=subject,
                 rendered_body=body,
             )
-        if level.send_letter:
+        if level._has_channel("letter"):
             line["letter_preview"] = (
                 self.env["ir.qweb"]
                 .with_context(lang=customer.lang)
@@ -172,12 +173,12 @@ class SettlementDunningRun(models.TransientModel):
                     )
                 )
             to_send[key] = rows
-            if line.level_id.send_email and line._mail_edited():
+            if line.level_id._has_channel("email") and line._mail_edited():
                 messages[(line.partner_id.id, line.level_id.id)] = (
                     line.mail_subject or "",
                     line.mail_body or "",
                 )
-        sent = self.env["settlement.dunning.communication"]._dunning_send(
+        sent = self.env["settlement.dunning.engine"]._dunning_send(
             self.company_id,
             to_send,
             fields.Date.context_today(self),
@@ -204,9 +205,10 @@ class SettlementDunningRunLine(models.TransientModel):
     )
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     level_id = fields.Many2one("settlement.dunning.level", readonly=True)
-    send_email = fields.Boolean(related="level_id.send_email")
-    send_letter = fields.Boolean(related="level_id.send_letter")
-    create_call = fields.Boolean(related="level_id.create_call")
+    channel_names = fields.Char(related="level_id.channel_names", string="Channels")
+    plans_call = fields.Boolean(
+        readonly=True, help="The level puts the customer on the call list."
+    )
     item_count = fields.Integer(string="Items", readonly=True)
     amount = fields.Monetary(readonly=True)
     currency_id = fields.Many2one(related="run_id.currency_id")

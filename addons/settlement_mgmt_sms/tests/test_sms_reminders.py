@@ -1,0 +1,175 @@
+from odoo import Command
+from odoo.tests import tagged
+
+from odoo.addons.settlement_mgmt.tests.common import SettlementCommon
+from odoo.addons.sms.tests.common import SMSCase
+
+from ..lib.sms_length import sms_segments, sms_text, sms_units
+
+# Translations a translator would give the standard SMS (the catalogues get
+# them after merge); the test sets them on the template to measure each
+# language's rendered SMS.
+TRANSLATED_BODIES = {
+    "fa_IR": "{{ object.company_id.name }}: مبلغ "
+    "{{ format_amount(object.amount_overdue, object.currency_id) }} از "
+    "{{ format_date(min(object.line_ids.mapped('date_due'))) }} سررسید شده است."
+    " پرداخت آنلاین: {{ object.get_base_url() }}/my/overview",
+    "ar_001": "{{ object.company_id.name }}: مبلغ "
+    "{{ format_amount(object.amount_overdue, object.currency_id) }} مستحق منذ "
+    "{{ format_date(min(object.line_ids.mapped('date_due'))) }}."
+    " ادفع عبر الإنترنت: {{ object.get_base_url() }}/my/overview",
+    "he_IL": "{{ object.company_id.name }}: "
+    "{{ format_amount(object.amount_overdue, object.currency_id) }} באיחור מאז "
+    "{{ format_date(min(object.line_ids.mapped('date_due'))) }}."
+    " לתשלום מקוון: {{ object.get_base_url() }}/my/overview",
+}
+MOBILE = "+32456001122"
+
+
+@tagged("post_install", "-at_install")
+class TestSmsReminders(SettlementCommon, SMSCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Communication = cls.env["settlement.dunning.communication"]
+        cls.Engine = cls.env["settlement.dunning.engine"]
+        cls.policy = cls.env["settlement.dunning.policy"].create(
+            {
+                "name": "SMS",
+                "level_ids": [
+                    Command.create(
+                        {
+                            "name": "First",
+                            "days": 7,
+                            "channel_ids": [
+                                Command.create({"channel": "email"}),
+                                Command.create({"channel": "sms"}),
+                            ],
+                        }
+                    ),
+                ],
+            }
+        )
+        cls.env.company.settlement_dunning_policy_id = cls.policy
+        cls.customer.write({"email": "ap@credit-customer.example.com"})
+        cls.template = cls.env.ref("settlement_mgmt_sms.sms_template_dunning_reminder")
+
+    def _remind(self, partner=None, amount=1234.5, days_overdue=10):
+        partner = partner or self.customer
+        self._invoice(partner, amount, days_old=days_overdue + 30, due_days=30)
+        with self.mockSMSGateway():
+            self.Engine._cron_settlement_dunning()
+        reminder = self.Communication.search([("partner_id", "=", partner.id)])
+        self.assertEqual(len(reminder), 1)
+        return reminder, {d.channel: d for d in reminder.delivery_ids}
+
+    def test_sms_is_queued_then_sent_with_amount_date_and_link(self):
+        self.customer.mobile = MOBILE
+        reminder, deliveries = self._remind()
+        sms = deliveries["sms"]
+        # Queued with the run, sent by the SMS queue after it commits.
+        self.assertEqual(sms.state, "queued")
+        self.assertEqual(self._sms, [])
+        self.assertEqual(sms.mail_message_id.message_type, "sms")
+        self.assertEqual(sms.mail_message_id.model, reminder._name)
+        self.assertEqual(reminder.delivery_state, "queued")
+        with self.mockSMSGateway():
+            self.env["sms.sms"].sudo()._process_queue()
+        self.assertEqual(len(self._sms), 1)
+        self.assertEqual(self._sms[0]["number"], MOBILE)
+        body = self._sms[0]["body"]
+        due = min(reminder.line_ids.mapped("date_due"))
+        # Plain spaces: an amount's no-break space would make it UCS-2.
+        self.assertIn("$ 1,234.50", body)
+        self.assertEqual(sms_units(body)[0], "gsm7")
+        self.assertIn(due.strftime("%m/%d/%Y"), body)
+        self.assertIn(f"{reminder.get_base_url()}/my/overview", body)
+        self.assertLessEqual(sms_segments(body), 2)
+        # The gateway accepted it (notification "pending"): sent.
+        self.assertEqual(sms.state, "sent")
+        self.assertTrue(sms.date_sent)
+        # E-mail and SMS are separate deliveries; the e-mail is still queued.
+        self.assertEqual(deliveries["email"].state, "queued")
+        self.assertNotEqual(deliveries["email"].mail_message_id, sms.mail_message_id)
+
+    def test_gateway_refusal_fails_the_delivery(self):
+        self.customer.mobile = MOBILE
+        _reminder, deliveries = self._remind()
+        with self.mockSMSGateway(sim_error="wrong_number_format"):
+            self.env["sms.sms"].sudo()._process_queue()
+        self.assertEqual(self._sms, [])
+        self.assertEqual(deliveries["sms"].state, "failed")
+        self.assertTrue(deliveries["sms"].failure_reason)
+
+    def test_no_mobile_no_sms(self):
+        self.customer.mobile = False
+        reminder, deliveries = self._remind()
+        self.assertEqual(deliveries["sms"].state, "failed")
+        self.assertEqual(
+            deliveries["sms"].failure_reason,
+            "Credit Customer has no mobile number: no SMS sent.",
+        )
+        self.assertFalse(deliveries["sms"].mail_message_id)
+        self.assertFalse(self._new_sms)
+        # The e-mail went on; the reminder tells the failure.
+        self.assertEqual(deliveries["email"].state, "queued")
+        self.assertEqual(reminder.delivery_state, "failed")
+
+    def test_opted_out_number_gets_no_sms(self):
+        self.customer.mobile = MOBILE
+        self.env["phone.blacklist"].sudo().add(MOBILE)
+        _reminder, deliveries = self._remind()
+        self.assertEqual(deliveries["sms"].state, "failed")
+        self.assertEqual(
+            deliveries["sms"].failure_reason,
+            f"{MOBILE} opted out of SMS (blacklisted): no SMS sent.",
+        )
+        self.assertFalse(self._new_sms)
+
+    def test_each_language_fits_two_segments(self):
+        for lang in TRANSLATED_BODIES:
+            self.env["res.lang"]._activate_lang(lang)
+        self.template.update_field_translations("body", TRANSLATED_BODIES)
+        self.customer.mobile = MOBILE
+        # A long amount and a company name of ordinary length.
+        self.env.company.name = "Sample Trading Company Ltd"
+        reminder, _deliveries = self._remind(amount=1234567.89, days_overdue=40)
+        for lang, encoding in (
+            ("en_US", "gsm7"),
+            ("fa_IR", "ucs2"),
+            ("ar_001", "ucs2"),
+            ("he_IL", "ucs2"),
+        ):
+            with self.subTest(lang=lang):
+                self.customer.lang = lang
+                body = sms_text(
+                    self.template._render_field(
+                        "body", reminder.ids, compute_lang=True
+                    )[reminder.id]
+                )
+                self.assertEqual(sms_units(body)[0], encoding, body)
+                self.assertIn("/my/overview", body)
+                self.assertLessEqual(sms_segments(body), 2, body)
+                if lang != "en_US":
+                    self.assertNotIn("overdue since", body)
+
+    def test_segment_arithmetic(self):
+        # By hand: GSM-7 160 in one, 153 per part; UCS-2 70 in one, 67 per part.
+        for text, expected in (
+            ("", 0),
+            ("a" * 160, 1),
+            ("a" * 161, 2),
+            ("a" * 306, 2),
+            ("a" * 307, 3),
+            ("€" * 80, 1),
+            ("€" * 81, 2),
+            ("ش" * 70, 1),
+            ("ش" * 71, 2),
+            ("ش" * 134, 2),
+            ("ש" * 135, 3),
+            ("a" * 69 + "ش", 1),
+            (sms_text("$\xa0" + "a" * 158), 1),
+            ("$\xa0" + "a" * 158, 3),
+        ):
+            with self.subTest(text=text[:5], length=len(text)):
+                self.assertEqual(sms_segments(text), expected)
