@@ -182,7 +182,8 @@ class SettlementDunningDelivery(models.Model):
 
     @api.model
     def _channel_method(self, channel):
-        method = getattr(self, f"_deliver_{channel}", None)
+        method_name = f"_deliver_{channel}"
+        method = getattr(self, method_name, None)
         if not callable(method):
             raise UserError(
                 self.env._(
@@ -191,7 +192,7 @@ class SettlementDunningDelivery(models.Model):
                     "%(method)s). Remove the channel from the dunning levels or "
                     "install the module that adds it.",
                     channel=channel,
-                    method=f"_deliver_{channel}",
+                    method=method_name,
                 )
             )
         return method
