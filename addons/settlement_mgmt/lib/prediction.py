@@ -64,6 +64,16 @@ class Feature:
             raise ValueError(f"Feature {self.name} needs at least one bin.")
 
 
+# The late-payment risk of an invoice, as predictions and invoices show it
+# (selection values and labels).
+RISK_LEVELS = [
+    ("low", "Low"),
+    ("medium", "Medium"),
+    ("high", "High"),
+    ("none", "Not Enough History"),
+]
+
+
 def bin_index(value, bounds):
     """First ``i`` with ``value <= bounds[i]``, or ``len(bounds)`` above the
     last bound. ``value`` must be a number: the caller decides where a missing

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from ..lib.prediction import RISK_LEVELS
+
 
 class SettlementInvoicePredictionMixin(models.AbstractModel):
     """An invoice's late-payment prediction as the invoice shows it
@@ -15,12 +17,7 @@ class SettlementInvoicePredictionMixin(models.AbstractModel):
         groups="settlement_mgmt.group_settlement_user",
     )
     settlement_late_risk = fields.Selection(
-        selection=[
-            ("low", "Low"),
-            ("medium", "Medium"),
-            ("high", "High"),
-            ("none", "Not Enough History"),
-        ],
+        selection=RISK_LEVELS,
         string="Late-Payment Risk",
         compute="_compute_settlement_prediction",
         compute_sudo=True,

@@ -4,7 +4,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..lib.prediction import expected_delay_days
+from ..lib.prediction import RISK_LEVELS, expected_delay_days
 from .settlement_prediction_model import FEATURES, HIGH_RISK, MEDIUM_RISK
 
 RETRAIN_DAYS = 7
@@ -44,12 +44,7 @@ class SettlementPaymentPrediction(models.Model):
         aggregator="avg",
     )
     risk = fields.Selection(
-        selection=[
-            ("low", "Low"),
-            ("medium", "Medium"),
-            ("high", "High"),
-            ("none", "Not Enough History"),
-        ],
+        selection=RISK_LEVELS,
         string="Late-Payment Risk",
         readonly=True,
         index=True,
