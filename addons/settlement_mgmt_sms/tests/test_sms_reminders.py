@@ -142,6 +142,27 @@ class TestSmsReminders(SettlementCommon, SMSCase):
                 if lang != "en_US":
                     self.assertNotIn("overdue since", body)
 
+    def test_persian_sms_reads_jalali_dates_in_persian_digits(self):
+        self.env["res.lang"]._activate_lang("fa_IR")
+        self.env["ir.module.module"]._load_module_terms(
+            ["settlement_mgmt_sms"], ["fa_IR"], overwrite=True
+        )
+        self.env.company.settlement_native_digits = True
+        self.customer.write({"lang": "fa_IR", "mobile": MOBILE})
+        reminder, _deliveries = self._remind(amount=1234.5, days_overdue=40)
+        body = sms_text(
+            self.template._render_field("body", reminder.ids, compute_lang=True)[
+                reminder.id
+            ]
+        )
+        text, _sep, link = body.partition("http")
+        self.assertIn("/my/overview", link)
+        # Jalali years of these dates are 1404-1406 (Gregorian 2025-2027),
+        # in Persian digits; no Latin digit before the link.
+        self.assertRegex(text, "۱۴۰[۴-۶]")
+        self.assertNotRegex(text, "[0-9]")
+        self.assertIn("۱", text)
+
     def test_segment_arithmetic(self):
         # By hand: GSM-7 160 in one, 153 per part; UCS-2 70 in one, 67 per part.
         for text, expected in (
