@@ -1220,8 +1220,21 @@ class TestBadInputCatalogue(SettlementCommon):
                 (" , ", "Enter at least one aging bucket limit"),
             )
         ]
+        sales_journal = self.env["account.journal"].search(
+            [*self.env["account.journal"]._check_company_domain(company)]
+            + [("type", "=", "sale")],
+            limit=1,
+        )
         return [
             *cases,
+            Case(
+                "company settings: a sales journal for discount entries",
+                write(settlement_discount_journal_id=sales_journal.id),
+                ValidationError,
+                "cannot hold the early payment discount entries of",
+                COMPANY_MODELS,
+                lambda: company.settlement_discount_journal_id,
+            ),
             Case(
                 "settings form: aging buckets '60, 30'",
                 settings_form,
