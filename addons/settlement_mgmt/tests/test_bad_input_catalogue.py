@@ -1221,8 +1221,10 @@ class TestBadInputCatalogue(SettlementCommon):
             )
         ]
         sales_journal = self.env["account.journal"].search(
-            [*self.env["account.journal"]._check_company_domain(company)]
-            + [("type", "=", "sale")],
+            [
+                *self.env["account.journal"]._check_company_domain(company),
+                ("type", "=", "sale"),
+            ],
             limit=1,
         )
         return [
