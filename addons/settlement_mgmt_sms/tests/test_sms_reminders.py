@@ -147,7 +147,9 @@ class TestSmsReminders(SettlementCommon, SMSCase):
         self.env["ir.module.module"]._load_module_terms(
             ["settlement_mgmt_sms"], ["fa_IR"], overwrite=True
         )
-        self.env.company.settlement_native_digits = True
+        self.env.company.write(
+            {"name": "Sample Trading Company Ltd", "settlement_native_digits": True}
+        )
         self.customer.write({"lang": "fa_IR", "mobile": MOBILE})
         reminder, _deliveries = self._remind(amount=1234.5, days_overdue=40)
         body = sms_text(
