@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..lib.delivery import joined_reasons, summary_state
+
 # Stands for the reminder's number in a preview (numbers are given on
 # sending); replaced in the e-mails a collector edited.
 NUMBER_PLACEHOLDER = "[…]"
@@ -121,22 +123,12 @@ class SettlementDunningCommunication(models.Model):
     @api.depends("delivery_ids.state", "delivery_ids.failure_reason")
     def _compute_delivery_state(self):
         for communication in self:
-            states = set(communication.delivery_ids.mapped("state"))
-            communication.delivery_state = next(
-                (state for state in ("failed", "bounced", "queued") if state in states),
-                "sent",
+            deliveries = communication.delivery_ids
+            communication.delivery_state = summary_state(
+                set(deliveries.mapped("state"))
             )
-            communication.delivery_failure = (
-                "; ".join(
-                    dict.fromkeys(
-                        reason
-                        for reason in communication.delivery_ids.mapped(
-                            "failure_reason"
-                        )
-                        if reason
-                    )
-                )
-                or False
+            communication.delivery_failure = joined_reasons(
+                deliveries.mapped("failure_reason")
             )
 
     @api.depends_context("lang")

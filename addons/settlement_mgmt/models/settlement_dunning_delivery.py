@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..lib.delivery import joined_reasons, summary_state
 from .settlement_dunning_level_channel import CHANNELS
 
 DELIVERY_STATES = [
@@ -130,33 +131,24 @@ class SettlementDunningDelivery(models.Model):
                 for notification in notifications
             }
             # One recipient's failure or bounce is the delivery's.
-            state = next(
-                state
-                for state in ("failed", "bounced", "queued", "sent")
-                if state in states
-            )
+            state = summary_state(states)
             problems = notifications.filtered(
                 lambda notification: NOTIFICATION_STATES.get(
                     notification.notification_status
                 )
                 in ("failed", "bounced")
             )
-            delivery.failure_reason = (
-                "; ".join(
-                    dict.fromkeys(
-                        " – ".join(
-                            part
-                            for part in (
-                                failure_types.get(notification.failure_type),
-                                notification.failure_reason,
-                            )
-                            if part
-                        )
-                        or self.env._("No reason given")
-                        for notification in problems
+            delivery.failure_reason = joined_reasons(
+                " – ".join(
+                    part
+                    for part in (
+                        failure_types.get(notification.failure_type),
+                        notification.failure_reason,
                     )
+                    if part
                 )
-                or False
+                or self.env._("No reason given")
+                for notification in problems
             )
             delivery.state = state
             if state != "queued":
