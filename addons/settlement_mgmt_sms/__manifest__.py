@@ -10,6 +10,7 @@
     "data": [
         "data/sms_template_data.xml",
         "views/settlement_dunning_policy_views.xml",
+        "views/settlement_dunning_run_views.xml",
     ],
     "installable": True,
     "auto_install": True,

@@ -112,32 +112,42 @@ class SettlementDunningRun(models.TransientModel):
             "max_days_overdue": values["max_days_overdue"],
             "plans_call": level._has_channel("call"),
         }
-        if level._has_channel("email"):
-            reminder._ensure_pay_tokens()
-            template = reminder._mail_template()
-            # ``ids`` leaves out records not in the database: pass the new id.
-            subject, body = (
-                template._render_field(field, list(reminder._ids), compute_lang=True)[
-                    reminder.id
-                ]
-                for field in ("subject", "body_html")
-            )
-            line.update(
-                mail_subject=subject,
-                mail_body=body,
-                rendered_subject=subject,
-                rendered_body=body,
-            )
-        if level._has_channel("letter"):
-            line["letter_preview"] = (
-                self.env["ir.qweb"]
-                .with_context(lang=customer.lang)
-                ._render(
-                    "settlement_mgmt.report_dunning_letter_content",
-                    {"communication": reminder, "pay_links": {}},
-                )
-            )
+        # One ``_preview_<channel>`` per channel, as the engine delivers
+        # through ``_deliver_<channel>``: a bridge adding a channel adds its
+        # preview the same way.  A channel without one (the call) has nothing
+        # to show but the flag above.
+        for channel in dict.fromkeys(level.channel_ids.mapped("channel")):
+            preview = getattr(self, f"_preview_{channel}", None)
+            if callable(preview):
+                line.update(preview(reminder, level))
         return line
+
+    def _preview_email(self, reminder, level):
+        reminder._ensure_pay_tokens()
+        template = reminder._mail_template()
+        # ``ids`` leaves out records not in the database: pass the new id.
+        subject, body = (
+            template._render_field(field, list(reminder._ids), compute_lang=True)[
+                reminder.id
+            ]
+            for field in ("subject", "body_html")
+        )
+        return {
+            "mail_subject": subject,
+            "mail_body": body,
+            "rendered_subject": subject,
+            "rendered_body": body,
+        }
+
+    def _preview_letter(self, reminder, level):
+        return {
+            "letter_preview": self.env["ir.qweb"]
+            .with_context(lang=reminder.partner_id.lang)
+            ._render(
+                "settlement_mgmt.report_dunning_letter_content",
+                {"communication": reminder, "pay_links": {}},
+            )
+        }
 
     def action_send(self):
         self.ensure_one()

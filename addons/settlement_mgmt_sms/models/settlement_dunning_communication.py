@@ -35,3 +35,46 @@ class SettlementDunningCommunication(models.Model):
         return self.env["res.partner"].browse(
             self.partner_id.address_get(["invoice"])["invoice"]
         )
+
+    def _sms_addresses(self):
+        """{reminder: (recipient, number, reason)} for these reminders: the
+        number in international format, or no number and why no SMS can go
+        (no mobile, opted out) — what the delivery records and the preview
+        shows, in the reader's language."""
+        addresses = {}
+        for reminder in self:
+            recipient = reminder._sms_recipient()
+            number = recipient.mobile or reminder.partner_id.mobile
+            addresses[reminder] = (
+                recipient,
+                number and (recipient._phone_format(number=number) or number),
+            )
+        opted_out = set(
+            self.env["phone.blacklist"]
+            .sudo()
+            .search([("number", "in", [number for _r, number in addresses.values()])])
+            .mapped("number")
+        )
+        result = {}
+        for reminder, (recipient, number) in addresses.items():
+            if not number:
+                reason = self.env._(
+                    "%(customer)s has no mobile number: no SMS sent.",
+                    customer=recipient.display_name,
+                )
+            elif number in opted_out:
+                reason = self.env._(
+                    "%(number)s opted out of SMS (blacklisted): no SMS sent.",
+                    number=number,
+                )
+            else:
+                reason = False
+            result[reminder] = (recipient, False if reason else number, reason)
+        return result
+
+    @api.model
+    def _sms_template(self, level_channel):
+        """The template of the level's SMS line, else the standard one."""
+        return level_channel.sms_template_id or self.env.ref(
+            "settlement_mgmt_sms.sms_template_dunning_reminder"
+        )

@@ -22,51 +22,24 @@ class SettlementDunningDelivery(models.Model):
         notifications (see ``_compute_state``).  A customer without a mobile
         number, or whose number opted out (phone blacklist), gets no SMS: the
         delivery fails with the reason."""
-        default_template = self.env.ref(
-            "settlement_mgmt_sms.sms_template_dunning_reminder"
-        )
-        numbers = {}
-        for delivery in self:
-            recipient = delivery.communication_id._sms_recipient()
-            number = recipient.mobile or delivery.communication_id.partner_id.mobile
-            numbers[delivery] = (
-                recipient,
-                number and (recipient._phone_format(number=number) or number),
-            )
-        opted_out = set(
-            self.env["phone.blacklist"]
-            .sudo()
-            .search([("number", "in", [number for _r, number in numbers.values()])])
-            .mapped("number")
-        )
+        reminders = self.communication_id
+        addresses = reminders._sms_addresses()
         to_send = self.browse()
-        for delivery, (recipient, number) in numbers.items():
-            if not number:
-                delivery._mark_failed(
-                    self.env._(
-                        "%(customer)s has no mobile number: no SMS sent.",
-                        customer=recipient.display_name,
-                    )
-                )
-            elif number in opted_out:
-                delivery._mark_failed(
-                    self.env._(
-                        "%(number)s opted out of SMS (blacklisted): no SMS sent.",
-                        number=number,
-                    )
-                )
+        for delivery in self:
+            _recipient, _number, reason = addresses[delivery.communication_id]
+            if reason:
+                delivery._mark_failed(reason)
             else:
                 to_send |= delivery
         for template, deliveries in to_send.grouped(
-            lambda delivery: delivery.level_channel_id.sms_template_id
-            or default_template
+            lambda delivery: reminders._sms_template(delivery.level_channel_id)
         ).items():
             bodies = template._render_field(
                 "body", deliveries.communication_id.ids, compute_lang=True
             )
             for delivery in deliveries:
                 reminder = delivery.communication_id
-                recipient, number = numbers[delivery]
+                recipient, number, _reason = addresses[reminder]
                 delivery.mail_message_id = reminder._message_sms(
                     sms_text(bodies[reminder.id]),
                     partner_ids=recipient.ids,

@@ -1,5 +1,7 @@
+from datetime import timedelta
+
 from odoo import Command
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from odoo.addons.settlement_mgmt.tests.common import SettlementCommon
 from odoo.addons.sms.tests.common import SMSCase
@@ -164,6 +166,49 @@ class TestSmsReminders(SettlementCommon, SMSCase):
         self.assertRegex(text, "۱۴۰[۴-۶]")
         self.assertNotRegex(text, "[0-9]")
         self.assertIn("۱", text)
+
+    def _preview_line(self, user=None):
+        form = Form(self.env["settlement.dunning.run"].with_user(user or self.env.user))
+        run = form.save()
+        run.action_preview()
+        return run.line_ids.filtered(lambda line: line.partner_id == self.customer)
+
+    def test_preview_shows_the_sms_before_anything_is_sent(self):
+        self.customer.mobile = MOBILE
+        self._invoice(self.customer, 1234.5, days_old=40, due_days=30)
+        with self.mockSMSGateway():
+            line = self._preview_line()
+        self.assertEqual(line.level_id, self.policy.level_ids)
+        # By hand: the invoice is 40 days old on 30-day terms, so it was due
+        # ten days ago; the template writes the amount with a plain space.
+        due = self.today - timedelta(days=10)
+        self.assertIn("$ 1,234.50", line.sms_preview)
+        self.assertIn(due.strftime("%m/%d/%Y"), line.sms_preview)
+        self.assertIn("/my/overview", line.sms_preview)
+        self.assertEqual(line.sms_number, MOBILE)
+        self.assertFalse(line.sms_problem)
+        self.assertEqual(line.sms_segments, sms_segments(line.sms_preview))
+        self.assertIn(line.sms_segments, (1, 2))
+        # A preview records and queues nothing.
+        self.assertFalse(self.Communication.search([]))
+        self.assertFalse(self._new_sms)
+        self.assertFalse(self.env["sms.sms"].sudo().search([]))
+        # What is then sent is what was previewed.
+        with self.mockSMSGateway():
+            self.Engine._cron_settlement_dunning()
+            self.env["sms.sms"].sudo()._process_queue()
+        self.assertEqual(len(self._sms), 1)
+        self.assertEqual(self._sms[0]["body"], line.sms_preview)
+
+    def test_preview_says_why_no_sms_will_go(self):
+        self.customer.mobile = False
+        self._invoice(self.customer, 300.0, days_old=40, due_days=30)
+        line = self._preview_line()
+        self.assertTrue(line.sms_preview)
+        self.assertFalse(line.sms_number)
+        self.assertEqual(
+            line.sms_problem, "Credit Customer has no mobile number: no SMS sent."
+        )
 
     def test_segment_arithmetic(self):
         # By hand: GSM-7 160 in one, 153 per part; UCS-2 70 in one, 67 per part.

@@ -1,0 +1,1 @@
+from . import settlement_dunning_run
