@@ -36,6 +36,7 @@ from . import settlement_dunning_delivery
 from . import settlement_dunning_engine
 from . import settlement_promise
 from . import settlement_promise_portal
+from . import settlement_statement_format
 from . import settlement_statement
 from . import settlement_statement_output
 from . import settlement_statement_sending

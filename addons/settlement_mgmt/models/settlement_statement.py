@@ -1,19 +1,11 @@
-import contextlib
 from datetime import datetime, time, timedelta
 
-from babel.dates import get_month_names
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
-from odoo.tools import SQL, format_amount, format_date
-from odoo.tools.misc import babel_locale_parse
+from odoo.tools import SQL
 
 from ..lib.aging import bucket_index
-from ..lib.amount_words import amount_in_words, supports
-from ..lib.calendars import format_calendar_date, latin_digits, parse_calendar_date
-from ..lib.calendars import native_digits as native_digits_text
-from ..lib.printed_amount import amount_blocks
 from ..lib.receivable_rows import StatementBalance, StatementMovement
 
 
@@ -25,6 +17,7 @@ class SettlementStatement(models.AbstractModel):
     the e-mails; a constant number of queries whatever the history."""
 
     _name = "settlement.statement"
+    _inherit = ["settlement.statement.format"]
     _description = "Statement of Account"
 
     @api.model
@@ -299,122 +292,3 @@ class SettlementStatement(models.AbstractModel):
                 ("discount_date", ">=", date_to),
             ]
         )
-
-    @api.model
-    def _amount_in_words(self, amount, currency, lang, digits="latin"):
-        """The amount in words in ``lang`` with the currency's own units; core's
-        ``amount_to_text`` where our table does not know the currency.  A
-        fraction written in figures ("and 56/100") uses ``digits``."""
-        short = (lang or "en_US").split("_")[0]
-        decimals = currency.decimal_places
-        if supports(short, currency.name):
-            return native_digits_text(
-                amount_in_words(amount, currency.name, short, decimals), digits
-            )
-        return currency.with_context(lang=lang).amount_to_text(abs(amount))
-
-    @api.model
-    def _partner_calendar(self, partner):
-        """(calendar, digits) the customer reads dates in: its own choice, else
-        the company's, else Jalali for Persian and Gregorian otherwise."""
-        company = self.env.company
-        lang = partner.lang or ""
-        calendar = (
-            partner.settlement_calendar
-            or company.settlement_calendar
-            or ("jalali" if lang.startswith("fa") else "gregorian")
-        )
-        digits = "latin"
-        native = partner.settlement_native_digits or company.settlement_native_digits
-        if native and lang[:2] in ("fa", "ar"):
-            digits = "persian" if lang.startswith("fa") else "arabic"
-        return calendar, digits
-
-    @api.model
-    def _format_date(self, date, partner):
-        """``date`` as the customer reads it: its calendar and digits, or the
-        language's own format for Gregorian dates."""
-        if not date:
-            return ""
-        if isinstance(date, datetime):
-            # A moment (raised on, accepted on): its day where the customer is.
-            date = fields.Datetime.context_timestamp(
-                self.with_context(tz=partner.tz or self.env.user.tz), date
-            ).date()
-        calendar, digits = self._partner_calendar(partner)
-        if calendar == "gregorian":
-            text = format_date(self.env, date, lang_code=partner.lang)
-            return native_digits_text(text, digits)
-        return format_calendar_date(
-            date, calendar, lang=(partner.lang or "en")[:2], digits=digits
-        )
-
-    @api.model
-    def _parse_typed_date(self, text, partner, example):
-        """:meth:`_parse_date` for a date a customer typed in a portal form:
-        a UserError in its words, with ``example`` written as its statement
-        writes dates, when it is no such date."""
-        try:
-            return self._parse_date(str(text or "")[:40], partner)
-        except ValueError:
-            raise UserError(
-                self.env._(
-                    "Write the date as your statement does, for example %(example)s.",
-                    example=self._format_date(example, partner),
-                )
-            ) from None
-
-    @api.model
-    def _parse_date(self, text, partner):
-        """The date the customer typed as ``_format_date`` writes it: in its
-        calendar, with any digits (a Gregorian date in its language's format
-        or year-month-day).  ValueError when it is no such date."""
-        calendar, _digits = self._partner_calendar(partner)
-        text = latin_digits(str(text or "")).strip()
-        if calendar != "gregorian":
-            return parse_calendar_date(text, calendar)
-        lang = self.env["res.lang"]._get_data(code=partner.lang or "en_US")
-        date_format = lang.date_format or "%m/%d/%Y"
-        with contextlib.suppress(ValueError):
-            return datetime.strptime(text, date_format).date()
-        if "%B" in date_format or "%b" in date_format:
-            # Month names as format_date writes them in the customer's
-            # language (babel's), which strptime reads only in English.
-            locale = babel_locale_parse(partner.lang or "en_US")
-            names = sorted(
-                (
-                    (name, number)
-                    for width in ("wide", "abbreviated")
-                    for number, name in get_month_names(width, locale=locale).items()
-                ),
-                key=lambda pair: -len(pair[0]),
-            )
-            numeric = date_format.replace("%B", "%m").replace("%b", "%m")
-            for name, number in names:
-                if name in text:
-                    try:
-                        return datetime.strptime(
-                            text.replace(name, str(number), 1), numeric
-                        ).date()
-                    except ValueError:
-                        break
-        return parse_calendar_date(text)
-
-    @api.model
-    def _format_amount(self, amount, currency, partner):
-        text = format_amount(self.env, amount, currency, lang_code=partner.lang)
-        _calendar, digits = self._partner_calendar(partner)
-        return native_digits_text(text, digits)
-
-    @api.model
-    def _format_amount_printed(self, amount, currency, partner):
-        """``_format_amount`` as Markup for PDFs: see :mod:`..lib.printed_amount`."""
-        return amount_blocks(
-            self._format_amount(amount, currency, partner), currency.symbol
-        )
-
-    @api.model
-    def _format_digits(self, text, partner):
-        """``text`` (a number, an aging range) in the customer's digits."""
-        _calendar, digits = self._partner_calendar(partner)
-        return native_digits_text(str(text), digits)

@@ -46,6 +46,7 @@ from . import test_rtl_pdfs
 from . import test_schedule
 from . import test_security
 from . import test_statement
+from . import test_statement_format
 from . import test_statement_paths
 from . import test_trust_rpc
 from . import test_words_and_calendars
