@@ -171,7 +171,12 @@ class SettlementPartnerCredit(models.AbstractModel):
             raise NotImplementedError(
                 self.env._("Unsupported search on 'Over Credit Limit'.")
             )
-        limited = self.search([("credit_limit", ">", 0), ("is_company", "=", True)])
+        # Customers are commercial partners: companies, and people who buy
+        # in their own name (not a company's contacts).  ``credit_limit``
+        # searches core's default limit too where a customer has none.
+        limited = self.search(
+            [("credit_limit", ">", 0), ("parent_id", "=", False)]
+        ) | self.search([("credit_limit", ">", 0), ("is_company", "=", True)])
         over_ids = [partner.id for partner in limited if partner.settlement_over_limit]
         positive = (operator == "=") == value
         return [("id", "in" if positive else "not in", over_ids)]

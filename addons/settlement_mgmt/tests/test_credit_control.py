@@ -35,6 +35,29 @@ class TestCreditExposure(SettlementCommon):
         self.assertIn(self.customer, found)
         self.assertNotIn(self.other_customer, found)
 
+    def test_over_limit_filter_finds_people_and_default_limits(self):
+        """A person buying in its own name is a customer too, and a customer
+        without a limit of its own has the company's default one."""
+        person = self.env["res.partner"].create(
+            {"name": "Sole Trader", "is_company": False, "credit_limit": 100.0}
+        )
+        self._invoice(person, 150.0)
+        self.env["ir.default"].set(
+            "res.partner", "credit_limit", 500.0, company_id=self.env.company.id
+        )
+        self._invoice(self.other_customer, 600.0)
+        self._invoice(self.customer, 400.0)
+        found = self.env["res.partner"].search([("settlement_over_limit", "=", True)])
+        # By hand: 150 > 100 and 600 > 500 (the default); 400 <= 500.
+        self.assertIn(person, found)
+        self.assertIn(self.other_customer, found)
+        self.assertNotIn(self.customer, found)
+        self.assertNotIn(self.customer_contact, found)
+        not_over = self.env["res.partner"].search(
+            [("settlement_over_limit", "=", False), ("id", "in", found.ids)]
+        )
+        self.assertFalse(not_over)
+
     def test_foreign_currency_counts_in_company_currency(self):
         currency = self.setup_other_currency("EUR")
         invoice = self._invoice(self.customer, 1000.0, currency_id=currency.id)
