@@ -28,6 +28,7 @@ from . import test_i18n
 from . import test_instalment_plan
 from . import test_instalment_plan_payment
 from . import test_instalment_plan_portal
+from . import test_forecast_lib
 from . import test_kpi_lib
 from . import test_multi_company
 from . import test_net_credits
