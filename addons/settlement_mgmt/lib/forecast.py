@@ -49,11 +49,11 @@ class DelayHistory:
         for value in days:
             self.add(value)
 
-    def add(self, days):
+    def add(self, days, count=1):
         days = clip_days(days)
-        self.counts[days] = self.counts.get(days, 0) + 1
-        self.total += 1
-        self.sum += days
+        self.counts[days] = self.counts.get(days, 0) + count
+        self.total += count
+        self.sum += days * count
 
     def mean(self):
         return self.sum / self.total if self.total else None
