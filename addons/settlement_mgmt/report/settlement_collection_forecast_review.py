@@ -39,7 +39,7 @@ class SettlementCollectionForecastReview(models.Model):
             WITH baseline AS (
                 SELECT company_id, MIN(snapshot_date) AS snapshot_date
                   FROM settlement_collection_forecast
-                 WHERE snapshot_date >= CURRENT_DATE - %(quarter)s
+                 WHERE snapshot_date >= %(today)s::date - %(quarter)s
               GROUP BY company_id
             ), week AS (
                 SELECT baseline.company_id, baseline.snapshot_date,
@@ -48,7 +48,7 @@ class SettlementCollectionForecastReview(models.Model):
                   FROM baseline
                   JOIN res_company company ON company.id = baseline.company_id
                  CROSS JOIN generate_series(1, 13) AS number
-                 WHERE baseline.snapshot_date + 7 * number <= CURRENT_DATE
+                 WHERE baseline.snapshot_date + 7 * number <= %(today)s
             ), forecast AS (
                 SELECT forecast.company_id, forecast.week_index,
                        SUM(forecast.amount) AS amount
@@ -84,6 +84,8 @@ class SettlementCollectionForecastReview(models.Model):
          LEFT JOIN collected ON collected.company_id = week.company_id
                             AND collected.week_index = week.week_index
             """,
+            # the user's today, as the forecast's dates are
+            today=fields.Date.context_today(self),
             quarter=QUARTER_DAYS,
             receivable=self.env["settlement.receivable.query"]._receivable_sql(),
         )

@@ -55,6 +55,10 @@ class TestCollectionForecast(SettlementCommon):
         )
         cls.Forecast = cls.env["settlement.collection.forecast"]
 
+    def _nightly(self):
+        """The snapshot cron, as the cron runner (superuser) calls it."""
+        self.env(su=True)["settlement.receivable.snapshot"]._cron_settlement_snapshots()
+
     def _current(self, user=None):
         Forecast = self.Forecast.with_user(user) if user else self.Forecast
         rows = Forecast.search(
@@ -66,7 +70,7 @@ class TestCollectionForecast(SettlementCommon):
         }
 
     def test_nightly_forecast_by_week_and_customer(self):
-        self.env["settlement.receivable.snapshot"]._cron_settlement_snapshots()
+        self._nightly()
         rows = self._current(self.user)
         today = self.today
         self.assertEqual(
@@ -83,7 +87,7 @@ class TestCollectionForecast(SettlementCommon):
         self.assertEqual(rows[(self.customer, 1)][2], self.salesperson)
         self.assertFalse(rows[(self.other_customer, 1)][2])
         # Run again: the same rows, not twice as many.
-        self.env["settlement.receivable.snapshot"]._cron_settlement_snapshots()
+        self._nightly()
         self.assertEqual(len(self.Forecast.search([])), 5)
         # The salesperson's view of the pivot sums by week.
         groups = self.Forecast.with_user(self.user)._read_group(
@@ -117,6 +121,24 @@ class TestCollectionForecast(SettlementCommon):
         }
         self.assertEqual(customer, {1: 687.5, 2: 312.5, 9: 187.5, 11: 312.5})
 
+    def test_disputed_share_is_left_out(self):
+        # Half of B2 (400 of 800) disputed and under review: 250 in week 1,
+        # 150 in week 2 (0.625 and 0.375 of 400).
+        dispute = self.env["settlement.dispute"].create(
+            {
+                "move_id": self.b2.id,
+                "reason_id": self.env.ref("settlement_mgmt.dispute_reason_price").id,
+                "amount": 400.0,
+            }
+        )
+        dispute.with_user(self.controller).action_review()
+        self.assertEqual(dispute.state, "under_review")
+        self.Forecast._take(self.env.company, self.today)
+        rows = self._current()
+        self.assertEqual(rows[(self.other_customer, 1)][0], 250.0)
+        self.assertEqual(rows[(self.other_customer, 2)][0], 150.0)
+        self.assertEqual(rows[(self.customer, 1)][0], 500.0)
+
     def test_expected_payment_date_on_the_invoice(self):
         moves = self.a2 | self.a3 | self.b2
         self.assertEqual(
@@ -136,6 +158,7 @@ class TestCollectionForecast(SettlementCommon):
         # A3 due start + 4: day 4 (week 1) 187.5, day 14 (week 3) 312.5.
         # 200 of A3 paid 3 days ago: week 2 of that forecast.
         self._pay(self.a3, amount=200, days_old=3)
+        self.env.flush_all()
         reviews = (
             self.env["settlement.collection.forecast.review"]
             .with_user(self.user)
@@ -169,7 +192,7 @@ class TestCollectionForecast(SettlementCommon):
         )
 
     def test_workbook(self):
-        self.env["settlement.receivable.snapshot"]._cron_settlement_snapshots()
+        self._nightly()
         export = self.env["settlement.collection.forecast.export"].with_user(self.user)
         content = export.create({})._export_content()
         book = openpyxl.load_workbook(BytesIO(content), data_only=True)
@@ -216,7 +239,7 @@ class TestCollectionForecast(SettlementCommon):
         self.assertEqual(rows[7][2], 0)
 
     def test_other_company_rows_are_not_readable(self):
-        self.env["settlement.receivable.snapshot"]._cron_settlement_snapshots()
+        self._nightly()
         other = self.setup_other_company(name="Forecast Company B")["company"]
         stranger = new_test_user(
             self.env,
