@@ -1,18 +1,18 @@
 """Collections forecast and expected payment dates, on invoices and payments
 made through the register-payment wizard; every amount worked out by hand
-from the history below (company history counts as 3 invoices, lib/forecast).
+from the history below (company history counts as 1 invoice, lib/forecast).
 
 History (settled before today): the customer paid an invoice 10 days late,
 the other customer one on its due date.  Company history: {0: 1, +10: 1},
-weighing 1.5 invoices each once shrunk.
-- customer: {+10: 1 + 1.5, 0: 1.5} / 4 = {0: 0.375, +10: 0.625}
-- other customer: {0: 2.5, +10: 1.5} / 4 = {0: 0.625, +10: 0.375}
+weighing 0.5 invoice each once shrunk.
+- customer: {+10: 1 + 0.5, 0: 0.5} / 2 = {0: 0.25, +10: 0.75}
+- other customer: {0: 1.5, +10: 0.5} / 2 = {0: 0.75, +10: 0.25}
 
 Open items:
-- A2, 1,000, due today + 10: day 10 (week 2) 375, day 20 (week 3) 625;
+- A2, 1,000, due today + 10: day 10 (week 2) 250, day 20 (week 3) 750;
 - A3, 500, due today - 10 (10 days overdue): only +10 is still possible,
   day 0 (week 1) 500;
-- B2, 800, due today + 3: day 3 (week 1) 500, day 13 (week 2) 300.
+- B2, 800, due today + 3: day 3 (week 1) 600, day 13 (week 2) 200.
 """
 
 from datetime import timedelta
@@ -77,10 +77,10 @@ class TestCollectionForecast(SettlementCommon):
             {key: value[0] for key, value in rows.items()},
             {
                 (self.customer, 1): 500.0,
-                (self.customer, 2): 375.0,
-                (self.customer, 3): 625.0,
-                (self.other_customer, 1): 500.0,
-                (self.other_customer, 2): 300.0,
+                (self.customer, 2): 250.0,
+                (self.customer, 3): 750.0,
+                (self.other_customer, 1): 600.0,
+                (self.other_customer, 2): 200.0,
             },
         )
         self.assertEqual(rows[(self.customer, 3)][1], today + timedelta(days=14))
@@ -93,7 +93,7 @@ class TestCollectionForecast(SettlementCommon):
         groups = self.Forecast.with_user(self.user)._read_group(
             [("is_current", "=", True)], ["week_index"], ["amount:sum"]
         )
-        self.assertEqual(dict(groups), {1: 1000.0, 2: 675.0, 3: 625.0})
+        self.assertEqual(dict(groups), {1: 1100.0, 2: 450.0, 3: 750.0})
 
     def test_instalment_plan_replaces_its_invoice(self):
         # A2 in a plan of two instalments of 500, due today and in 60 days:
@@ -111,19 +111,19 @@ class TestCollectionForecast(SettlementCommon):
         self.assertEqual(plan.line_ids.mapped("amount"), [500.0, 500.0])
         self.Forecast._take(self.env.company, self.today)
         rows = self._current()
-        # A3: 500 in week 1.  Instalment 1 (day 0): 0.375 on day 0 (week 1)
-        # 187.5, 0.625 on day 10 (week 2) 312.5.  Instalment 2: day 60
-        # (week 9) 187.5, day 70 (week 11) 312.5.  A2's own dates are gone.
+        # A3: 500 in week 1.  Instalment 1 (day 0): 0.25 on day 0 (week 1)
+        # 125, 0.75 on day 10 (week 2) 375.  Instalment 2: day 60 (week 9)
+        # 125, day 70 (week 11) 375.  A2's own dates are gone.
         customer = {
             week: value[0]
             for (partner, week), value in rows.items()
             if partner == self.customer
         }
-        self.assertEqual(customer, {1: 687.5, 2: 312.5, 9: 187.5, 11: 312.5})
+        self.assertEqual(customer, {1: 625.0, 2: 375.0, 9: 125.0, 11: 375.0})
 
     def test_disputed_share_is_left_out(self):
-        # Half of B2 (400 of 800) disputed and under review: 250 in week 1,
-        # 150 in week 2 (0.625 and 0.375 of 400).
+        # Half of B2 (400 of 800) disputed and under review: 300 in week 1,
+        # 100 in week 2 (0.75 and 0.25 of 400).
         dispute = self.env["settlement.dispute"].create(
             {
                 "move_id": self.b2.id,
@@ -135,8 +135,8 @@ class TestCollectionForecast(SettlementCommon):
         self.assertEqual(dispute.state, "under_review")
         self.Forecast._take(self.env.company, self.today)
         rows = self._current()
-        self.assertEqual(rows[(self.other_customer, 1)][0], 250.0)
-        self.assertEqual(rows[(self.other_customer, 2)][0], 150.0)
+        self.assertEqual(rows[(self.other_customer, 1)][0], 300.0)
+        self.assertEqual(rows[(self.other_customer, 2)][0], 100.0)
         self.assertEqual(rows[(self.customer, 1)][0], 500.0)
 
     def test_expected_payment_date_on_the_invoice(self):
@@ -155,7 +155,7 @@ class TestCollectionForecast(SettlementCommon):
         start = self.today - timedelta(days=14)
         self.Forecast._take(company, start)
         # Forecast made 14 days ago with the same history (paid 20 days ago):
-        # A3 due start + 4: day 4 (week 1) 187.5, day 14 (week 3) 312.5.
+        # A3 due start + 4: day 4 (week 1) 125, day 14 (week 3) 375.
         # 200 of A3 paid 3 days ago: week 2 of that forecast.
         self._pay(self.a3, amount=200, days_old=3)
         self.env.flush_all()
@@ -170,7 +170,7 @@ class TestCollectionForecast(SettlementCommon):
                 for r in reviews
             ],
             [
-                (1, start, 187.5, 0.0),
+                (1, start, 125.0, 0.0),
                 (2, start + timedelta(days=7), 0.0, 200.0),
             ],
         )
@@ -206,14 +206,14 @@ class TestCollectionForecast(SettlementCommon):
         by_name = {row[0]: row for row in rows[6:8]}
         self.assertEqual(
             by_name["Credit Customer"][2:5] + by_name["Credit Customer"][15:16],
-            (500, 375, 625, 1500),
+            (500, 250, 750, 1500),
         )
         self.assertEqual(
             by_name["Other Customer"][2:5] + by_name["Other Customer"][15:16],
-            (500, 300, 0, 800),
+            (600, 200, 0, 800),
         )
         self.assertEqual(rows[8][0], "Total")
-        self.assertEqual(rows[8][2:5] + rows[8][15:16], (1000, 675, 625, 2300))
+        self.assertEqual(rows[8][2:5] + rows[8][15:16], (1100, 450, 750, 2300))
         formulas = openpyxl.load_workbook(BytesIO(content))["Collections Forecast"]
         self.assertEqual(formulas["C9"].value, "=SUM(C7:C8)")
         self.assertEqual(sheet["C7"].number_format, "#,##0.00")

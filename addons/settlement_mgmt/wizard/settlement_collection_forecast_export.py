@@ -65,23 +65,25 @@ class SettlementCollectionForecastExport(models.TransientModel):
             )
         total_column = FIRST_WEEK_COLUMN + FORECAST_WEEKS
         header_row = 5
+        # Rows in order: xlsxwriter's constant-memory mode writes a row out
+        # as soon as the next one is started.
         sheet.write(header_row - 1, 0, self.env._("Week starting"), styles.bold)
+        if first:
+            for week in range(FORECAST_WEEKS):
+                styles.write_date(
+                    sheet,
+                    header_row - 1,
+                    FIRST_WEEK_COLUMN + week,
+                    fields.Date.add(first.snapshot_date, days=7 * week),
+                )
         sheet.write(header_row, 0, self.env._("Customer"), styles.header)
         sheet.write(header_row, 1, self.env._("Salesperson"), styles.header)
         sheet.set_column(0, 1, 24)
         sheet.set_column(FIRST_WEEK_COLUMN, total_column, 13)
         for week in range(FORECAST_WEEKS):
-            column = FIRST_WEEK_COLUMN + week
-            if first:
-                styles.write_date(
-                    sheet,
-                    header_row - 1,
-                    column,
-                    fields.Date.add(first.snapshot_date, days=7 * week),
-                )
             sheet.write(
                 header_row,
-                column,
+                FIRST_WEEK_COLUMN + week,
                 self.env._("Week %(number)s", number=week + 1),
                 styles.header,
             )
