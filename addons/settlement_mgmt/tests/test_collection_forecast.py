@@ -223,6 +223,23 @@ class TestCollectionForecast(SettlementCommon):
         self.assertEqual(review[5][0], "No records match the filters of this export.")
         self.assertEqual(review[6][:4], ("Total", 0, 0, 0))
 
+    def test_workbook_reads_right_to_left_in_fa_ar_he_only(self):
+        for lang in ("fa_IR", "ar_001", "he_IL"):
+            self.env["res.lang"]._activate_lang(lang)
+        for lang, rtl in (
+            ("en_US", False),
+            ("fa_IR", True),
+            ("ar_001", True),
+            ("he_IL", True),
+        ):
+            export = self.env["settlement.collection.forecast.export"].with_context(
+                lang=lang
+            )
+            book = openpyxl.load_workbook(BytesIO(export.create({})._export_content()))
+            for sheet in book.worksheets:
+                with self.subTest(lang=lang, sheet=sheet.title):
+                    self.assertEqual(bool(sheet.sheet_view.rightToLeft), rtl)
+
     def test_workbook_without_forecast(self):
         content = (
             self.env["settlement.collection.forecast.export"]
