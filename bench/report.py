@@ -180,6 +180,7 @@ def report(sizes):
         )
         out.append(f"| credit check on posting, per invoice | {cells} | | |")
     out += backtest(sizes, keys)
+    out += forecast(sizes, keys)
     return "\n".join(out) + "\n"
 
 
@@ -217,6 +218,40 @@ def backtest(sizes, keys):
             f"| {predicted:.0%} | {observed:.0%} | {count:,} |"
             for predicted, observed, count in last["calibration"]
         ]
+    return out
+
+
+def forecast(sizes, keys):
+    """Expected payment dates and the collections forecast at each size."""
+    rows = [
+        (
+            find(sizes[size].get("forecast", []), "backtest"),
+            find(sizes[size].get("forecast", []), "13-week"),
+        )
+        for size in keys
+    ]
+    if not any(backtested for backtested, _forecast in rows):
+        return []
+    out = [
+        "",
+        "## Expected payment date and collections forecast",
+        "",
+        "Invoices paid in the last 180 days, each dated from the payments made",
+        "before its invoice date (bench/bench_forecast.py): mean absolute error",
+        'in days of our expected date against the naive rule "due date + the',
+        "customer's average days late\".",
+        "",
+        "| size | invoices tested | MAE (days) | naive MAE (days) |"
+        " backtest | 13-week forecast of every open item |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for size, (backtested, forecasted) in zip(keys, rows, strict=True):
+        if backtested:
+            out.append(
+                f"| {size:,} | {backtested['tested']:,} | {backtested['mae_days']} |"
+                f" {backtested['naive_mae_days']} | {backtested['seconds']:.2f} s |"
+                f" {cell(forecasted, 'seconds', None)} |"
+            )
     return out
 
 

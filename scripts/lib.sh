@@ -430,7 +430,7 @@ run_bench_growth() {
         : >"$out/$size.jsonl"
         # statement first: it adds its two customers (5,000 and 10 items) for
         # good, so every later benchmark and every rerun sees the same data
-        for name in statement dataset aged dunning scoring credit analytics; do
+        for name in statement dataset aged dunning scoring credit analytics forecast; do
             say "size $size: bench_$name"
             BENCH_DUNNING_SEND=0 bench_shell "$db" "$REPO/bench/bench_$name.py" | tee -a /dev/stderr |
                 sed -n "s/^BENCH\(.*\)$/{\"bench\": \"$name\", \"size\": $size, \"rows\": \1}/p" \

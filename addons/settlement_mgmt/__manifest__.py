@@ -56,6 +56,8 @@
         "views/settlement_prediction_model_views.xml",
         "report/settlement_dashboard_views.xml",
         "views/settlement_menus.xml",
+        # its menus go under the Reporting menu above
+        "views/settlement_collection_forecast_views.xml",
     ],
     "assets": {
         "portal.assets_chatter": [

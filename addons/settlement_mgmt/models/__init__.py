@@ -48,12 +48,14 @@ from . import settlement_discount_accounting
 from . import settlement_portal_payment
 from . import settlement_invoice_dispute_mixin
 from . import settlement_invoice_prediction_mixin
+from . import settlement_invoice_forecast_mixin
 from . import account_move
 from . import account_move_line
 from . import settlement_receivable_snapshot
 from . import settlement_receivable_kpi
 from . import settlement_prediction_model
 from . import settlement_payment_prediction
+from . import settlement_collection_forecast
 from . import ir_http
 from . import settlement_portal_overview
 from . import payment_transaction

@@ -11,6 +11,7 @@ class AccountMove(models.Model):
         "settlement.invoice.pay.many",
         "settlement.invoice.dispute.mixin",
         "settlement.invoice.prediction.mixin",
+        "settlement.invoice.forecast.mixin",
         "settlement.credit.checked.mixin",
     ]
     _settlement_credit_counts_as_draft = True

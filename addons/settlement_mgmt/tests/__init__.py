@@ -7,6 +7,7 @@ from . import test_apps_description_browser
 from . import test_backend_browser
 from . import test_bad_input
 from . import test_bad_input_catalogue
+from . import test_collection_forecast
 from . import test_company_settings
 from . import test_context_keys
 from . import test_credit_control
@@ -28,6 +29,7 @@ from . import test_i18n
 from . import test_instalment_plan
 from . import test_instalment_plan_payment
 from . import test_instalment_plan_portal
+from . import test_forecast_lib
 from . import test_kpi_lib
 from . import test_multi_company
 from . import test_net_credits

@@ -9,3 +9,4 @@ from . import settlement_aged_receivable_export
 from . import settlement_register_export
 from . import account_payment_register
 from . import settlement_instalment_plan_refuse
+from . import settlement_collection_forecast_export
