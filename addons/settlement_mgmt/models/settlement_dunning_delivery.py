@@ -176,6 +176,17 @@ class SettlementDunningDelivery(models.Model):
                 delivery.date_sent = delivery.date_sent or now
                 delivery.date_done = delivery.date_done or now
 
+    @api.depends_context("lang")
+    @api.depends("communication_id.name", "channel")
+    def _compute_display_name(self):
+        labels = dict(self._fields["channel"]._description_selection(self.env))
+        for delivery in self:
+            delivery.display_name = self.env._(
+                "%(reminder)s: %(channel)s",
+                reminder=delivery.communication_id.name or "",
+                channel=labels.get(delivery.channel, delivery.channel or ""),
+            )
+
     # ------------------------------------------------------------------
     # Dispatch: one method per channel
     # ------------------------------------------------------------------
