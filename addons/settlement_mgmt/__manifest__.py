@@ -38,6 +38,7 @@
         "views/settlement_instalment_plan_templates.xml",
         "views/settlement_receivable_item_views.xml",
         "views/settlement_dunning_communication_views.xml",
+        "views/settlement_dunning_delivery_views.xml",
         "views/settlement_promise_views.xml",
         "views/settlement_statement_templates.xml",
         "views/settlement_overview_templates.xml",

@@ -33,6 +33,10 @@ from . import settlement_dunning_worklist
 from . import settlement_dunning_communication
 from . import settlement_dunning_communication_line
 from . import settlement_dunning_delivery
+from . import settlement_dunning_delivery_bounce
+from . import ir_mail_server
+from . import mail_mail
+from . import mail_notification
 from . import settlement_dunning_engine
 from . import settlement_promise
 from . import settlement_promise_portal

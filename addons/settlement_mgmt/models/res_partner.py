@@ -5,6 +5,7 @@ from odoo.exceptions import AccessError
 from odoo.tools import SQL
 from odoo.tools.misc import format_date, formatLang
 
+from ..lib.rtl_mail import with_direction
 from .res_company import CREDIT_POLICIES
 from .res_partner_credit import CREDIT_GROUPS
 
@@ -72,6 +73,19 @@ class ResPartner(models.Model):
         string="Reminders",
         groups=CREDIT_GROUPS,
     )
+
+    def _notify_by_email_render_layout(
+        self, message, recipients_group, msg_vals=False, render_values=None
+    ):
+        # Statements and other e-mails to a fa/ar/he customer read from the
+        # right (core's layouts set no direction).
+        body = super()._notify_by_email_render_layout(
+            message, recipients_group, msg_vals=msg_vals, render_values=render_values
+        )
+        lang = (render_values or {}).get("lang") or self.env.lang
+        return with_direction(
+            body, lang and self.env["res.lang"]._get_data(code=lang).direction
+        )
 
     # ------------------------------------------------------------------
     # Holds
@@ -235,7 +249,13 @@ class ResPartner(models.Model):
             labels = dict(field._description_selection(self.env))
             return labels.get(value) or self.env._("Company default")
         if field.type == "many2one":
-            record = self.env[field.comodel_name].browse(value or [])
+            # The value read from the record is a record; the one kept from
+            # before the write is the cache's id.
+            record = (
+                value
+                if isinstance(value, models.BaseModel)
+                else self.env[field.comodel_name].browse(value or [])
+            )
             return record.display_name or self.env._("Company default")
         if field.type == "boolean":
             return self.env._("Yes") if value else self.env._("No")

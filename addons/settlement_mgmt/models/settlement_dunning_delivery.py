@@ -61,6 +61,27 @@ class SettlementDunningDelivery(models.Model):
         index="btree_not_null",
         help="The message sent on this channel, in the reminder's conversation.",
     )
+    message_ref = fields.Char(
+        string="Message-ID",
+        related="mail_message_id.message_id",
+        help="The Message-ID header of the e-mail, as the customer's mail "
+        "server received it: what a case file quotes as proof.",
+    )
+    date_bounced = fields.Datetime(
+        string="Bounced On",
+        readonly=True,
+        help="When Odoo learned that the message bounced (a recipient refused "
+        "by the mail server, or a bounce notice received); set once, when the "
+        "next channel was scheduled.  Odoo Community does not track when an "
+        "e-mail is opened.",
+    )
+    replaces_id = fields.Many2one(
+        "settlement.dunning.delivery",
+        string="Instead Of",
+        readonly=True,
+        ondelete="set null",
+        help="The bounced delivery this one replaces.",
+    )
     state = fields.Selection(
         selection=DELIVERY_STATES,
         required=True,
@@ -154,6 +175,17 @@ class SettlementDunningDelivery(models.Model):
             if state != "queued":
                 delivery.date_sent = delivery.date_sent or now
                 delivery.date_done = delivery.date_done or now
+
+    @api.depends_context("lang")
+    @api.depends("communication_id.name", "channel")
+    def _compute_display_name(self):
+        labels = dict(self._fields["channel"]._description_selection(self.env))
+        for delivery in self:
+            delivery.display_name = self.env._(
+                "%(reminder)s: %(channel)s",
+                reminder=delivery.communication_id.name or "",
+                channel=labels.get(delivery.channel, delivery.channel or ""),
+            )
 
     # ------------------------------------------------------------------
     # Dispatch: one method per channel

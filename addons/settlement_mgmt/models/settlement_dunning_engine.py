@@ -200,7 +200,8 @@ class SettlementDunningEngine(models.AbstractModel):
                         "level_channel_id": level_channel.id,
                     }
                 )
-                for level_channel in level.channel_ids
+                # Fallback channels wait for a bounce (delivery _on_bounce).
+                for level_channel in level._sent_channel_lines()
             ],
             "fee_amount": late_fee(
                 level.fee_type,

@@ -132,7 +132,7 @@ class SettlementDunningLevel(models.Model):
                 raise ValidationError(
                     self.env._("Interest grace days cannot be negative.")
                 )
-            if not level.channel_ids:
+            if not level._sent_channel_lines():
                 # The channels known to this database, bridges included.
                 channels = (
                     self.env["settlement.dunning.level.channel"]
@@ -153,6 +153,11 @@ class SettlementDunningLevel(models.Model):
         for level in self:
             level.channel_names = ", ".join(level.channel_ids.mapped("display_name"))
 
+    def _sent_channel_lines(self):
+        """The channel lines every reminder of the level is sent on (not the
+        ones kept for a bounced e-mail)."""
+        return self.channel_ids.filtered(lambda line: line.trigger == "always")
+
     def _has_channel(self, channel):
         self.ensure_one()
-        return channel in self.channel_ids.mapped("channel")
+        return channel in self._sent_channel_lines().mapped("channel")

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 # The channels this addon delivers itself.  A bridge module adds one with
 # ``selection_add=[("sms", "SMS")], ondelete={"sms": "cascade"}`` on both
@@ -29,6 +30,19 @@ class SettlementDunningLevelChannel(models.Model):
     company_id = fields.Many2one(related="level_id.company_id", store=True)
     sequence = fields.Integer(default=10)
     channel = fields.Selection(selection=CHANNELS, required=True, default="email")
+    trigger = fields.Selection(
+        selection=[
+            ("always", "Every Reminder"),
+            ("bounce", "When the E-mail Bounces"),
+        ],
+        string="When",
+        required=True,
+        default="always",
+        help="Every Reminder: the reminder is sent on this channel.  When the "
+        "E-mail Bounces: only if the reminder's e-mail bounces, as the next "
+        "channel (a letter to print, a call for the collector).  A level "
+        "without such a channel falls back to a call.",
+    )
 
     _sql_constraints = [
         (
@@ -46,6 +60,17 @@ class SettlementDunningLevelChannel(models.Model):
         Delivery = self.env["settlement.dunning.delivery"]
         for channel in set(self.mapped("channel")):
             Delivery._channel_method(channel)
+
+    @api.constrains("channel", "trigger")
+    def _check_trigger(self):
+        if any(line.trigger == "bounce" and line.channel == "email" for line in self):
+            raise ValidationError(
+                self.env._(
+                    "An e-mail cannot replace a bounced e-mail: keep the channels "
+                    "used when the e-mail bounces for a letter, a call or another "
+                    "channel."
+                )
+            )
 
     @api.depends("channel", "level_id")
     def _compute_display_name(self):

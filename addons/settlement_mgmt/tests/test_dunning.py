@@ -623,5 +623,13 @@ class TestDunning(SettlementCommon):
         self.assertIn(
             sent, self.Communication.search([("delivery_state", "=", "bounced")])
         )
+        # The bounce put a call on the collector's list instead (the level
+        # only e-mails): the reminder waits for it even once the e-mail is
+        # marked sent again.
+        email = sent.delivery_ids.filtered(lambda delivery: delivery.channel == "email")
+        call = sent.delivery_ids - email
+        self.assertEqual(call.channel, "call")
         notification.write({"notification_status": "sent"})
-        self.assertEqual(sent.delivery_state, "sent")
+        self.assertEqual(email.state, "sent")
+        self.assertEqual(call.state, "queued")
+        self.assertEqual(sent.delivery_state, "queued")
