@@ -475,18 +475,20 @@ def _logistic_line(rows, iterations=100, tolerance=1e-10):
     return None
 
 
-def fit_platt(scored_log_odds):
+def fit_platt(scored_log_odds, min_each=0):
     """Platt scaling: ``(slope, intercept)`` mapping the model's log-odds to
     calibrated ones, fitted on grouped ``(log_odds, late_count, total_count)``
     rows of items held back from training. Uses Platt's targets
     ``(late + 1) / (late + 2)`` and ``1 / (on time + 2)`` instead of 1 and 0,
     so a small or perfectly separated window still gives a finite fit.
     ``(1.0, 0.0)`` (no change) when the window cannot teach a calibration:
-    no late item, no item on time, or a single score."""
+    no late item, no item on time, fewer than ``min_each`` of either (a
+    handful of items would only pull every probability towards the middle),
+    or a single score."""
     rows = [(x, late, total) for x, late, total in scored_log_odds if total > 0]
     late_sum = sum(late for _x, late, _total in rows)
     on_time_sum = sum(total - late for _x, late, total in rows)
-    if not late_sum or not on_time_sum:
+    if not late_sum or not on_time_sum or min(late_sum, on_time_sum) < min_each:
         return 1.0, 0.0
     target_late = (late_sum + 1.0) / (late_sum + 2.0)
     target_on_time = 1.0 / (on_time_sum + 2.0)

@@ -46,6 +46,10 @@ BACKTEST_WEEKS = 17
 # Older invoices weigh less when learning: a drifting late rate is learnt
 # from the recent past rather than averaged over two years.
 HALF_LIFE_DAYS = 365
+# Platt scaling needs this many late and as many on-time invoices in the
+# calibration window; with fewer it would mostly pull every probability to
+# the middle, so the scorecard's own probabilities are kept.
+MIN_CALIBRATION_OUTCOMES = 30
 HIGH_RISK, MEDIUM_RISK = 0.6, 0.3
 # Below this on the invoices held back the model guesses: no risk is shown.
 MIN_AUC = 0.6
@@ -391,7 +395,8 @@ class SettlementPredictionModel(models.Model):
             [feature.name for feature in FEATURES],
         )
         slope, intercept = fit_platt(
-            [(model.log_odds(row[0]), row[known], row[4]) for row in window]
+            [(model.log_odds(row[0]), row[known], row[4]) for row in window],
+            min_each=MIN_CALIBRATION_OUTCOMES,
         )
         return model.calibrated(slope, intercept)
 

@@ -316,6 +316,11 @@ class TestCalibration(unittest.TestCase):
         self.assertEqual(fit_platt([(0.0, 0, 3), (1.0, 0, 3)]), (1.0, 0.0))
         self.assertEqual(fit_platt([(0.0, 2, 2)]), (1.0, 0.0))
         self.assertEqual(fit_platt([(0.5, 1, 3)]), (1.0, 0.0))  # one score
+        # 4 late and 4 on time, fewer than the 5 of each asked for.
+        self.assertEqual(fit_platt([(0.0, 1, 4), (1.0, 3, 4)], min_each=5), (1.0, 0.0))
+        self.assertNotEqual(
+            fit_platt([(0.0, 1, 4), (1.0, 3, 4)], min_each=4), (1.0, 0.0)
+        )
 
     def test_calibrated_model_maps_its_log_odds(self):
         model = Model(("x",), (2,), -1.0, ((0.0, 0.5),))
