@@ -344,7 +344,8 @@ class TestLatePaymentPrediction(SettlementCommon):
         good_delay = (good.expected_date - self.open_good.invoice_date_due).days
         self.assertGreater(bad_delay, 20)
         self.assertGreater(bad_delay, good_delay + 14)
-        self.assertIn("Average days late: over 30", bad.factor_summary)
+        self.assertIn("Average days late: 31 to 60", bad.factor_summary)
+        self.assertIn("Paid late in the last 12 months: over 75 %", bad.factor_summary)
         self.assertIn("Average days late", model.scorecard)
 
     def test_not_enough_history_shows_no_risk(self):
