@@ -156,6 +156,14 @@ class SettlementPredictionModel(models.Model):
         self.ensure_one()
         return Model.from_dict(json.loads(self.weights_json))
 
+    def _has_current_factors(self):
+        """Whether the model was learnt on today's FEATURES (bins included)."""
+        self.ensure_one()
+        model = self._model()
+        return model.feature_names == tuple(f.name for f in FEATURES) and (
+            model.bin_counts == tuple(f.bin_count for f in FEATURES)
+        )
+
     @api.depends("weights_json", "calibration_json")
     def _compute_scorecard(self):
         labels = self._factor_labels()

@@ -1,10 +1,11 @@
 import calendar
+import json
 import random
 from datetime import timedelta
 
 from freezegun import freeze_time
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.tests import new_test_user, tagged
 
 from ..models.settlement_prediction_model import FEATURES
@@ -507,6 +508,41 @@ class TestLatePaymentPrediction(SettlementCommon):
             for _index in range(3):
                 self._invoice(partner, 250.0, days_old=1)
         self.assertEqual(count(), few)
+
+    def test_a_model_of_older_factors_is_retrained(self):
+        """A model stored before the factors changed (six of four bins) and
+        trained today: the nightly run relearns instead of failing on it."""
+        names = [
+            "late_share",
+            "days_late",
+            "amount",
+            "term_days",
+            "due_quarter",
+            "reminders",
+        ]
+        old = self.Model.sudo().create(
+            {
+                "company_id": self.company.id,
+                "trained_at": fields.Datetime.now(),
+                "sample_count": 48,
+                "reliable": True,
+                "delays_json": '{"late": 30.0, "on_time": -2.0}',
+                "weights_json": json.dumps(
+                    {
+                        "feature_names": names,
+                        "bin_counts": [4] * 6,
+                        "intercept": 0.0,
+                        "weights": [[0.0] * 4] * 6,
+                    }
+                ),
+            }
+        )
+        self.Prediction._cron_settlement_predictions()
+        latest = self.Model.sudo().search([("company_id", "=", self.company.id)])[0]
+        self.assertNotEqual(latest, old)
+        self.assertEqual(len(json.loads(latest.weights_json)["feature_names"]), 9)
+        bad = self.open_bad.sudo().settlement_prediction_ids
+        self.assertEqual((bad.model_id, bad.risk), (latest, "high"))
 
     def test_no_model_without_both_outcomes(self):
         company = self.env["res.company"].create({"name": "Fresh Company"})
