@@ -282,7 +282,7 @@ def _delay(rng, profile, due, amount, term, today):
     if profile["worsens"] and (today - due).days < 120:
         days += 25
     age = (today - due).days
-    if age < profile.get("switch_age", 0):
+    if "switch_age" in profile and age < profile["switch_age"]:
         days += profile["switch_shift"]
     if profile.get("drift") and age < DRIFT_DAYS:
         days -= DRIFT_EARLIER * (1.0 - max(age, 0) / DRIFT_DAYS)
