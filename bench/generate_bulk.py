@@ -17,6 +17,11 @@ disputes, promises to pay and instalment plans (the last three through the ORM).
 
 Sizes from the environment: BENCH_CUSTOMERS (10,000), BENCH_INVOICES per
 customer on average (20), BENCH_DAYS of history (730), BENCH_SEED (42).
+BENCH_DRIFT=1 adds the drift scenario (off by default, so databases kept from
+earlier runs stay what they are): over the last DRIFT_DAYS every customer pays
+up to DRIFT_EARLIER days earlier (the late rate falls), and CHANGE_SHARE of
+the customers switch to another behaviour on a day of the last year.  Its own
+random stream: the rest of the data is the same with or without drift.
 Idempotent per size: a system parameter records what exists.
 """
 
@@ -43,6 +48,9 @@ BEHAVIOURS = {
     "bad": (0.07, 70.0, 30.0, 0.30),
 }
 BATCH = 20000
+DRIFT_DAYS = 180
+DRIFT_EARLIER = 12.0
+CHANGE_SHARE = 0.15
 
 
 class Cloner:
@@ -104,6 +112,16 @@ class Cloner:
                     template=template_id,
                 )
             )
+
+
+def parameters_like(env, pattern):
+    """Keys of the system parameters matching ``pattern`` (SQL LIKE)."""
+    return [
+        key
+        for (key,) in env.execute_query(
+            SQL("SELECT key FROM ir_config_parameter WHERE key LIKE %s", pattern)
+        )
+    ]
 
 
 def _pick(rng, weighted):
@@ -224,10 +242,10 @@ def _partners(env, customers, rng, company):
     return partners
 
 
-def _profile(rng):
+def _profile(rng, drift_rng=None):
     kind = _pick(rng, [(name, spec[0]) for name, spec in BEHAVIOURS.items()])
     _share, mean, spread, never = BEHAVIOURS[kind]
-    return {
+    profile = {
         "kind": kind,
         "mean": mean + rng.uniform(-spread / 2, spread / 2),
         "spread": spread,
@@ -237,6 +255,17 @@ def _profile(rng):
         "term": _pick(rng, TERMS),
         "size": rng.lognormvariate(0, 0.8),
     }
+    if drift_rng is not None:
+        profile["drift"] = True
+        if drift_rng.random() < CHANGE_SHARE:
+            # From switch_age days ago the customer pays like another kind.
+            other = _pick(
+                drift_rng,
+                [(name, spec[0]) for name, spec in BEHAVIOURS.items() if name != kind],
+            )
+            profile["switch_age"] = drift_rng.randint(30, 365)
+            profile["switch_shift"] = BEHAVIOURS[other][1] - BEHAVIOURS[kind][1]
+    return profile
 
 
 def _delay(rng, profile, due, amount, term, today):
@@ -252,6 +281,11 @@ def _delay(rng, profile, due, amount, term, today):
         days += 4
     if profile["worsens"] and (today - due).days < 120:
         days += 25
+    age = (today - due).days
+    if "switch_age" in profile and age < profile["switch_age"]:
+        days += profile["switch_shift"]
+    if profile.get("drift") and age < DRIFT_DAYS:
+        days -= DRIFT_EARLIER * (1.0 - max(age, 0) / DRIFT_DAYS)
     return max(round(days), -term)
 
 
@@ -311,9 +345,21 @@ def _plan(
     return documents
 
 
-def generate(env, customers=10000, invoices=20, days=730, seed=42):  # noqa: C901
+def generate(env, customers=10000, invoices=20, days=730, seed=42, drift=False):  # noqa: C901
     # One pass builds the rows of every table so that the ids agree.
     key = f"settlement_bench.bulk.{customers}x{invoices}.{days}d.{seed}"
+    if drift:
+        key += ".drift"
+    others = {
+        other.removesuffix(".documents")
+        for other in parameters_like(env, "settlement_bench.bulk.%")
+    } - {key}
+    if others:
+        raise RuntimeError(
+            f"{env.cr.dbname} already holds another dataset "
+            f"({', '.join(sorted(others))}): "
+            "use another database for this one"
+        )
     parameters = env["ir.config_parameter"].sudo()
     if parameters.get_param(key):
         print(f"already generated: {key}")
@@ -342,7 +388,8 @@ def generate(env, customers=10000, invoices=20, days=730, seed=42):  # noqa: C90
     partners = _partners(env, customers, rng, company)
     tpl = _templates(env, partners[0], journal, bank_journal, today)
     env.flush_all()
-    profiles = {partner.id: _profile(rng) for partner in partners}
+    drift_rng = random.Random(seed + 1) if drift else None
+    profiles = {partner.id: _profile(rng, drift_rng) for partner in partners}
     partner_names = {partner.id: partner.name for partner in partners}
 
     documents = _plan(
@@ -944,4 +991,5 @@ if __name__ in ("__main__", "builtins"):
         int(os.environ.get("BENCH_INVOICES", 20)),
         int(os.environ.get("BENCH_DAYS", 730)),
         int(os.environ.get("BENCH_SEED", 42)),
+        os.environ.get("BENCH_DRIFT", "0") == "1",
     )

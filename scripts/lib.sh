@@ -396,9 +396,22 @@ bench_shell() {
 # generator, sizes from BENCH_CUSTOMERS...); ./dev bench growth: every
 # benchmark at three sizes (BENCH_SIZES customers, 20 invoices each over two
 # years, SQL generator), results in bench/results/ and bench/RESULTS.md.
+# Benchmark-only Python packages (the late-payment model's scikit-learn
+# baseline) into the same virtualenv, once per requirements-bench.txt.
+ensure_bench_requirements() {
+    local stamp
+    stamp="$(sha256sum <"$REPO/requirements-bench.txt" | cut -c1-16)"
+    [ "$(cat "$VENV/.settlement-bench-stamp" 2>/dev/null)" = "$stamp" ] && return 0
+    say "installing benchmark requirements into $VENV"
+    "$VENV/bin/pip" install -q --disable-pip-version-check -r "$REPO/requirements-bench.txt" ||
+        die "pip install -r requirements-bench.txt failed (see above)"
+    echo "$stamp" >"$VENV/.settlement-bench-stamp"
+}
+
 run_bench() {
     local name="${1:-dunning}"
     setup_all
+    ensure_bench_requirements
     [ "$name" = growth ] && {
         run_bench_growth
         return

@@ -18,11 +18,20 @@ and pulls rarely seen bins towards the reference.
 
 The evaluation helpers (AUC, Brier score, log loss, calibration) take grouped
 ``(probability, late_count, total_count)`` rows for the same reason.
+
+Two corrections keep the probabilities honest when the late rate drifts:
+counts are weighted by recency (:func:`recency_weight`, fractional counts are
+fine), and the scorecard's log-odds are recalibrated on the most recent months
+held back from training by Platt scaling (:func:`fit_platt`): one intercept
+and one slope, stored on the :class:`Model` and applied by
+:meth:`Model.probability`. The same two-parameter fit measured on outcomes
+the model did not see is the calibration slope and intercept
+(:func:`calibration_fit`): 1 and 0 when the probabilities are right.
 """
 
 import math
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 
 # Log loss of a probability of exactly 0 or 1 that turns out wrong is
@@ -117,6 +126,10 @@ class Model:
     bin_counts: tuple[int, ...]
     intercept: float
     weights: tuple[tuple[float, ...], ...]
+    # Platt scaling of the log-odds (see fit_platt); 1 and 0 leave them as
+    # the scorecard says.
+    calibration_slope: float = 1.0
+    calibration_intercept: float = 0.0
 
     def __post_init__(self):
         # from_dict() and hand-built models give lists; store tuples so the
@@ -141,8 +154,17 @@ class Model:
         )
 
     def probability(self, bins):
-        """Probability of paying late for an item in ``bins``."""
-        return _sigmoid(self.log_odds(bins))
+        """Probability of paying late for an item in ``bins``, calibrated."""
+        return _sigmoid(
+            self.calibration_intercept + self.calibration_slope * self.log_odds(bins)
+        )
+
+    def calibrated(self, slope, intercept):
+        """The same scorecard with its log-odds mapped to
+        ``intercept + slope * log-odds``."""
+        return replace(
+            self, calibration_slope=float(slope), calibration_intercept=float(intercept)
+        )
 
     def contributions(self, bins):
         """``(feature index, bin, weight)`` of every feature, the heaviest
@@ -160,6 +182,8 @@ class Model:
             "bin_counts": list(self.bin_counts),
             "intercept": self.intercept,
             "weights": [list(row) for row in self.weights],
+            "calibration_slope": self.calibration_slope,
+            "calibration_intercept": self.calibration_intercept,
         }
 
     @classmethod
@@ -169,6 +193,9 @@ class Model:
             bin_counts=tuple(int(count) for count in data["bin_counts"]),
             intercept=float(data["intercept"]),
             weights=tuple(tuple(map(float, row)) for row in data["weights"]),
+            # Models stored before calibration existed read as uncalibrated.
+            calibration_slope=float(data.get("calibration_slope", 1.0)),
+            calibration_intercept=float(data.get("calibration_intercept", 0.0)),
         )
 
 
@@ -380,3 +407,107 @@ def expected_delay_days(probability, mean_days_if_late, mean_days_if_on_time):
     return float(
         probability * mean_days_if_late + (1.0 - probability) * mean_days_if_on_time
     )
+
+
+def recency_weight(age_days, half_life_days):
+    """Weight of an item ``age_days`` old when training: halves every
+    ``half_life_days`` (1 for an item of today or of the future)."""
+    if half_life_days <= 0:
+        raise ValueError("The half-life must be positive.")
+    return 0.5 ** (max(age_days, 0) / half_life_days)
+
+
+def _logistic_line(rows, iterations=100, tolerance=1e-10):
+    """Maximum-likelihood ``(slope, intercept)`` of ``P(late) = sigmoid(
+    intercept + slope * x)`` over ``(x, late, total)`` rows (fractional counts
+    allowed), by Newton on two parameters. None when the slope cannot be
+    estimated: fewer than two distinct ``x``, or outcomes an infinite slope
+    separates perfectly."""
+    rows = [
+        (float(x), float(late), float(total)) for x, late, total in rows if total > 0
+    ]
+    late_sum = sum(late for _x, late, _total in rows)
+    count = sum(total for _x, _late, total in rows)
+    if not count or len({x for x, _late, _total in rows}) < 2:
+        return None
+    if late_sum <= 0 or late_sum >= count:
+        return None
+
+    def likelihood(slope, intercept):
+        total = 0.0
+        for x, late, items in rows:
+            eta = intercept + slope * x
+            total += late * eta - items * _log_one_plus_exp(eta)
+        return total
+
+    slope, intercept = 0.0, math.log(late_sum / (count - late_sum))
+    objective = likelihood(slope, intercept)
+    for _iteration in range(iterations):
+        g_slope = g_intercept = h_ss = h_si = h_ii = 0.0
+        for x, late, items in rows:
+            probability = _sigmoid(intercept + slope * x)
+            residual = late - items * probability
+            curvature = items * probability * (1.0 - probability)
+            g_intercept += residual
+            g_slope += residual * x
+            h_ii += curvature
+            h_si += curvature * x
+            h_ss += curvature * x * x
+        determinant = h_ss * h_ii - h_si * h_si
+        if determinant <= 1e-300:
+            return None
+        step_slope = (h_ii * g_slope - h_si * g_intercept) / determinant
+        step_intercept = (h_ss * g_intercept - h_si * g_slope) / determinant
+        for _halving in range(MAX_STEP_HALVINGS):
+            candidate = likelihood(slope + step_slope, intercept + step_intercept)
+            if candidate >= objective - 1e-12 * abs(objective):
+                break
+            step_slope, step_intercept = step_slope / 2.0, step_intercept / 2.0
+        slope, intercept, objective = (
+            slope + step_slope,
+            intercept + step_intercept,
+            candidate,
+        )
+        if max(abs(step_slope), abs(step_intercept)) < tolerance:
+            return slope, intercept
+    # Still moving after every step: the outcomes are separated and the
+    # slope runs off to infinity.
+    return None
+
+
+def fit_platt(scored_log_odds, min_each=0):
+    """Platt scaling: ``(slope, intercept)`` mapping the model's log-odds to
+    calibrated ones, fitted on grouped ``(log_odds, late_count, total_count)``
+    rows of items held back from training. Uses Platt's targets
+    ``(late + 1) / (late + 2)`` and ``1 / (on time + 2)`` instead of 1 and 0,
+    so a small or perfectly separated window still gives a finite fit.
+    ``(1.0, 0.0)`` (no change) when the window cannot teach a calibration:
+    no late item, no item on time, fewer than ``min_each`` of either (a
+    handful of items would only pull every probability towards the middle),
+    or a single score."""
+    rows = [(x, late, total) for x, late, total in scored_log_odds if total > 0]
+    late_sum = sum(late for _x, late, _total in rows)
+    on_time_sum = sum(total - late for _x, late, total in rows)
+    if not late_sum or not on_time_sum or min(late_sum, on_time_sum) < min_each:
+        return 1.0, 0.0
+    target_late = (late_sum + 1.0) / (late_sum + 2.0)
+    target_on_time = 1.0 / (on_time_sum + 2.0)
+    smoothed = [
+        (x, late * target_late + (total - late) * target_on_time, total)
+        for x, late, total in rows
+    ]
+    return _logistic_line(smoothed) or (1.0, 0.0)
+
+
+def calibration_fit(scored):
+    """Calibration slope and intercept of grouped ``(probability, late_count,
+    total_count)`` rows: the logistic regression of the outcome on the logit
+    of the probability. ``(1, 0)`` for right probabilities; a slope below 1
+    means too extreme, an intercept below 0 too high on average. None when it
+    cannot be estimated (one distinct probability, one outcome only, or
+    outcomes perfectly separated)."""
+    rows = []
+    for probability, late, total in scored:
+        clipped = min(max(probability, 1e-12), 1.0 - 1e-12)
+        rows.append((math.log(clipped / (1.0 - clipped)), late, total))
+    return _logistic_line(rows)

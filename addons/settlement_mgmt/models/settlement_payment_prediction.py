@@ -161,9 +161,15 @@ class SettlementPaymentPrediction(models.Model):
         now = fields.Datetime.now()
         for done, company in enumerate(companies, start=1):
             model = Model.search([("company_id", "=", company.id)], limit=1)
-            if not model or model.trained_at < now - timedelta(days=RETRAIN_DAYS):
+            if (
+                not model
+                or model.trained_at < now - timedelta(days=RETRAIN_DAYS)
+                or not model._has_current_factors()
+            ):
                 model = Model._train(company) or model
-            if model:
+            # A model learnt on other factors (before an upgrade) cannot score
+            # today's: it waits until enough history trains a new one.
+            if model and model._has_current_factors():
                 self._predict(model)
             self.env["res.partner"]._settlement_alert_worsening(company)
             self.env["ir.cron"]._notify_progress(

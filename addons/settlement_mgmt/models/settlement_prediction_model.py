@@ -11,22 +11,45 @@ from ..lib.prediction import (
     auc,
     brier,
     calibration,
+    calibration_fit,
+    fit_platt,
+    recency_weight,
     train,
 )
+from .settlement_prediction_labels import factor_labels
 
 # Every factor is binned; bin 0 is the reference the others are compared with.
-# late_share and days_late are the customer's record over the 12 months before
-# the invoice (-1: no history), as it stood on the invoice date.
+# The customer's record (late_share, days_late, relative_amount,
+# prior_invoices: -1 or 0 without history) is read over the 12 months before
+# the invoice, as it stood on the invoice date.  A customer whose invoices were
+# all paid on time has a late share of 0 (bin 1), not "no history" (bin 0).
 FEATURES = (
-    Feature("late_share", (-0.5, 0.1, 0.4), 4),
-    Feature("days_late", (0.0, 10.0, 30.0), 4),
+    Feature("late_share", (-0.5, 0.0, 0.1, 0.25, 0.5, 0.75), 7),
+    Feature("days_late", (0.0, 5.0, 15.0, 30.0, 60.0), 6),
     Feature("amount", (500.0, 2000.0, 10000.0), 4),
+    Feature("relative_amount", (-0.5, 0.5, 1.5, 3.0), 5),
     Feature("term_days", (0.0, 30.0, 45.0), 4),
     Feature("due_quarter", (), 4),
-    Feature("reminders", (0.0, 2.0, 5.0), 4),
+    Feature("reminders", (0.0, 2.0, 5.0, 10.0), 5),
+    Feature("prior_invoices", (0.0, 3.0, 10.0, 30.0), 5),
+    # 0 none, 1 another invoice of the customer disputed and still open on
+    # the invoice date, 2 this invoice disputed by its due date.
+    Feature("dispute", (), 3),
 )
-TRAINING_DAYS = 730
-BACKTEST_DAYS = 120
+# Weeks of history: the model learns from TRAINING_WEEKS before the last
+# CALIBRATION_WEEKS, which are held back to calibrate its probabilities (Platt
+# scaling) on the most recent behaviour.  The backtest does the same standing
+# BACKTEST_WEEKS ago and is judged on the invoices due since.
+TRAINING_WEEKS = 104
+CALIBRATION_WEEKS = 13
+BACKTEST_WEEKS = 17
+# Older invoices weigh less when learning: a drifting late rate is learnt
+# from the recent past rather than averaged over two years.
+HALF_LIFE_DAYS = 365
+# Platt scaling needs this many late and as many on-time invoices in the
+# calibration window; with fewer it would mostly pull every probability to
+# the middle, so the scorecard's own probabilities are kept.
+MIN_CALIBRATION_OUTCOMES = 30
 HIGH_RISK, MEDIUM_RISK = 0.6, 0.3
 # Below this on the invoices held back the model guesses: no risk is shown.
 MIN_AUC = 0.6
@@ -68,6 +91,29 @@ class SettlementPredictionModel(models.Model):
         readonly=True,
         help="Mean squared error of the probabilities (lower is better).",
     )
+    backtest_slope = fields.Float(
+        string="Calibration Slope",
+        digits=(4, 2),
+        readonly=True,
+        help="Logistic regression of what happened on the predicted log-odds, "
+        "over the invoices held back: 1 when the probabilities are right, "
+        "below 1 when they are too extreme.",
+    )
+    backtest_intercept = fields.Float(
+        string="Calibration Intercept",
+        digits=(4, 2),
+        readonly=True,
+        help="0 when the probabilities are right on average, below 0 when they "
+        "are too high.",
+    )
+    backtest_distinct = fields.Integer(
+        string="Distinct Probabilities",
+        readonly=True,
+        help="How many different probabilities the held-back invoices got.",
+    )
+    # The backtest of the same scorecard before Platt scaling: AUC, Brier,
+    # calibration slope and intercept (what calibration changed).
+    backtest_json = fields.Text(readonly=True)
     reliable = fields.Boolean(
         string="Risks Shown",
         readonly=True,
@@ -79,7 +125,9 @@ class SettlementPredictionModel(models.Model):
     calibration_json = fields.Text(readonly=True)
     weights_json = fields.Text(readonly=True)
     delays_json = fields.Text(readonly=True)
-    scorecard = fields.Html(compute="_compute_scorecard", sanitize=True)
+    scorecard = fields.Html(
+        compute="_compute_scorecard", sanitize=True, sanitize_style=True
+    )
 
     @api.depends("reliable", "sample_count", "backtest_auc")
     @api.depends_context("lang")
@@ -101,62 +149,20 @@ class SettlementPredictionModel(models.Model):
             )
 
     def _factor_labels(self):
-        env = self.env
-        return {
-            "late_share": (
-                env._("Paid late in the last 12 months"),
-                (
-                    env._("no history"),
-                    env._("up to 10 %"),
-                    env._("10 to 40 %"),
-                    env._("over 40 %"),
-                ),
-            ),
-            "days_late": (
-                env._("Average days late"),
-                (
-                    env._("on time"),
-                    env._("1 to 10"),
-                    env._("11 to 30"),
-                    env._("over 30"),
-                ),
-            ),
-            "amount": (
-                env._("Invoice amount"),
-                (
-                    env._("up to 500"),
-                    env._("500 to 2,000"),
-                    env._("2,000 to 10,000"),
-                    env._("over 10,000"),
-                ),
-            ),
-            "term_days": (
-                env._("Payment terms"),
-                (
-                    env._("immediate"),
-                    env._("up to 30 days"),
-                    env._("31 to 45 days"),
-                    env._("over 45 days"),
-                ),
-            ),
-            "due_quarter": (
-                env._("Due in"),
-                (
-                    env._("January-March"),
-                    env._("April-June"),
-                    env._("July-September"),
-                    env._("October-December"),
-                ),
-            ),
-            "reminders": (
-                env._("Reminders in the last 12 months"),
-                (env._("none"), env._("1 to 2"), env._("3 to 5"), env._("over 5")),
-            ),
-        }
+        """``{factor: (title, bin labels)}`` in the user's language."""
+        return factor_labels(self.env)
 
     def _model(self):
         self.ensure_one()
         return Model.from_dict(json.loads(self.weights_json))
+
+    def _has_current_factors(self):
+        """Whether the model was learnt on today's FEATURES (bins included)."""
+        self.ensure_one()
+        model = self._model()
+        return model.feature_names == tuple(f.name for f in FEATURES) and (
+            model.bin_counts == tuple(f.bin_count for f in FEATURES)
+        )
 
     @api.depends("weights_json", "calibration_json")
     def _compute_scorecard(self):
@@ -183,7 +189,9 @@ class SettlementPredictionModel(models.Model):
                     )
             calibration_rows = "".join(
                 f"<tr><td>{predicted:.0%}</td><td>{observed:.0%}</td>"
-                f'<td class="text-end">{int(count)}</td></tr>'
+                f'<td class="text-end">{int(count)}</td>'
+                '<td style="min-width:8rem">'
+                f"{self._reliability_bars(predicted, observed)}</td></tr>"
                 for predicted, observed, count in json.loads(
                     record.calibration_json or "[]"
                 )
@@ -198,8 +206,23 @@ class SettlementPredictionModel(models.Model):
                 f"<thead><tr><th>{html_escape(self.env._('Predicted'))}</th>"
                 f"<th>{html_escape(self.env._('Observed'))}</th>"
                 f'<th class="text-end">{html_escape(self.env._("Invoices"))}</th>'
+                f"<th>{html_escape(self.env._('Reliability'))}</th>"
                 f"</tr></thead><tbody>{calibration_rows}</tbody></table></div></div>"
             )
+
+    @api.model
+    def _reliability_bars(self, predicted, observed):
+        """Two bars on the same 0-100 % scale, predicted (grey) above observed
+        (blue): equal lengths mean the probabilities were right."""
+        return "".join(
+            f'<div title="{html_escape(title)} {value:.0%}" '
+            f'style="height:.45rem;width:{100 * min(max(value, 0.0), 1.0):.1f}%" '
+            f'class="{css} mb-1"></div>'
+            for title, value, css in (
+                (self.env._("Predicted"), predicted, "bg-secondary"),
+                (self.env._("Observed"), observed, "bg-info"),
+            )
+        )
 
     # ------------------------------------------------------------------
     # Features, as of a date
@@ -214,30 +237,26 @@ class SettlementPredictionModel(models.Model):
             value,
         )
 
-    def _features_sql(self, company, as_of, scope):
-        """Binned factors of customer invoices with, when known on ``as_of``,
-        whether they were paid late and by how many days.
+    def _features_sql(self, company, as_of, scope, backtest_from=None):
+        """Binned factors of customer invoices with what became of them.
 
-        ``scope``: ``train`` (due before ``as_of``), ``test`` (due from
-        ``as_of`` to today) or ``open`` (still to pay).  A customer's record is
-        read as it stood on each invoice's date, so learning never sees the
-        future."""
+        ``scope``: ``history`` (due from ``as_of`` to yesterday) or ``open``
+        (still to pay).  Columns: id, move, customer, due date, one bin per
+        factor, paid late (known today), days after the due date it was paid
+        (or today while unpaid), paid late as known on ``backtest_from``, then
+        the raw value of every factor (for models that bin nothing, such as
+        the bench's baseline).  A customer's record is read as it stood on
+        each invoice's date, so learning never sees the future; a dispute on
+        the invoice counts when it was opened by the due date."""
         today = fields.Date.context_today(self)
         self.env["settlement.receivable.query"]._flush()
         self.env["settlement.dunning.communication"].flush_model()
+        self.env["settlement.dispute"].flush_model()
         scopes = {
-            "train": SQL(
-                "item.due < %s AND item.due >= %s",
-                as_of,
-                as_of - timedelta(days=TRAINING_DAYS),
-            ),
-            "test": SQL("item.due >= %s AND item.due < %s", as_of, today),
+            "history": SQL("item.due >= %s AND item.due < %s", as_of, today),
             "open": SQL("item.residual > 0"),
         }
         values = {
-            # A customer with invoices due before but none paid late has a
-            # record of 0 %, not "no history" (-1): only the absence of any
-            # due invoice is.
             "late_share": SQL(
                 """CASE WHEN history.due_amount > 0
                         THEN COALESCE(history.late_amount, 0) / history.due_amount
@@ -245,12 +264,23 @@ class SettlementPredictionModel(models.Model):
             ),
             "days_late": SQL("COALESCE(history.days_late, 0)"),
             "amount": SQL("item.amount"),
+            "relative_amount": SQL(
+                """CASE WHEN history.due_amount > 0
+                        THEN item.amount * history.prior_count / history.due_amount
+                        ELSE -1 END"""
+            ),
             "term_days": SQL("item.due - item.invoice_date"),
             "due_quarter": SQL("EXTRACT(QUARTER FROM item.due)::int - 1"),
             "reminders": SQL("COALESCE(reminders.count, 0)"),
+            "prior_invoices": SQL("COALESCE(history.prior_count, 0)"),
+            "dispute": SQL("COALESCE(disputes.level, 0)"),
         }
         bins = SQL(", ").join(
             SQL("%s AS %s", self._bin_sql(f, values[f.name]), SQL.identifier(f.name))
+            for f in FEATURES
+        )
+        raw = SQL(", ").join(
+            SQL("(%s)::float AS %s", values[f.name], SQL.identifier(f"raw_{f.name}"))
             for f in FEATURES
         )
         return SQL(
@@ -259,6 +289,7 @@ class SettlementPredictionModel(models.Model):
                 SELECT * FROM item WHERE %(scope)s
             ), history AS (
                 SELECT item.id,
+                       COUNT(*) AS prior_count,
                        SUM(prior.amount) AS due_amount,
                        SUM(prior.amount) FILTER (
                            WHERE COALESCE(prior.paid_on, item.invoice_date) > prior.due
@@ -281,85 +312,154 @@ class SettlementPredictionModel(models.Model):
                    AND communication.date < item.invoice_date
                    AND communication.date >= item.invoice_date - 365
               GROUP BY item.id
+            ), disputes AS (
+                SELECT item.id,
+                       MAX(CASE WHEN dispute.move_id = item.move_id THEN 2 ELSE 1 END)
+                           AS level
+                  FROM scoped item
+                  JOIN settlement_dispute dispute
+                    ON dispute.partner_id = item.partner_id
+                   AND dispute.company_id = %(company)s
+                 WHERE (dispute.move_id = item.move_id
+                        AND dispute.create_date::date <= %(dispute_until)s)
+                    OR (dispute.move_id != item.move_id
+                        AND dispute.create_date::date <= item.invoice_date
+                        AND (dispute.date_resolved IS NULL
+                             OR dispute.date_resolved::date > item.invoice_date))
+              GROUP BY item.id
             )
             SELECT item.id, item.move_id, item.partner_id, item.due, %(bins)s,
-                   LEAST(COALESCE(item.paid_on, %(known)s), %(known)s) > item.due
+                   LEAST(COALESCE(item.paid_on, %(today)s), %(today)s) > item.due
                        AS late,
-                   LEAST(COALESCE(item.paid_on, %(known)s), %(known)s) - item.due
-                       AS delay
+                   LEAST(COALESCE(item.paid_on, %(today)s), %(today)s) - item.due
+                       AS delay,
+                   LEAST(COALESCE(item.paid_on, %(then)s), %(then)s) > item.due
+                       AS late_then,
+                   %(raw)s
               FROM scoped item
               LEFT JOIN history ON history.id = item.id
               LEFT JOIN reminders ON reminders.id = item.id
+              LEFT JOIN disputes ON disputes.id = item.id
             """,
             items=self.env["settlement.receivable.query"]._invoice_items_sql(company),
             scope=scopes[scope],
             bins=bins,
-            # Training knows what was paid by as_of; the held-back invoices are
-            # judged on what happened since.
-            known=as_of if scope == "train" else today,
+            raw=raw,
+            company=company.id,
+            today=today,
+            then=backtest_from or today,
+            # Learning reads disputes opened by the due date; an open invoice
+            # every dispute opened so far.
+            dispute_until=SQL("item.due") if scope == "history" else today,
         )
 
-    def _grouped(self, company, as_of, scope):
-        """(bins, late count, count, days late when late, days when on time)."""
+    def _history(self, company):
+        """The payment history grouped by factor bins and age: (bins, weeks
+        between the due date and today, late known today, late known at the
+        backtest date, count, days late when late, days when on time)."""
+        today = fields.Date.context_today(self)
+        weeks = TRAINING_WEEKS + CALIBRATION_WEEKS + BACKTEST_WEEKS
         names = SQL(", ").join(SQL.identifier(f.name) for f in FEATURES)
         rows = self.env.execute_query(
             SQL(
                 """
-            SELECT %(names)s, COUNT(*) FILTER (WHERE late), COUNT(*),
+            SELECT %(names)s, (%(today)s - due - 1) / 7 AS week,
+                   COUNT(*) FILTER (WHERE late), COUNT(*) FILTER (WHERE late_then),
+                   COUNT(*),
                    SUM(delay) FILTER (WHERE late), SUM(delay) FILTER (WHERE NOT late)
               FROM (%(features)s) features
-          GROUP BY %(names)s
+          GROUP BY %(names)s, week
             """,
                 names=names,
-                features=self._features_sql(company, as_of, scope),
+                today=today,
+                features=self._features_sql(
+                    company,
+                    today - timedelta(weeks=weeks),
+                    "history",
+                    backtest_from=today - timedelta(weeks=BACKTEST_WEEKS),
+                ),
             )
         )
         size = len(FEATURES)
         return [(tuple(row[:size]), *row[size:]) for row in rows]
 
-    def _fit(self, grouped):
-        return train(
-            [(bins, late, total) for bins, late, total, *_days in grouped],
+    def _fit(self, history, now_week, known):
+        """The calibrated model as it would have been learnt ``now_week`` weeks
+        ago: trained on TRAINING_WEEKS before the last CALIBRATION_WEEKS
+        (recent invoices weighing more), then Platt-scaled on those.
+        ``known``: 2 for outcomes known today, 3 for the backtest date's."""
+        start = now_week + CALIBRATION_WEEKS
+        groups, window = [], []
+        for row in history:
+            bins, week = row[0], row[1]
+            if start <= week < start + TRAINING_WEEKS:
+                weight = recency_weight(7 * (week - start), HALF_LIFE_DAYS)
+                groups.append((bins, row[known] * weight, row[4] * weight))
+            elif now_week <= week < start:
+                window.append(row)
+        model = train(
+            groups,
             [feature.bin_count for feature in FEATURES],
             [feature.name for feature in FEATURES],
         )
+        slope, intercept = fit_platt(
+            [(model.log_odds(row[0]), row[known], row[4]) for row in window],
+            min_each=MIN_CALIBRATION_OUTCOMES,
+        )
+        return model.calibrated(slope, intercept)
+
+    @api.model
+    def _backtest_figures(self, scored):
+        slope, intercept = calibration_fit(scored) or (0.0, 0.0)
+        return {
+            "auc": auc(scored) or 0.0,
+            "brier": brier(scored) or 0.0,
+            "slope": slope,
+            "intercept": intercept,
+            "distinct": len({round(p, 9) for p, _late, total in scored if total}),
+        }
 
     @api.model
     def _train(self, company):
-        """Backtest on the last months held back, then learn from everything
-        known; returns the new model record (None without enough history)."""
+        """Backtest standing BACKTEST_WEEKS ago, then learn from everything
+        known; returns the new model record (None without enough history).
+        One query reads the whole history."""
         today = fields.Date.context_today(self)
-        held_back_from = today - timedelta(days=BACKTEST_DAYS)
+        history = self._history(company)
         try:
-            earlier = self._fit(self._grouped(company, held_back_from, "train"))
-            grouped = self._grouped(company, today, "train")
-            model = self._fit(grouped)
+            earlier = self._fit(history, BACKTEST_WEEKS, 3)
+            model = self._fit(history, 0, 2)
         except NotEnoughHistory:
             return None
-        held_back = [
-            (earlier.probability(bins), late, total)
-            for bins, late, total, *_days in self._grouped(
-                company, held_back_from, "test"
-            )
-        ]
-        late = sum(row[1] for row in grouped)
-        total = sum(row[2] for row in grouped)
-        backtest_auc = auc(held_back) or 0.0
-        days_late = sum(row[3] or 0 for row in grouped)
-        days_on_time = sum(row[4] or 0 for row in grouped)
+        held_back = [row for row in history if row[1] < BACKTEST_WEEKS]
+        calibrated = [(earlier.probability(r[0]), r[2], r[4]) for r in held_back]
+        raw = earlier.calibrated(1.0, 0.0)
+        uncalibrated = [(raw.probability(r[0]), r[2], r[4]) for r in held_back]
+        figures = self._backtest_figures(calibrated)
+        learnt = [row for row in history if row[1] < TRAINING_WEEKS + CALIBRATION_WEEKS]
+        late = sum(row[2] for row in learnt)
+        total = sum(row[4] for row in learnt)
+        days_late = sum(row[5] or 0 for row in learnt)
+        days_on_time = sum(row[6] or 0 for row in learnt)
         return self.create(
             {
                 "company_id": company.id,
                 "trained_at": fields.Datetime.now(),
                 "sample_count": total,
                 "late_rate": 100.0 * late / total,
-                "backtest_date": held_back_from,
-                "backtest_count": int(sum(row[2] for row in held_back)),
-                "backtest_auc": backtest_auc,
+                "backtest_date": today - timedelta(weeks=BACKTEST_WEEKS),
+                "backtest_count": int(sum(row[4] for row in held_back)),
+                "backtest_auc": figures["auc"],
+                "backtest_brier": figures["brier"],
+                "backtest_slope": figures["slope"],
+                "backtest_intercept": figures["intercept"],
+                "backtest_distinct": figures["distinct"],
+                "backtest_json": json.dumps(
+                    {"uncalibrated": self._backtest_figures(uncalibrated)}
+                ),
                 "reliable": total >= company.settlement_prediction_min_invoices
-                and backtest_auc >= MIN_AUC,
-                "backtest_brier": brier(held_back) or 0.0,
-                "calibration_json": json.dumps(calibration(held_back)),
+                and figures["auc"] >= MIN_AUC,
+                "calibration_json": json.dumps(calibration(calibrated)),
                 "weights_json": json.dumps(model.to_dict()),
                 "delays_json": json.dumps(
                     {

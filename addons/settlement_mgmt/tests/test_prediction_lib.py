@@ -12,8 +12,11 @@ from ..lib.prediction import (
     bin_index,
     brier,
     calibration,
+    calibration_fit,
     expected_delay_days,
+    fit_platt,
     log_loss,
+    recency_weight,
     train,
 )
 
@@ -269,3 +272,78 @@ class TestEvaluation(unittest.TestCase):
         self.assertIsInstance(expected_delay_days(0, 20, -4), float)
         self.assertEqual(expected_delay_days(0, 20, -4), -4.0)
         self.assertEqual(expected_delay_days(1, 20, -4), 20.0)
+
+
+class TestCalibration(unittest.TestCase):
+    def test_calibration_fit_of_right_probabilities(self):
+        # Observed rates 1/4, 2/4, 3/4 at logits -ln 3, 0, ln 3: exactly the
+        # probabilities, so the fit is slope 1, intercept 0.
+        scored = [(0.25, 1, 4), (0.5, 2, 4), (0.75, 3, 4)]
+        slope, intercept = calibration_fit(scored)
+        self.assertAlmostEqual(slope, 1.0, places=8)
+        self.assertAlmostEqual(intercept, 0.0, places=8)
+
+    def test_calibration_fit_of_two_levels_is_saturated(self):
+        # Two distinct logits: the line passes through both observed rates.
+        # Logit 0 observed 1/5 (log-odds -ln 4), logit ln 3 observed 4/5 (ln 4):
+        # slope = 2 ln 4 / ln 3, intercept = -ln 4.
+        slope, intercept = calibration_fit([(0.5, 1, 5), (0.75, 4, 5)])
+        self.assertAlmostEqual(slope, 2 * math.log(4) / math.log(3), places=8)
+        self.assertAlmostEqual(intercept, -math.log(4), places=8)
+
+    def test_calibration_fit_undefined(self):
+        self.assertIsNone(calibration_fit([(0.3, 1, 4)]))  # one probability
+        self.assertIsNone(calibration_fit([(0.3, 0, 4), (0.6, 0, 4)]))  # no late
+        # Perfectly separated: the slope runs off to infinity.
+        self.assertIsNone(calibration_fit([(0.3, 0, 4), (0.6, 4, 4)]))
+
+    def test_platt_uses_smoothed_targets(self):
+        # 4 late and 4 on time: targets 5/6 and 1/6.  At log-odds 0, 1 late of
+        # 4 -> (5/6 + 3/6) / 4 = 1/3; at log-odds 1, 3 late -> (15/6 + 1/6) / 4
+        # = 2/3.  Saturated: intercept logit(1/3) = -ln 2, slope 2 ln 2.
+        slope, intercept = fit_platt([(0.0, 1, 4), (1.0, 3, 4)])
+        self.assertAlmostEqual(intercept, -math.log(2), places=8)
+        self.assertAlmostEqual(slope, 2 * math.log(2), places=8)
+
+    def test_platt_stays_finite_when_separated(self):
+        # 2 late, 2 on time, separated: targets 3/4 and 1/4, so the late
+        # level maps to logit 3/4 = ln 3 and the other to -ln 3.
+        slope, intercept = fit_platt([(-1.0, 0, 2), (2.0, 2, 2)])
+        self.assertAlmostEqual(intercept + slope * 2.0, math.log(3), places=8)
+        self.assertAlmostEqual(intercept - slope, -math.log(3), places=8)
+
+    def test_platt_without_both_outcomes_changes_nothing(self):
+        self.assertEqual(fit_platt([(0.0, 0, 3), (1.0, 0, 3)]), (1.0, 0.0))
+        self.assertEqual(fit_platt([(0.0, 2, 2)]), (1.0, 0.0))
+        self.assertEqual(fit_platt([(0.5, 1, 3)]), (1.0, 0.0))  # one score
+        # 4 late and 4 on time, fewer than the 5 of each asked for.
+        self.assertEqual(fit_platt([(0.0, 1, 4), (1.0, 3, 4)], min_each=5), (1.0, 0.0))
+        self.assertNotEqual(
+            fit_platt([(0.0, 1, 4), (1.0, 3, 4)], min_each=4), (1.0, 0.0)
+        )
+
+    def test_calibrated_model_maps_its_log_odds(self):
+        model = Model(("x",), (2,), -1.0, ((0.0, 0.5),))
+        calibrated = model.calibrated(2.0, 0.5)
+        # Bin 1: raw log-odds -0.5, calibrated 0.5 + 2 * -0.5 = -0.5.
+        self.assertAlmostEqual(
+            calibrated.probability((1,)), 1 / (1 + math.exp(0.5)), places=15
+        )
+        # Bin 0: 0.5 + 2 * -1 = -1.5; the raw log-odds and weights are kept.
+        self.assertAlmostEqual(
+            calibrated.probability((0,)), 1 / (1 + math.exp(1.5)), places=15
+        )
+        self.assertEqual(calibrated.log_odds((0,)), -1.0)
+        restored = Model.from_dict(json.loads(json.dumps(calibrated.to_dict())))
+        self.assertEqual(restored, calibrated)
+        # A model stored before calibration existed is read uncalibrated.
+        old = {k: v for k, v in model.to_dict().items() if "calibration" not in k}
+        self.assertEqual(Model.from_dict(old), model)
+
+    def test_recency_weight_halves_every_half_life(self):
+        self.assertEqual(recency_weight(0, 180), 1.0)
+        self.assertEqual(recency_weight(-5, 180), 1.0)
+        self.assertAlmostEqual(recency_weight(180, 180), 0.5, places=15)
+        self.assertAlmostEqual(recency_weight(540, 180), 0.125, places=15)
+        with self.assertRaises(ValueError):
+            recency_weight(10, 0)
