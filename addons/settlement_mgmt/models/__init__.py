@@ -1,3 +1,4 @@
+from . import settlement_mail_direction_mixin
 from . import ir_actions_report
 from . import res_company_discount
 from . import res_company

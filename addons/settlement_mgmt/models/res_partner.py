@@ -5,7 +5,6 @@ from odoo.exceptions import AccessError
 from odoo.tools import SQL
 from odoo.tools.misc import format_date, formatLang
 
-from ..lib.rtl_mail import with_direction
 from .res_company import CREDIT_POLICIES
 from .res_partner_credit import CREDIT_GROUPS
 
@@ -36,6 +35,7 @@ class ResPartner(models.Model):
         "settlement.partner.credit",
         "settlement.partner.dunning",
         "settlement.partner.risk",
+        "settlement.mail.direction.mixin",
     ]
 
     settlement_credit_policy = fields.Selection(
@@ -73,19 +73,6 @@ class ResPartner(models.Model):
         string="Reminders",
         groups=CREDIT_GROUPS,
     )
-
-    def _notify_by_email_render_layout(
-        self, message, recipients_group, msg_vals=False, render_values=None
-    ):
-        # Statements and other e-mails to a fa/ar/he customer read from the
-        # right (core's layouts set no direction).
-        body = super()._notify_by_email_render_layout(
-            message, recipients_group, msg_vals=msg_vals, render_values=render_values
-        )
-        lang = (render_values or {}).get("lang") or self.env.lang
-        return with_direction(
-            body, lang and self.env["res.lang"]._get_data(code=lang).direction
-        )
 
     # ------------------------------------------------------------------
     # Holds

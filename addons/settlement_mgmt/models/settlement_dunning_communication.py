@@ -2,7 +2,6 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..lib.delivery import joined_reasons, summary_state
-from ..lib.rtl_mail import with_direction
 
 # Stands for the reminder's number in a preview (numbers are given on
 # sending); replaced in the e-mails a collector edited.
@@ -20,6 +19,8 @@ class SettlementDunningCommunication(models.Model):
     _inherit = [
         "settlement.numbered.mixin",
         "settlement.dunning.worklist",
+        # before mail.thread, which it extends
+        "settlement.mail.direction.mixin",
         "mail.thread",
         "mail.activity.mixin",
     ]
@@ -161,18 +162,6 @@ class SettlementDunningCommunication(models.Model):
                     "pay_links": communication._pay_links(),
                 },
             )
-
-    def _notify_by_email_render_layout(
-        self, message, recipients_group, msg_vals=False, render_values=None
-    ):
-        # A reminder to a fa/ar/he customer reads from the right.
-        body = super()._notify_by_email_render_layout(
-            message, recipients_group, msg_vals=msg_vals, render_values=render_values
-        )
-        lang = (render_values or {}).get("lang") or self.env.lang
-        return with_direction(
-            body, lang and self.env["res.lang"]._get_data(code=lang).direction
-        )
 
     def _pay_links(self):
         """{invoice id: its pay page}: tokens exist once the reminder is
