@@ -24,6 +24,8 @@ from .common import SettlementCommon
 # company-A manager tries to write: None where the ACL gives no write access to
 # anyone but the superuser (computed records and reports), checked below.
 SETTLEMENT_MODELS = {
+    "settlement.collection.forecast": None,
+    "settlement.collection.forecast.review": None,
     "settlement.credit.hold": "reason",
     "settlement.credit.override": None,
     "settlement.discount.analysis": None,
@@ -258,6 +260,11 @@ class TestMultiCompany(SettlementCommon):
         # company): risk scores, snapshots and KPIs, prediction model and
         # predictions.
         cls.env["settlement.risk.score"].sudo()._cron_settlement_risk_scores()
+        # A forecast kept two weeks ago, which B's forecast-vs-collected
+        # compares with what came in since.
+        cls.env["settlement.collection.forecast"].sudo()._take(
+            company_b, cls.today - timedelta(days=14)
+        )
         cls.env["settlement.receivable.snapshot"].sudo()._cron_settlement_snapshots()
         cls.env["settlement.payment.prediction"].sudo()._cron_settlement_predictions()
 

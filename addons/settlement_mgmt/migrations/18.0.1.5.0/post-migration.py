@@ -24,9 +24,9 @@ def migrate(cr, version):
     cr.execute(
         f"""
         INSERT INTO settlement_dunning_level_channel
-               (level_id, company_id, sequence, channel,
+               (level_id, company_id, sequence, channel, trigger,
                 create_uid, create_date, write_uid, write_date)
-        SELECT level.id, level.company_id, stash.sequence, stash.channel,
+        SELECT level.id, level.company_id, stash.sequence, stash.channel, 'always',
                %(uid)s, now() at time zone 'UTC', %(uid)s, now() at time zone 'UTC'
           FROM {STASH} stash
           JOIN settlement_dunning_level level ON level.id = stash.res_id
