@@ -224,6 +224,9 @@ class TestDunningSmtp(SmtpServerMixin, SettlementCommon):
         self.assertTrue(reminder.letter_attachment_id.raw.startswith(b"%PDF"))
         [note] = self._notes(self.bouncy)
         self.assertIn(reminder.name, note.body)
+        # The reminder is a link in the note, not its HTML shown as text.
+        self.assertRegex(note.body, rf"data-oe-id=[\"']{reminder.id}[\"']")
+        self.assertNotIn("&lt;a", note.body)
         self.assertIn("Sent instead: Letter.", note.body)
         self.assertIn("User unknown", note.body)
         self.assertEqual(reminder.delivery_state, "bounced")
