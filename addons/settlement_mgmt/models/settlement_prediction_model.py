@@ -427,13 +427,18 @@ class SettlementPredictionModel(models.Model):
         today = fields.Date.context_today(self)
         history = self._history(company)
         try:
-            earlier = self._fit(history, BACKTEST_WEEKS, 3)
             model = self._fit(history, 0, 2)
         except NotEnoughHistory:
             return None
-        held_back = [row for row in history if row[1] < BACKTEST_WEEKS]
+        try:
+            earlier = self._fit(history, BACKTEST_WEEKS, 3)
+        except NotEnoughHistory:
+            # A young history (a new company, the demo): a model, but no
+            # backtest to vouch for it, so it is not marked reliable.
+            earlier = None
+        held_back = [row for row in history if row[1] < BACKTEST_WEEKS and earlier]
         calibrated = [(earlier.probability(r[0]), r[2], r[4]) for r in held_back]
-        raw = earlier.calibrated(1.0, 0.0)
+        raw = earlier and earlier.calibrated(1.0, 0.0)
         uncalibrated = [(raw.probability(r[0]), r[2], r[4]) for r in held_back]
         figures = self._backtest_figures(calibrated)
         learnt = [row for row in history if row[1] < TRAINING_WEEKS + CALIBRATION_WEEKS]
