@@ -79,6 +79,8 @@
         "demo/settlement_instalment_plan_demo.xml",
         "demo/settlement_credit_hold_demo.xml",
         "demo/settlement_promise_demo.xml",
+        "demo/settlement_promise_demo_backdate.sql",
+        "demo/settlement_promise_demo_check.xml",
         "demo/settlement_dunning_demo.xml",
         "demo/settlement_receivable_snapshot_demo.xml",
     ],

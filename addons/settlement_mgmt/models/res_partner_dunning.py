@@ -71,3 +71,15 @@ class SettlementPartnerDunning(models.AbstractModel):
         )
         action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
         return action
+
+    def _settlement_invoice_contacts(self):
+        """{customer: its invoicing contact}: where reminders, statements and
+        SMS go — core's ``address_get`` (an invoice address among the
+        customer's contacts, else the customer itself).  The contacts of all
+        these customers are read together: ``address_get`` walks them
+        through the prefetched ``child_ids``."""
+        self.child_ids.mapped("type")
+        return {
+            partner: self.browse(partner.address_get(["invoice"])["invoice"])
+            for partner in self
+        }

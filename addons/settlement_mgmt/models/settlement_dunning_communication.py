@@ -246,9 +246,7 @@ class SettlementDunningCommunication(models.Model):
         queue sends after the run's transaction commits, so a crash sends
         nothing."""
         self.ensure_one()
-        recipient = self.env["res.partner"].browse(
-            self.partner_id.address_get(["invoice"])["invoice"]
-        )
+        recipient = self.partner_id._settlement_invoice_contacts()[self.partner_id]
         self._ensure_pay_tokens()
         attachment_ids = []
         if self.level_id.attach_invoices:

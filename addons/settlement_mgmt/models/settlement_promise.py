@@ -277,23 +277,6 @@ class SettlementPromise(models.Model):
         closed.filtered(lambda promise: promise.state == "broken")._portal_tell_broken()
         return closed
 
-    def _demo_promised_days_ago(self, days):
-        """Demo data only (demo/settlement_promise_demo.xml): promises made
-        ``days`` ago.  No promise may be recorded with a past date
-        (``_check_promise``), so the demo records them today and moves their
-        date back as if the days had passed; the nightly check then decides
-        them from the payments, as for any promise."""
-        self.flush_recordset(["date_promised"])
-        self.env.cr.execute(
-            SQL(
-                "UPDATE settlement_promise SET date_promised = date_promised - %s"
-                " WHERE id = ANY(%s)",
-                days,
-                self.ids,
-            )
-        )
-        self.invalidate_recordset(["date_promised"])
-
     @api.model
     def _cron_settlement_promises(self, batch_size=200):
         """Daily: close open promises that were paid or are past their date

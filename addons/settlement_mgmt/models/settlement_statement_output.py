@@ -78,12 +78,15 @@ class SettlementStatement(models.AbstractModel):
         # The document's own name: a bare "Statement" was translated in other
         # senses (a bank statement, a description).
         sheet = styles.add_sheet(self.env._("Statement of Account"))
-        sheet.write(0, 0, self.env._("Statement of Account"), styles.title)
-        sheet.write(1, 0, st["company"].name, styles.bold)
-        sheet.write(2, 0, partner.name)
-        sheet.write(3, 0, self.env._("Period"))
-        styles.write_date(sheet, 3, 1, st["date_from"])
-        styles.write_date(sheet, 3, 2, st["date_to"])
+        styles.write_heading(
+            sheet,
+            self.env._("Statement of Account"),
+            st["company"].name,
+            [
+                (partner.name,),
+                (self.env._("Period"), st["date_from"], st["date_to"]),
+            ],
+        )
         columns = [
             (self.env._("Date"), 12),
             (self.env._("Document"), 22),

@@ -47,9 +47,7 @@ class SettlementStatementSending(models.Model):
         attachment = Statement._statement_pdf_attachment(
             partner, date_from, date_to, company, "res.partner", partner.id
         )
-        recipient = self.env["res.partner"].browse(
-            partner.address_get(["invoice"])["invoice"]
-        )
+        recipient = partner._settlement_invoice_contacts()[partner]
         message = partner.with_context(
             lang=partner.lang,
             mail_notify_force_send=False,

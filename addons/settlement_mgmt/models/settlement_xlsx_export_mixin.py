@@ -1,3 +1,4 @@
+import datetime
 import tempfile
 
 from xlsxwriter.utility import xl_col_to_name
@@ -84,6 +85,24 @@ class WorkbookStyles:
         if lang.direction == "rtl":
             sheet.right_to_left()
         return sheet
+
+    def write_heading(self, sheet, title, company_name, lines=()):
+        """The heading every sheet starts with: the title (row 0), the
+        company (row 1), then one row per line of ``lines``: a label and its
+        values, a date written as a date cell, anything else as text (an
+        empty value leaves its cell empty).  Returns the row after it."""
+        sheet.write(0, 0, title, self.title)
+        sheet.write(1, 0, company_name, self.bold)
+        row = 2
+        for label, *values in lines:
+            sheet.write(row, 0, label)
+            for column, value in enumerate(values, start=1):
+                if isinstance(value, datetime.date):
+                    self.write_date(sheet, row, column, value)
+                elif value:
+                    sheet.write(row, column, value)
+            row += 1
+        return row
 
     def write_date(self, sheet, row, column, value):
         """A real date cell (nothing for an empty date)."""

@@ -137,18 +137,16 @@ class SettlementAgedReceivableExport(models.TransientModel):
         columns = self._headers(labels)
         for index, (_label, width) in enumerate(columns):
             sheet.set_column(index, index, width)
-        sheet.write(0, 0, self.env._("Aged Receivables"), styles.title)
-        sheet.write(1, 0, company.name, styles.bold)
-        sheet.write(2, 0, self.env._("As of"))
-        styles.write_date(sheet, 2, 1, self.date_at)
-        sheet.write(3, 0, self.env._("Amounts in"))
-        sheet.write(3, 1, currency.name)
         filters = ", ".join(
             self.partner_ids.mapped("name") + self.user_ids.mapped("name")
         )
+        lines = [
+            (self.env._("As of"), self.date_at),
+            (self.env._("Amounts in"), currency.name),
+        ]
         if filters:
-            sheet.write(4, 0, self.env._("Filters"))
-            sheet.write(4, 1, filters)
+            lines.append((self.env._("Filters"), filters))
+        styles.write_heading(sheet, self.env._("Aged Receivables"), company.name, lines)
         header_row = 6
         for index, (label, _width) in enumerate(columns):
             sheet.write(header_row, index, label, styles.header_wrap)

@@ -49,20 +49,21 @@ class SettlementCollectionForecastExport(models.TransientModel):
         first = Forecast.search(domain, limit=1)
         title = self.env._("Collections Forecast")
         sheet = styles.add_sheet(title)
-        sheet.write(0, 0, title, styles.title)
-        sheet.write(1, 0, self.company_id.name, styles.bold)
-        sheet.write(2, 0, self.env._("Forecast of"))
-        if first:
-            styles.write_date(sheet, 2, 1, first.snapshot_date)
-        else:
-            sheet.write(
-                2,
-                1,
-                self.env._(
-                    "No forecast yet: it is computed every night with the "
-                    "receivables snapshot (or by Refresh on the dashboard)."
-                ),
-            )
+        styles.write_heading(
+            sheet,
+            title,
+            self.company_id.name,
+            [
+                (
+                    self.env._("Forecast of"),
+                    first.snapshot_date
+                    or self.env._(
+                        "No forecast yet: it is computed every night with the "
+                        "receivables snapshot (or by Refresh on the dashboard)."
+                    ),
+                )
+            ],
+        )
         total_column = FIRST_WEEK_COLUMN + FORECAST_WEEKS
         header_row = 5
         # Rows in order: xlsxwriter's constant-memory mode writes a row out
@@ -126,20 +127,21 @@ class SettlementCollectionForecastExport(models.TransientModel):
         )
         title = self.env._("Forecast vs Collected")
         sheet = styles.add_sheet(title)
-        sheet.write(0, 0, title, styles.title)
-        sheet.write(1, 0, self.company_id.name, styles.bold)
-        sheet.write(2, 0, self.env._("Forecast of"))
-        if reviews:
-            styles.write_date(sheet, 2, 1, reviews[0].snapshot_date)
-        else:
-            sheet.write(
-                2,
-                1,
-                self.env._(
-                    "Nothing to compare yet: a forecast is compared once its "
-                    "first week is over."
-                ),
-            )
+        styles.write_heading(
+            sheet,
+            title,
+            self.company_id.name,
+            [
+                (
+                    self.env._("Forecast of"),
+                    reviews[:1].snapshot_date
+                    or self.env._(
+                        "Nothing to compare yet: a forecast is compared once its "
+                        "first week is over."
+                    ),
+                )
+            ],
+        )
         header_row = 4
         labels = [
             self.env._("Week starting"),

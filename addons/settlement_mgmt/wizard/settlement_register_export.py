@@ -186,10 +186,12 @@ class SettlementRegisterExport(models.TransientModel):
         # {currency: {column: sum}}, company currency first.
         totals = {company_currency: {}}
         sheet = styles.add_sheet(labels[self.register])
-        sheet.write(0, 0, labels[self.register], styles.title)
-        sheet.write(1, 0, self.company_id.name, styles.bold)
-        sheet.write(2, 0, self.env._("Exported on"))
-        styles.write_date(sheet, 2, 1, fields.Date.context_today(self))
+        styles.write_heading(
+            sheet,
+            labels[self.register],
+            self.company_id.name,
+            [(self.env._("Exported on"), fields.Date.context_today(self))],
+        )
         header_row = 4
         for column, (label, _path, kind) in enumerate(columns):
             sheet.write(header_row, column, label, styles.header)

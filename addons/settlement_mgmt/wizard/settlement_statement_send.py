@@ -35,11 +35,8 @@ class SettlementStatementSend(models.TransientModel):
         if self.date_to > fields.Date.context_today(self):
             raise UserError(self.env._("A statement cannot end in the future."))
         partners = self.partner_ids.commercial_partner_id
-        without_email = partners.filtered(
-            lambda partner: not self.env["res.partner"]
-            .browse(partner.address_get(["invoice"])["invoice"])
-            .email
-        )
+        contacts = partners._settlement_invoice_contacts()
+        without_email = partners.filtered(lambda partner: not contacts[partner].email)
         if without_email:
             raise UserError(
                 self.env._(

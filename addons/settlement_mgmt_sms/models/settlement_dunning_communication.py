@@ -29,21 +29,16 @@ class SettlementDunningCommunication(models.Model):
                 Statement._format_date(min(dues), partner) if dues else ""
             )
 
-    def _sms_recipient(self):
-        """The customer's invoicing contact, as for the e-mail."""
-        self.ensure_one()
-        return self.env["res.partner"].browse(
-            self.partner_id.address_get(["invoice"])["invoice"]
-        )
-
     def _sms_addresses(self):
         """{reminder: (recipient, number, reason)} for these reminders: the
         number in international format, or no number and why no SMS can go
         (no mobile, opted out) — what the delivery records and the preview
         shows, in the reader's language."""
+        # The invoicing contact, as for the e-mail; all customers at once.
+        contacts = self.partner_id._settlement_invoice_contacts()
         addresses = {}
         for reminder in self:
-            recipient = reminder._sms_recipient()
+            recipient = contacts[reminder.partner_id]
             number = recipient.mobile or reminder.partner_id.mobile
             addresses[reminder] = (
                 recipient,
