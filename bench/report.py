@@ -179,10 +179,43 @@ def report(sizes):
             for row in credit
         )
         out.append(f"| credit check on posting, per invoice | {cells} | | |")
+    out += interactive(sizes, keys)
     out += backtest(sizes, keys)
     out += forecast(sizes, keys)
     out += against_baseline(sizes, keys)
     return "\n".join(out) + "\n"
+
+
+def interactive(sizes, keys):
+    """What a user waits for on screen (bench/bench_interactive.py)."""
+    steps = []
+    for size in keys:
+        for row in sizes[size].get("interactive", []):
+            if row["step"] not in steps:
+                steps.append(row["step"])
+    if not steps:
+        return []
+    out = [
+        "",
+        "## What a user waits for",
+        "",
+        "Each page as the web client loads it (`web_search_read` of the first 80",
+        "rows with the count, `web_read_group` of a grouped list, the dashboard's",
+        "`web_read`), as the administrator, median of 5 with the record cache",
+        "emptied (bench/bench_interactive.py). Issue #27's bar: 300 ms and the",
+        "same number of queries at every size.",
+        "",
+        "| page | " + " | ".join(f"{size:,}" for size in keys) + " | time growth |",
+        "|---|" + "---:|" * (len(keys) + 1),
+    ]
+    for step in steps:
+        rows = [find(sizes[size].get("interactive", []), step) for size in keys]
+        cells = " | ".join(
+            f"{row['median_s'] * 1000:.0f} ms / {row['queries']} q" if row else "–"
+            for row in rows
+        )
+        out.append(f"| {step} | {cells} | {growth(rows[0], rows[-1], 'median_s')} |")
+    return out
 
 
 def _met(ours, baseline):

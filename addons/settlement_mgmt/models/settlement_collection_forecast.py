@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.tools import SQL
 from odoo.tools.sql import create_unique_index
 
@@ -92,35 +92,77 @@ class SettlementCollectionForecast(models.Model):
     @api.model
     def _delay_histories(self, company, today, partner_ids=None):
         """({commercial partner id: DelayHistory}, the company's) of the
-        invoices of ``company`` settled before ``today``: one grouped query
-        (every customer's rows make the company's history; only those of
-        ``partner_ids``, when given, are kept per customer)."""
+        invoices of ``company`` settled before ``today``.  For every customer
+        (the nightly forecast): one grouped query whose rows also make the
+        company's history.  For the customers of a few invoices (a list of
+        invoices showing their expected dates): their rows only, and the
+        company's history of the day, kept in the cache — scanning every
+        settled invoice of the company for each page of a list took seconds."""
+        if partner_ids is not None:
+            histories = {}
+            for partner_id, days, count in self._delay_rows(
+                company, today, partner_ids
+            ):
+                histories.setdefault(partner_id, DelayHistory()).add(days, count)
+            # The key changes with every new reconciliation (ids only grow,
+            # even across rolled-back transactions).
+            self.env["account.partial.reconcile"].flush_model()
+            last_reconcile_id = self.env.execute_query(
+                SQL("SELECT MAX(id) FROM account_partial_reconcile")
+            )[0][0]
+            company_history = DelayHistory()
+            for days, count in self._company_delay_counts(
+                company.id, today, last_reconcile_id
+            ):
+                company_history.add(days, count)
+            return histories, company_history
+        histories, company_history = {}, DelayHistory()
+        for partner_id, days, count in self._delay_rows(company, today):
+            company_history.add(days, count)
+            histories.setdefault(partner_id, DelayHistory()).add(days, count)
+        return histories, company_history
+
+    def _delay_rows(self, company, today, partner_ids=None):
+        """Rows (commercial partner id, days late clipped to the forecast's
+        range, invoices) of ``company``'s invoices settled before ``today``,
+        of the customers ``partner_ids`` when given."""
         Query = self.env["settlement.receivable.query"]
-        rows = self.env.execute_query(
+        partner_filter = (
+            SQL("history.partner_id = ANY(%s)", list(partner_ids))
+            if partner_ids is not None
+            else SQL("TRUE")
+        )
+        return self.env.execute_query(
             SQL(
                 """
-            SELECT history.partner_id = ANY(%(wanted)s) OR %(all)s AS wanted,
-                   history.partner_id,
+            SELECT history.partner_id,
                    LEAST(GREATEST(history.paid_on - history.due, %(low)s), %(high)s),
                    COUNT(*)
               FROM (%(invoices)s) history
              WHERE history.paid_on IS NOT NULL AND history.paid_on < %(today)s
-          GROUP BY 1, 2, 3
+               AND %(partner_filter)s
+          GROUP BY 1, 2
                 """,
-                wanted=list(partner_ids or []),
-                all=partner_ids is None,
                 low=MIN_DAYS,
                 high=MAX_DAYS,
                 invoices=Query._invoice_items_sql(company),
                 today=today,
+                partner_filter=partner_filter,
             )
         )
-        histories, company_history = {}, DelayHistory()
-        for wanted, partner_id, days, count in rows:
-            company_history.add(days, count)
-            if wanted:
-                histories.setdefault(partner_id, DelayHistory()).add(days, count)
-        return histories, company_history
+
+    @api.model
+    @tools.ormcache("company_id", "today", "last_reconcile_id")
+    def _company_delay_counts(self, company_id, today, last_reconcile_id):
+        """((days late, invoices), ...) of every invoice of the company settled
+        before ``today``: the company's history, read again only when a
+        reconciliation was added since (``last_reconcile_id``) or the day
+        changed."""
+        counts = {}
+        company = self.env["res.company"].browse(company_id)
+        for _partner_id, days, count in self._delay_rows(company, today):
+            counts[days] = counts.get(days, 0) + count
+        return tuple(sorted(counts.items()))
 
     @api.model
     def _open_items(self, company):

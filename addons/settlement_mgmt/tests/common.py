@@ -40,6 +40,32 @@ class SettlementCommon(AccountTestInvoicingCommon):
         )
 
     @classmethod
+    def _company_dunning_policy(cls, name, *levels):
+        """A dunning policy with these levels, made the company's; the
+        customers get e-mail addresses (reminders go by e-mail).  Each level
+        is the values of ``settlement.dunning.level``, ``channels`` the names
+        of its channels in order (default: e-mail only).  Returns the levels
+        in their order."""
+        cls.Communication = cls.env["settlement.dunning.communication"]
+        cls.Engine = cls.env["settlement.dunning.engine"]
+        level_commands = []
+        for values in levels:
+            values = dict(values)
+            channels = values.pop("channels", ())
+            if channels:
+                values["channel_ids"] = [
+                    Command.create({"channel": channel}) for channel in channels
+                ]
+            level_commands.append(Command.create(values))
+        cls.policy = cls.env["settlement.dunning.policy"].create(
+            {"name": name, "level_ids": level_commands}
+        )
+        cls.env.company.settlement_dunning_policy_id = cls.policy
+        cls.customer.email = "ap@credit-customer.example.com"
+        cls.other_customer.email = "ap@other-customer.example.com"
+        return cls.policy._sorted_levels()
+
+    @classmethod
     def _set_policy(cls, policy, overdue_days=30, company=None):
         (company or cls.env.company).write(
             {

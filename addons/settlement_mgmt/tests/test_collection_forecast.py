@@ -150,6 +150,30 @@ class TestCollectionForecast(SettlementCommon):
             ],
         )
 
+    def test_expected_date_of_a_new_customer_follows_every_new_payment(self):
+        """A customer without history gets the company's. The company's
+        history is kept between reads (a list of invoices must not scan
+        every settled invoice of the company per page) yet a payment
+        recorded since is counted at the next read."""
+        newcomer = self.env["res.partner"].create({"name": "Newcomer"})
+        late_payer = self.env["res.partner"].create({"name": "Late Payer"})
+        invoice = self._invoice(newcomer, 100, days_old=0, due_days=5)
+        # Company history {0: 1, +10: 1}: due + 0 or + 10 (a tie).
+        before = invoice.with_user(self.user).settlement_forecast_payment_date
+        self.assertIn(
+            before,
+            (self.today + timedelta(days=5), self.today + timedelta(days=15)),
+        )
+        # Three invoices paid 20 days late: {0: 1, +10: 1, +20: 3}, median +20.
+        for _count in range(3):
+            late = self._invoice(late_payer, 50, days_old=60, due_days=30)
+            self._pay(late, days_old=10)
+        invoice.invalidate_recordset()
+        self.assertEqual(
+            invoice.with_user(self.user).settlement_forecast_payment_date,
+            self.today + timedelta(days=25),
+        )
+
     def test_weekly_snapshots_kept_and_compared_with_collections(self):
         company = self.env.company
         start = self.today - timedelta(days=14)

@@ -12,43 +12,21 @@ class TestDunning(SettlementCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.Communication = cls.env["settlement.dunning.communication"]
-        cls.Engine = cls.env["settlement.dunning.engine"]
-        cls.policy = cls.env["settlement.dunning.policy"].create(
+        cls.courtesy, cls.first, cls.second, cls.final = cls._company_dunning_policy(
+            "Test policy",
+            {"name": "Courtesy", "days": -3},
+            {"name": "First", "days": 7},
             {
-                "name": "Test policy",
-                "level_ids": [
-                    Command.create({"name": "Courtesy", "days": -3}),
-                    Command.create({"name": "First", "days": 7}),
-                    Command.create(
-                        {
-                            "name": "Second",
-                            "days": 21,
-                            "channel_ids": [
-                                Command.create({"channel": "email"}),
-                                Command.create({"channel": "call"}),
-                            ],
-                            "fee_type": "fixed",
-                            "fee_fixed": 10.0,
-                            "interest_rate": 10.0,
-                            "call_script": "<p>Ask when they pay.</p>",
-                        }
-                    ),
-                    Command.create(
-                        {
-                            "name": "Final",
-                            "days": 45,
-                            "action_hold": True,
-                            "action_legal": True,
-                        }
-                    ),
-                ],
-            }
+                "name": "Second",
+                "days": 21,
+                "channels": ("email", "call"),
+                "fee_type": "fixed",
+                "fee_fixed": 10.0,
+                "interest_rate": 10.0,
+                "call_script": "<p>Ask when they pay.</p>",
+            },
+            {"name": "Final", "days": 45, "action_hold": True, "action_legal": True},
         )
-        cls.courtesy, cls.first, cls.second, cls.final = cls.policy._sorted_levels()
-        cls.env.company.settlement_dunning_policy_id = cls.policy
-        cls.customer.email = "ap@credit-customer.example.com"
-        cls.other_customer.email = "ap@other-customer.example.com"
 
     def _overdue_invoice(self, partner, amount, days_overdue, **values):
         """An invoice due ``days_overdue`` days ago (negative: due later)."""

@@ -17,30 +17,15 @@ class TestDunningChannels(SettlementCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.Communication = cls.env["settlement.dunning.communication"]
         cls.Delivery = cls.env["settlement.dunning.delivery"]
-        cls.Engine = cls.env["settlement.dunning.engine"]
-        cls.policy = cls.env["settlement.dunning.policy"].create(
+        (cls.level,) = cls._company_dunning_policy(
+            "Channels",
             {
-                "name": "Channels",
-                "level_ids": [
-                    Command.create(
-                        {
-                            "name": "Every channel",
-                            "days": 7,
-                            "channel_ids": [
-                                Command.create({"channel": "call"}),
-                                Command.create({"channel": "email"}),
-                                Command.create({"channel": "letter"}),
-                            ],
-                        }
-                    ),
-                ],
-            }
+                "name": "Every channel",
+                "days": 7,
+                "channels": ("call", "email", "letter"),
+            },
         )
-        cls.level = cls.policy.level_ids
-        cls.env.company.settlement_dunning_policy_id = cls.policy
-        cls.customer.email = "ap@credit-customer.example.com"
 
     def _reminder(self, partner=None, amount=100.0):
         partner = partner or self.customer

@@ -1,6 +1,5 @@
 from datetime import timedelta
 
-from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import Form, new_test_user, tagged
 
@@ -15,40 +14,12 @@ class TestDunningPreview(SettlementCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.Communication = cls.env["settlement.dunning.communication"]
-        cls.Engine = cls.env["settlement.dunning.engine"]
-        cls.policy = cls.env["settlement.dunning.policy"].create(
-            {
-                "name": "Preview policy",
-                "level_ids": [
-                    Command.create({"name": "Reminder", "days": 5}),
-                    Command.create(
-                        {
-                            "name": "Call them",
-                            "days": 20,
-                            "channel_ids": [
-                                Command.create({"channel": "email"}),
-                                Command.create({"channel": "call"}),
-                            ],
-                        }
-                    ),
-                    Command.create(
-                        {
-                            "name": "Last word",
-                            "days": 40,
-                            "channel_ids": [
-                                Command.create({"channel": "letter"}),
-                                Command.create({"channel": "email"}),
-                            ],
-                        }
-                    ),
-                ],
-            }
+        cls.reminder, cls.call, cls.last = cls._company_dunning_policy(
+            "Preview policy",
+            {"name": "Reminder", "days": 5},
+            {"name": "Call them", "days": 20, "channels": ("email", "call")},
+            {"name": "Last word", "days": 40, "channels": ("letter", "email")},
         )
-        cls.reminder, cls.call, cls.last = cls.policy._sorted_levels()
-        cls.env.company.settlement_dunning_policy_id = cls.policy
-        cls.customer.email = "ap@credit-customer.example.com"
-        cls.other_customer.email = "ap@other-customer.example.com"
         cls.collector = new_test_user(
             cls.env,
             login="sm_collector",

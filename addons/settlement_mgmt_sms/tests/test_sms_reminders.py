@@ -1,6 +1,5 @@
 from datetime import timedelta
 
-from odoo import Command
 from odoo.tests import Form, tagged
 
 from odoo.addons.settlement_mgmt.tests.common import SettlementCommon
@@ -19,27 +18,9 @@ class TestSmsReminders(SettlementCommon, SMSCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.Communication = cls.env["settlement.dunning.communication"]
-        cls.Engine = cls.env["settlement.dunning.engine"]
-        cls.policy = cls.env["settlement.dunning.policy"].create(
-            {
-                "name": "SMS",
-                "level_ids": [
-                    Command.create(
-                        {
-                            "name": "First",
-                            "days": 7,
-                            "channel_ids": [
-                                Command.create({"channel": "email"}),
-                                Command.create({"channel": "sms"}),
-                            ],
-                        }
-                    ),
-                ],
-            }
+        cls._company_dunning_policy(
+            "SMS", {"name": "First", "days": 7, "channels": ("email", "sms")}
         )
-        cls.env.company.settlement_dunning_policy_id = cls.policy
-        cls.customer.write({"email": "ap@credit-customer.example.com"})
         cls.template = cls.env.ref("settlement_mgmt_sms.sms_template_dunning_reminder")
 
     def _remind(self, partner=None, amount=1234.5, days_overdue=10):
