@@ -39,7 +39,10 @@ import json
 state = env['ir.module.module'].search([('name', '=', 'settlement_mgmt')]).state
 env.cr.execute('''SELECT count(*) FROM information_schema.columns
                   WHERE column_name LIKE 'settlement%%' ''')
-print('SNAPSHOT' + json.dumps([state, env.cr.fetchone()[0]]))
+columns = env.cr.fetchone()[0]
+env.cr.execute('''SELECT count(*) FROM pg_indexes
+                  WHERE indexname LIKE '%%settlement%%' ''')
+print('SNAPSHOT' + json.dumps([state, columns, env.cr.fetchone()[0]]))
 """
 
 UNINSTALL = """
@@ -226,13 +229,19 @@ def test_install_and_uninstall_leave_accounting_intact(odoo_cli, accounting_db):
             "--log-level=warn",
         )
     )
-    assert shell(odoo_cli, accounting_db, MODULE_STATE)[0] == "installed"
+    state, _columns, settlement_indexes = shell(odoo_cli, accounting_db, MODULE_STATE)
+    assert state == "installed"
+    # our index on a core table (account_move) is there, to be dropped below
+    assert settlement_indexes > 0
     assert shell(odoo_cli, accounting_db, SNAPSHOT) == before
 
     shell(odoo_cli, accounting_db, UNINSTALL)
-    state, settlement_columns = shell(odoo_cli, accounting_db, MODULE_STATE)
+    state, settlement_columns, settlement_indexes = shell(
+        odoo_cli, accounting_db, MODULE_STATE
+    )
     assert state == "uninstalled"
     assert settlement_columns == 0, "uninstall leaves no settlement_* column behind"
+    assert settlement_indexes == 0, "uninstall leaves no settlement index behind"
     assert shell(odoo_cli, accounting_db, SNAPSHOT) == before
 
 

@@ -85,6 +85,7 @@
         "demo/settlement_receivable_snapshot_demo.xml",
     ],
     "post_init_hook": "post_init_hook",
+    "uninstall_hook": "uninstall_hook",
     "installable": True,
     "application": False,
 }

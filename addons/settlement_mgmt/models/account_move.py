@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.tools.sql import create_index
 
 from ..lib.dispute import OPEN_STATES as DISPUTE_OPEN_STATES
 from ..lib.internal_context import credit_check_done
@@ -15,6 +16,19 @@ class AccountMove(models.Model):
         "settlement.credit.checked.mixin",
     ]
     _settlement_credit_counts_as_draft = True
+
+    def init(self):
+        super().init()
+        # The credit check sums the customer's draft invoices on every
+        # posting: without this small index it reads every draft of the
+        # database (its cost grew with the data, not with the customer).
+        create_index(
+            self.env.cr,
+            "account_move__settlement_draft_customer_index",
+            self._table,
+            ["commercial_partner_id"],
+            where="state = 'draft' AND move_type IN ('out_invoice', 'out_refund')",
+        )
 
     settlement_override_ids = fields.One2many(
         "settlement.credit.override",
