@@ -80,6 +80,10 @@ print('SNAPSHOT' + json.dumps({
     'late_fees': env['settlement.dunning.communication'].search_count(
         [('fee_move_id.state', '=', 'posted')]),
     'promises': sorted(env['settlement.promise'].search([]).mapped('state')),
+    # demo files run again on every update: a back-dated promise moves once
+    'promise_dates': sorted(
+        str(day) for day in env['settlement.promise'].search([]).mapped(
+            'date_promised')),
     'discounts': sorted(
         (row.state, row.taken_tier)
         for row in env['settlement.discount.analysis'].search([])
