@@ -18,7 +18,7 @@ class AccountMove(models.Model):
     _settlement_credit_counts_as_draft = True
 
     def init(self):
-        super().init()
+        result = super().init()
         # The credit check sums the customer's draft invoices on every
         # posting: without this small index it reads every draft of the
         # database (its cost grew with the data, not with the customer).
@@ -29,6 +29,7 @@ class AccountMove(models.Model):
             ["commercial_partner_id"],
             where="state = 'draft' AND move_type IN ('out_invoice', 'out_refund')",
         )
+        return result
 
     settlement_override_ids = fields.One2many(
         "settlement.credit.override",
