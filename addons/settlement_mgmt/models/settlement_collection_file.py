@@ -296,9 +296,14 @@ class SettlementCollectionFile(models.AbstractModel):
                 self.env._("A case file is attached to one record with a chatter.")
             )
         partner, invoices = self._case_file_invoices(partner, invoices)
+        # The manager reads the record it files the case on; attaching and
+        # noting need no right to edit it (a manager may not edit contacts):
+        # done in sudo once both checks passed, the note signed by the manager.
+        record.check_access("read")
         zip_name, zip_content = self._case_file_zip(partner, invoices, reference)
         xlsx_name, xlsx_content = self._agency_workbook(partner, invoices, reference)
-        Attachment = self.env["ir.attachment"]
+        record = record.sudo()
+        Attachment = self.env["ir.attachment"].sudo()
         common = {"res_model": record._name, "res_id": record.id}
         archive = Attachment.create(
             {**common, "name": zip_name, "raw": zip_content, "mimetype": ZIP_MIMETYPE}

@@ -6,11 +6,13 @@ dispute accepted in part by the resolution wizard, and a call logged by hand
 on the customer.  Expected figures are worked out by hand below."""
 
 import io
+import re
 import subprocess
 import tempfile
 import zipfile
 from datetime import datetime, timedelta
 
+import jdatetime
 import openpyxl
 
 from odoo import Command
@@ -34,6 +36,17 @@ def pdf_text(content):
             capture_output=True,
             check=True,
         ).stdout.decode()
+
+
+def pdf_pages(content):
+    """The page count of a PDF (pdfinfo); fails when it does not open."""
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
+        file.write(content)
+        file.flush()
+        info = subprocess.run(
+            ["pdfinfo", file.name], capture_output=True, check=True
+        ).stdout.decode()
+    return int(re.search(r"^Pages:\s+(\d+)", info, re.MULTILINE).group(1))
 
 
 def pdf_lines(content):
@@ -231,10 +244,10 @@ class TestCollectionFile(JsonRpcMixin, SettlementCommon, HttpCase):
                 for index, invoice in enumerate(invoices, start=2)
             ],
         )
-        texts = {name: pdf_text(content) for name, content in contents.items()}
-        for invoice, name in zip(invoices, names[1:], strict=True):
-            self.assertIn(invoice.name, texts[name])
-        dossier = " ".join(texts[names[0]].split())
+        # Every member is a PDF that opens, with its pages.
+        for name, content in contents.items():
+            self.assertGreaterEqual(pdf_pages(content), 1, name)
+        dossier = " ".join(pdf_text(contents[names[0]]).split())
         for invoice in invoices:
             self.assertIn(invoice.name, dossier)
         for section in (
@@ -317,15 +330,25 @@ class TestCollectionFile(JsonRpcMixin, SettlementCommon, HttpCase):
         )
         lines = pdf_lines(persian)
         text = "\n".join(lines)
-        # Persian labels of the embedded statement, and the open 2,000.00 in
-        # Persian digits ("٬" groups thousands, "٫" marks decimals).
+        # Persian labels of the embedded statement and Persian digits; read
+        # from right to left, the closing line gives today's Jalali date
+        # first, then the label, then the 2,000.00 owed: a page laid out
+        # left to right would read it the other way round.
         self.assertIn(normalize("مانده ابتدای دوره"), text)
-        self.assertIn(normalize("مانده پایان دوره"), text)
-        self.assertIn("۲٬۰۰۰٫۰۰", text)
-        # Read right to left, the customer's name line begins the page.
-        self.assertTrue(
-            any(line.endswith(normalize("شرکت پارس")) for line in lines), text
+        jalali = jdatetime.date.fromgregorian(date=self.today).strftime("%Y/%m/%d")
+        self.assertIn(
+            normalize(f"{jalali.translate(PERSIAN)} مانده پایان دوره ۲,۰۰۰.۰۰ $"),
+            lines,
+            text,
         )
+        # The invoice with its Jalali dates: issued 45 days ago, due 15.
+        issued, due = (
+            jdatetime.date.fromgregorian(date=self.today - timedelta(days=days))
+            .strftime("%Y/%m/%d")
+            .translate(PERSIAN)
+            for days in (45, 15)
+        )
+        self.assertIn(f"{self.fa_invoice.name} {issued} {due}", text)
         html = (
             self.env["ir.actions.report"]
             .with_user(self.manager)
