@@ -20,6 +20,7 @@
         "data/settlement_dispute_data.xml",
         "report/settlement_dunning_reports.xml",
         "report/settlement_statement_reports.xml",
+        "report/settlement_collection_file_reports.xml",
         "report/account_move_reports.xml",
         "data/mail_template_data.xml",
         "data/settlement_dunning_data.xml",

@@ -45,6 +45,8 @@ from . import settlement_statement_format
 from . import settlement_statement
 from . import settlement_statement_output
 from . import settlement_statement_sending
+from . import settlement_collection_file
+from . import settlement_collection_file_workbook
 from . import settlement_risk_score
 from . import settlement_discount_tier
 from . import account_payment_term

@@ -116,6 +116,36 @@ class SettlementPartnerFollowup(models.AbstractModel):
     def action_settlement_view_running_plans(self):
         return self._settlement_followup_action("settlement_running_plan_count")
 
+    def action_settlement_case_file(self):
+        """Build the customer's case file (dossier, invoices, agency workbook)
+        for its open invoices and attach it to the customer.  Until the
+        customer is handed over in a collection case, this is the managers'
+        entry point; the case file checks the manager right itself."""
+        self.ensure_one()
+        CaseFile = self.env["settlement.collection.file"]
+        CaseFile._check_case_file_access()
+        customer = self.commercial_partner_id
+        reference = self.env._(
+            "%(customer)s %(date)s",
+            customer=customer.ref or customer.id,
+            date=fields.Date.to_string(fields.Date.context_today(self)),
+        )
+        CaseFile._attach_case_file(
+            customer, customer, self.env["account.move"], reference
+        )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._(
+                    "The case file is attached to %(customer)s.",
+                    customer=customer.display_name,
+                ),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
     @api.depends_context("company")
     @api.depends("settlement_next_action_date")
     def _compute_settlement_action_due(self):

@@ -7,6 +7,8 @@ from . import test_apps_description_browser
 from . import test_backend_browser
 from . import test_bad_input
 from . import test_bad_input_catalogue
+from . import test_case_file_lib
+from . import test_collection_file
 from . import test_collection_forecast
 from . import test_company_settings
 from . import test_context_keys
@@ -16,8 +18,8 @@ from . import test_credit_holds_cron
 from . import test_credit_http
 from . import test_credit_lib
 from . import test_cron_companies
-from . import test_discount_lib
 from . import test_discount_journal
+from . import test_discount_lib
 from . import test_discount_tiers
 from . import test_dispute
 from . import test_dispute_portal
@@ -25,11 +27,11 @@ from . import test_dunning
 from . import test_dunning_lib
 from . import test_dunning_preview
 from . import test_fee_invoice
+from . import test_forecast_lib
 from . import test_i18n
 from . import test_instalment_plan
 from . import test_instalment_plan_payment
 from . import test_instalment_plan_portal
-from . import test_forecast_lib
 from . import test_kpi_lib
 from . import test_multi_company
 from . import test_net_credits

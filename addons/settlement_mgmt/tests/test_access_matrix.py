@@ -114,6 +114,7 @@ class TestAccessMatrix(SettlementCommon):
                 "override",
                 "plan.request_decide",
                 "company.collections_responsible",
+                "case_file",
             },
         )
 
@@ -182,6 +183,15 @@ class TestAccessMatrix(SettlementCommon):
         self.assertEqual(
             self.env.company.sudo().settlement_collections_user_id, self.controller
         )
+
+    def _try_case_file(self, user):
+        # The workbook: the cheapest part of the file, checked as the rest.
+        name, content = (
+            self.env["settlement.collection.file"]
+            .with_user(user)
+            ._agency_workbook(self.customer, self.env["account.move"], "CASE-1")
+        )
+        self.assertTrue(content.startswith(b"PK"), name)
 
     def test_decisions_per_role(self):
         roles = ROLES[:-1]  # the public user decides nothing and has no row
