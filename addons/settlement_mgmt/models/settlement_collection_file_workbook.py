@@ -80,12 +80,12 @@ class SettlementCollectionFile(models.AbstractModel):
         columns = self._agency_columns()
         for index, (_label, width) in enumerate(columns):
             sheet.set_column(index, index, width)
-        sheet.write(
-            0, 0, env._("Case File %(reference)s", reference=reference), styles.title
+        styles.write_heading(
+            sheet,
+            env._("Case File %(reference)s", reference=reference),
+            env.company.name,
+            [(env._("As of"), today)],
         )
-        sheet.write(1, 0, env.company.name, styles.bold)
-        sheet.write(2, 0, env._("As of"))
-        styles.write_date(sheet, 2, 1, today)
         header_row = 4
         for index, (label, _width) in enumerate(columns):
             sheet.write(header_row, index, label, styles.header_wrap)
