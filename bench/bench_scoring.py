@@ -22,7 +22,7 @@ from datetime import timedelta
 from odoo import fields
 
 from odoo.addons.settlement_mgmt.lib.prediction import auc, brier, calibration_fit
-from odoo.addons.settlement_mgmt.models.settlement_prediction_model import (
+from odoo.addons.settlement_mgmt.models.settlement_prediction_training import (
     BACKTEST_WEEKS,
     CALIBRATION_WEEKS,
     FEATURES,

@@ -5,7 +5,8 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..lib.prediction import RISK_LEVELS, expected_delay_days
-from .settlement_prediction_model import FEATURES, HIGH_RISK, MEDIUM_RISK
+from .settlement_prediction_model import HIGH_RISK, MEDIUM_RISK
+from .settlement_prediction_training import FEATURES
 
 RETRAIN_DAYS = 7
 TOP_FACTORS = 3

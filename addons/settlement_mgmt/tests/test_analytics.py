@@ -8,7 +8,7 @@ from freezegun import freeze_time
 from odoo import Command, fields
 from odoo.tests import new_test_user, tagged
 
-from ..models.settlement_prediction_model import FEATURES
+from ..models.settlement_prediction_training import FEATURES
 from .common import SettlementCommon
 
 
