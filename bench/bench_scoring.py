@@ -58,7 +58,8 @@ def _baseline(env, company):
     Model = env["settlement.prediction.model"]
     today = fields.Date.context_today(Model)
     held_back_from = today - timedelta(weeks=BACKTEST_WEEKS)
-    start = today - timedelta(weeks=TRAINING_WEEKS + CALIBRATION_WEEKS + BACKTEST_WEEKS)
+    weeks = TRAINING_WEEKS + max(CALIBRATION_WEEKS) + BACKTEST_WEEKS
+    start = today - timedelta(weeks=weeks)
     rows = env.execute_query(
         Model._features_sql(company, start, "history", backtest_from=held_back_from)
     )

@@ -57,13 +57,21 @@ def factor_labels(env):
                 env._("over 45 days"),
             ),
         ),
-        "due_quarter": (
+        "due_month": (
             env._("Due in"),
             (
-                env._("January-March"),
-                env._("April-June"),
-                env._("July-September"),
-                env._("October-December"),
+                env._("January"),
+                env._("February"),
+                env._("March"),
+                env._("April"),
+                env._("May"),
+                env._("June"),
+                env._("July"),
+                env._("August"),
+                env._("September"),
+                env._("October"),
+                env._("November"),
+                env._("December"),
             ),
         ),
         "reminders": (

@@ -491,6 +491,15 @@ class TestLatePaymentPrediction(SettlementCommon):
         self.assertEqual(read[later.id]["prior_invoices"], "1 to 3")
         self.assertEqual(read[later.id]["relative_amount"], "1.5 to 3 times")
         self.assertEqual(read[earlier.id]["relative_amount"], "no history")
+        # The season is the due date's month: due 30 and 25 days ago.
+        self.assertEqual(
+            read[disputed.id]["due_month"],
+            (self.today - timedelta(days=30)).strftime("%B"),
+        )
+        self.assertEqual(
+            read[earlier.id]["due_month"],
+            (self.today - timedelta(days=25)).strftime("%B"),
+        )
 
     def test_queries_do_not_grow_with_open_invoices(self):
         model = self.Model._train(self.company)
@@ -540,7 +549,9 @@ class TestLatePaymentPrediction(SettlementCommon):
         self.Prediction._cron_settlement_predictions()
         latest = self.Model.sudo().search([("company_id", "=", self.company.id)])[0]
         self.assertNotEqual(latest, old)
-        self.assertEqual(len(json.loads(latest.weights_json)["feature_names"]), 9)
+        self.assertEqual(
+            json.loads(latest.weights_json)["feature_names"], [f.name for f in FEATURES]
+        )
         bad = self.open_bad.sudo().settlement_prediction_ids
         self.assertEqual((bad.model_id, bad.risk), (latest, "high"))
 
