@@ -64,8 +64,11 @@ class SettlementPaymentPrediction(models.Model):
             parts = []
             for code in (record.factor_codes or "").split():
                 name, bin_index = code.split(":")
-                title, bins = labels[name]
-                parts.append(f"{title}: {bins[int(bin_index)]}")
+                # Written by a model of older factors until the nightly run
+                # rewrites it: a factor no longer worded is left out.
+                title, bins = labels.get(name, (None, ()))
+                if int(bin_index) < len(bins):
+                    parts.append(f"{title}: {bins[int(bin_index)]}")
             record.factor_summary = "; ".join(parts)
 
     def _risk_of(self, probability):

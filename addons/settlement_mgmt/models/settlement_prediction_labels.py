@@ -29,6 +29,17 @@ def factor_labels(env):
                 env._("over 60"),
             ),
         ),
+        "early_share": (
+            env._("Paid early in the last 12 months"),
+            (
+                env._("no history"),
+                env._("never"),
+                env._("up to 25 %"),
+                env._("25 to 50 %"),
+                env._("50 to 75 %"),
+                env._("over 75 %"),
+            ),
+        ),
         "amount": (
             env._("Invoice amount"),
             (

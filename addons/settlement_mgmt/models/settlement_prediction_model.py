@@ -130,9 +130,13 @@ class SettlementPredictionModel(models.Model):
             model = record._model()
             rows = []
             for index, name in enumerate(model.feature_names):
-                title, bins = labels[name]
-                for bin_index, bin_label in enumerate(bins):
-                    weight = model.weights[index][bin_index]
+                # A model kept from before the factors changed may have a
+                # factor or bins no longer worded: shown by name and number.
+                title, bins = labels.get(name, (name, ()))
+                for bin_index, weight in enumerate(model.weights[index]):
+                    bin_label = (
+                        bins[bin_index] if bin_index < len(bins) else str(bin_index)
+                    )
                     tone = (
                         "text-danger"
                         if weight > 0.05

@@ -416,6 +416,8 @@ class TestLatePaymentPrediction(SettlementCommon):
             (share_bins[bins[after.id][0]], days_bins[bins[after.id][1]]),
             ("over 75 %", "over 60"),
         )
+        # Its one earlier invoice was paid late: never paid early.
+        self.assertEqual(labels["early_share"][1][bins[after.id][2]], "never")
 
     def test_a_customer_who_always_paid_on_time_has_a_record(self):
         punctual = self.env["res.partner"].create(
@@ -443,6 +445,10 @@ class TestLatePaymentPrediction(SettlementCommon):
             (share_bins[bins[new.id][0]], days_bins[bins[new.id][1]]),
             ("never", "on time"),
         )
+        # 400 of 1,200 settled before the due date (two days early): a third.
+        early_bins = labels["early_share"][1]
+        self.assertEqual(early_bins[bins[new.id][2]], "25 to 50 %")
+        self.assertEqual(early_bins[bins[first.id][2]], "no history")
         # Only a customer with no invoice due before has no history.
         self.assertEqual(
             (share_bins[bins[first.id][0]], days_bins[bins[first.id][1]]),
@@ -546,6 +552,8 @@ class TestLatePaymentPrediction(SettlementCommon):
                 ),
             }
         )
+        # Still readable on the form: its quarter is no longer a factor.
+        self.assertIn("due_quarter", old.scorecard)
         self.Prediction._cron_settlement_predictions()
         latest = self.Model.sudo().search([("company_id", "=", self.company.id)])[0]
         self.assertNotEqual(latest, old)
