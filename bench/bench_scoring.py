@@ -22,7 +22,7 @@ from datetime import timedelta
 from odoo import fields
 
 from odoo.addons.settlement_mgmt.lib.prediction import auc, brier, calibration_fit
-from odoo.addons.settlement_mgmt.models.settlement_prediction_model import (
+from odoo.addons.settlement_mgmt.models.settlement_prediction_training import (
     BACKTEST_WEEKS,
     CALIBRATION_WEEKS,
     FEATURES,
@@ -58,7 +58,8 @@ def _baseline(env, company):
     Model = env["settlement.prediction.model"]
     today = fields.Date.context_today(Model)
     held_back_from = today - timedelta(weeks=BACKTEST_WEEKS)
-    start = today - timedelta(weeks=TRAINING_WEEKS + CALIBRATION_WEEKS + BACKTEST_WEEKS)
+    weeks = TRAINING_WEEKS + max(CALIBRATION_WEEKS) + BACKTEST_WEEKS
+    start = today - timedelta(weeks=weeks)
     rows = env.execute_query(
         Model._features_sql(company, start, "history", backtest_from=held_back_from)
     )

@@ -417,6 +417,20 @@ def recency_weight(age_days, half_life_days):
     return 0.5 ** (max(age_days, 0) / half_life_days)
 
 
+def calibration_weeks(weekly_counts, choices, min_each):
+    """How many of the most recent weeks to hold back for calibration: the
+    first of ``choices`` (ascending) whose weeks hold at least ``min_each``
+    late and as many on-time items, else the last choice.
+    ``weekly_counts``: ``{weeks ago: (late, total)}``, week 0 the latest;
+    negative keys (the future) are ignored."""
+    for weeks in choices:
+        late = sum(c[0] for ago, c in weekly_counts.items() if 0 <= ago < weeks)
+        total = sum(c[1] for ago, c in weekly_counts.items() if 0 <= ago < weeks)
+        if min(late, total - late) >= min_each:
+            return weeks
+    return choices[-1]
+
+
 def _logistic_line(rows, iterations=100, tolerance=1e-10):
     """Maximum-likelihood ``(slope, intercept)`` of ``P(late) = sigmoid(
     intercept + slope * x)`` over ``(x, late, total)`` rows (fractional counts

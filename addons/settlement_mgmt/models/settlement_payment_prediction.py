@@ -5,7 +5,8 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..lib.prediction import RISK_LEVELS, expected_delay_days
-from .settlement_prediction_model import FEATURES, HIGH_RISK, MEDIUM_RISK
+from .settlement_prediction_model import HIGH_RISK, MEDIUM_RISK
+from .settlement_prediction_training import FEATURES
 
 RETRAIN_DAYS = 7
 TOP_FACTORS = 3
@@ -63,8 +64,11 @@ class SettlementPaymentPrediction(models.Model):
             parts = []
             for code in (record.factor_codes or "").split():
                 name, bin_index = code.split(":")
-                title, bins = labels[name]
-                parts.append(f"{title}: {bins[int(bin_index)]}")
+                # Written by a model of older factors until the nightly run
+                # rewrites it: a factor no longer worded is left out.
+                title, bins = labels.get(name, (None, ()))
+                if int(bin_index) < len(bins):
+                    parts.append(f"{title}: {bins[int(bin_index)]}")
             record.factor_summary = "; ".join(parts)
 
     def _risk_of(self, probability):

@@ -29,6 +29,17 @@ def factor_labels(env):
                 env._("over 60"),
             ),
         ),
+        "early_share": (
+            env._("Paid early in the last 12 months"),
+            (
+                env._("no history"),
+                env._("never"),
+                env._("up to 25 %"),
+                env._("25 to 50 %"),
+                env._("50 to 75 %"),
+                env._("over 75 %"),
+            ),
+        ),
         "amount": (
             env._("Invoice amount"),
             (
@@ -57,13 +68,21 @@ def factor_labels(env):
                 env._("over 45 days"),
             ),
         ),
-        "due_quarter": (
+        "due_month": (
             env._("Due in"),
             (
-                env._("January-March"),
-                env._("April-June"),
-                env._("July-September"),
-                env._("October-December"),
+                env._("January"),
+                env._("February"),
+                env._("March"),
+                env._("April"),
+                env._("May"),
+                env._("June"),
+                env._("July"),
+                env._("August"),
+                env._("September"),
+                env._("October"),
+                env._("November"),
+                env._("December"),
             ),
         ),
         "reminders": (

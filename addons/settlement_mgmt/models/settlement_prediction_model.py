@@ -1,58 +1,13 @@
 import json
-from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.tools import SQL, html_escape
+from odoo.tools import html_escape
 
-from ..lib.prediction import (
-    Feature,
-    Model,
-    NotEnoughHistory,
-    auc,
-    brier,
-    calibration,
-    calibration_fit,
-    fit_platt,
-    recency_weight,
-    train,
-)
+from ..lib.prediction import Model
 from .settlement_prediction_labels import factor_labels
+from .settlement_prediction_training import FEATURES, MIN_AUC
 
-# Every factor is binned; bin 0 is the reference the others are compared with.
-# The customer's record (late_share, days_late, relative_amount,
-# prior_invoices: -1 or 0 without history) is read over the 12 months before
-# the invoice, as it stood on the invoice date.  A customer whose invoices were
-# all paid on time has a late share of 0 (bin 1), not "no history" (bin 0).
-FEATURES = (
-    Feature("late_share", (-0.5, 0.0, 0.1, 0.25, 0.5, 0.75), 7),
-    Feature("days_late", (0.0, 5.0, 15.0, 30.0, 60.0), 6),
-    Feature("amount", (500.0, 2000.0, 10000.0), 4),
-    Feature("relative_amount", (-0.5, 0.5, 1.5, 3.0), 5),
-    Feature("term_days", (0.0, 30.0, 45.0), 4),
-    Feature("due_quarter", (), 4),
-    Feature("reminders", (0.0, 2.0, 5.0, 10.0), 5),
-    Feature("prior_invoices", (0.0, 3.0, 10.0, 30.0), 5),
-    # 0 none, 1 another invoice of the customer disputed and still open on
-    # the invoice date, 2 this invoice disputed by its due date.
-    Feature("dispute", (), 3),
-)
-# Weeks of history: the model learns from TRAINING_WEEKS before the last
-# CALIBRATION_WEEKS, which are held back to calibrate its probabilities (Platt
-# scaling) on the most recent behaviour.  The backtest does the same standing
-# BACKTEST_WEEKS ago and is judged on the invoices due since.
-TRAINING_WEEKS = 104
-CALIBRATION_WEEKS = 13
-BACKTEST_WEEKS = 17
-# Older invoices weigh less when learning: a drifting late rate is learnt
-# from the recent past rather than averaged over two years.
-HALF_LIFE_DAYS = 365
-# Platt scaling needs this many late and as many on-time invoices in the
-# calibration window; with fewer it would mostly pull every probability to
-# the middle, so the scorecard's own probabilities are kept.
-MIN_CALIBRATION_OUTCOMES = 30
 HIGH_RISK, MEDIUM_RISK = 0.6, 0.3
-# Below this on the invoices held back the model guesses: no risk is shown.
-MIN_AUC = 0.6
 
 
 class SettlementPredictionModel(models.Model):
@@ -61,6 +16,7 @@ class SettlementPredictionModel(models.Model):
     backtest of the same method on the last months held back."""
 
     _name = "settlement.prediction.model"
+    _inherit = ["settlement.prediction.training.mixin"]
     _description = "Late-Payment Model"
     _order = "trained_at desc, id desc"
     _rec_name = "trained_at"
@@ -174,9 +130,13 @@ class SettlementPredictionModel(models.Model):
             model = record._model()
             rows = []
             for index, name in enumerate(model.feature_names):
-                title, bins = labels[name]
-                for bin_index, bin_label in enumerate(bins):
-                    weight = model.weights[index][bin_index]
+                # A model kept from before the factors changed may have a
+                # factor or bins no longer worded: shown by name and number.
+                title, bins = labels.get(name, (name, ()))
+                for bin_index, weight in enumerate(model.weights[index]):
+                    bin_label = (
+                        bins[bin_index] if bin_index < len(bins) else str(bin_index)
+                    )
                     tone = (
                         "text-danger"
                         if weight > 0.05
@@ -222,257 +182,4 @@ class SettlementPredictionModel(models.Model):
                 (self.env._("Predicted"), predicted, "bg-secondary"),
                 (self.env._("Observed"), observed, "bg-info"),
             )
-        )
-
-    # ------------------------------------------------------------------
-    # Features, as of a date
-    # ------------------------------------------------------------------
-
-    def _bin_sql(self, feature, value):
-        if not feature.bounds:
-            return value
-        return SQL(
-            "(SELECT COUNT(*) FROM unnest(%s::float[]) AS bound WHERE %s > bound)",
-            list(feature.bounds),
-            value,
-        )
-
-    def _features_sql(self, company, as_of, scope, backtest_from=None):
-        """Binned factors of customer invoices with what became of them.
-
-        ``scope``: ``history`` (due from ``as_of`` to yesterday) or ``open``
-        (still to pay).  Columns: id, move, customer, due date, one bin per
-        factor, paid late (known today), days after the due date it was paid
-        (or today while unpaid), paid late as known on ``backtest_from``, then
-        the raw value of every factor (for models that bin nothing, such as
-        the bench's baseline).  A customer's record is read as it stood on
-        each invoice's date, so learning never sees the future; a dispute on
-        the invoice counts when it was opened by the due date."""
-        today = fields.Date.context_today(self)
-        self.env["settlement.receivable.query"]._flush()
-        self.env["settlement.dunning.communication"].flush_model()
-        self.env["settlement.dispute"].flush_model()
-        scopes = {
-            "history": SQL("item.due >= %s AND item.due < %s", as_of, today),
-            "open": SQL("item.residual > 0"),
-        }
-        values = {
-            "late_share": SQL(
-                """CASE WHEN history.due_amount > 0
-                        THEN COALESCE(history.late_amount, 0) / history.due_amount
-                        ELSE -1 END"""
-            ),
-            "days_late": SQL("COALESCE(history.days_late, 0)"),
-            "amount": SQL("item.amount"),
-            "relative_amount": SQL(
-                """CASE WHEN history.due_amount > 0
-                        THEN item.amount * history.prior_count / history.due_amount
-                        ELSE -1 END"""
-            ),
-            "term_days": SQL("item.due - item.invoice_date"),
-            "due_quarter": SQL("EXTRACT(QUARTER FROM item.due)::int - 1"),
-            "reminders": SQL("COALESCE(reminders.count, 0)"),
-            "prior_invoices": SQL("COALESCE(history.prior_count, 0)"),
-            "dispute": SQL("COALESCE(disputes.level, 0)"),
-        }
-        bins = SQL(", ").join(
-            SQL("%s AS %s", self._bin_sql(f, values[f.name]), SQL.identifier(f.name))
-            for f in FEATURES
-        )
-        raw = SQL(", ").join(
-            SQL("(%s)::float AS %s", values[f.name], SQL.identifier(f"raw_{f.name}"))
-            for f in FEATURES
-        )
-        return SQL(
-            """
-            WITH item AS (%(items)s), scoped AS (
-                SELECT * FROM item WHERE %(scope)s
-            ), history AS (
-                SELECT item.id,
-                       COUNT(*) AS prior_count,
-                       SUM(prior.amount) AS due_amount,
-                       SUM(prior.amount) FILTER (
-                           WHERE COALESCE(prior.paid_on, item.invoice_date) > prior.due
-                       ) AS late_amount,
-                       SUM(prior.amount * GREATEST(LEAST(
-                           COALESCE(prior.paid_on, item.invoice_date),
-                           item.invoice_date) - prior.due, 0))
-                           / NULLIF(SUM(prior.amount), 0) AS days_late
-                  FROM scoped item
-                  JOIN item prior
-                    ON prior.partner_id = item.partner_id
-                   AND prior.due < item.invoice_date
-                   AND prior.due >= item.invoice_date - 365
-              GROUP BY item.id
-            ), reminders AS (
-                SELECT item.id, COUNT(*) AS count
-                  FROM scoped item
-                  JOIN settlement_dunning_communication communication
-                    ON communication.partner_id = item.partner_id
-                   AND communication.date < item.invoice_date
-                   AND communication.date >= item.invoice_date - 365
-              GROUP BY item.id
-            ), disputes AS (
-                SELECT item.id,
-                       MAX(CASE WHEN dispute.move_id = item.move_id THEN 2 ELSE 1 END)
-                           AS level
-                  FROM scoped item
-                  JOIN settlement_dispute dispute
-                    ON dispute.partner_id = item.partner_id
-                   AND dispute.company_id = %(company)s
-                 WHERE (dispute.move_id = item.move_id
-                        AND dispute.create_date::date <= %(dispute_until)s)
-                    OR (dispute.move_id != item.move_id
-                        AND dispute.create_date::date <= item.invoice_date
-                        AND (dispute.date_resolved IS NULL
-                             OR dispute.date_resolved::date > item.invoice_date))
-              GROUP BY item.id
-            )
-            SELECT item.id, item.move_id, item.partner_id, item.due, %(bins)s,
-                   LEAST(COALESCE(item.paid_on, %(today)s), %(today)s) > item.due
-                       AS late,
-                   LEAST(COALESCE(item.paid_on, %(today)s), %(today)s) - item.due
-                       AS delay,
-                   LEAST(COALESCE(item.paid_on, %(then)s), %(then)s) > item.due
-                       AS late_then,
-                   %(raw)s
-              FROM scoped item
-              LEFT JOIN history ON history.id = item.id
-              LEFT JOIN reminders ON reminders.id = item.id
-              LEFT JOIN disputes ON disputes.id = item.id
-            """,
-            items=self.env["settlement.receivable.query"]._invoice_items_sql(company),
-            scope=scopes[scope],
-            bins=bins,
-            raw=raw,
-            company=company.id,
-            today=today,
-            then=backtest_from or today,
-            # Learning reads disputes opened by the due date; an open invoice
-            # every dispute opened so far.
-            dispute_until=SQL("item.due") if scope == "history" else today,
-        )
-
-    def _history(self, company):
-        """The payment history grouped by factor bins and age: (bins, weeks
-        between the due date and today, late known today, late known at the
-        backtest date, count, days late when late, days when on time)."""
-        today = fields.Date.context_today(self)
-        weeks = TRAINING_WEEKS + CALIBRATION_WEEKS + BACKTEST_WEEKS
-        names = SQL(", ").join(SQL.identifier(f.name) for f in FEATURES)
-        rows = self.env.execute_query(
-            SQL(
-                """
-            SELECT %(names)s, (%(today)s - due - 1) / 7 AS week,
-                   COUNT(*) FILTER (WHERE late), COUNT(*) FILTER (WHERE late_then),
-                   COUNT(*),
-                   SUM(delay) FILTER (WHERE late), SUM(delay) FILTER (WHERE NOT late)
-              FROM (%(features)s) features
-          GROUP BY %(names)s, week
-            """,
-                names=names,
-                today=today,
-                features=self._features_sql(
-                    company,
-                    today - timedelta(weeks=weeks),
-                    "history",
-                    backtest_from=today - timedelta(weeks=BACKTEST_WEEKS),
-                ),
-            )
-        )
-        size = len(FEATURES)
-        return [(tuple(row[:size]), *row[size:]) for row in rows]
-
-    def _fit(self, history, now_week, known):
-        """The calibrated model as it would have been learnt ``now_week`` weeks
-        ago: trained on TRAINING_WEEKS before the last CALIBRATION_WEEKS
-        (recent invoices weighing more), then Platt-scaled on those.
-        ``known``: 2 for outcomes known today, 3 for the backtest date's."""
-        start = now_week + CALIBRATION_WEEKS
-        groups, window = [], []
-        for row in history:
-            bins, week = row[0], row[1]
-            if start <= week < start + TRAINING_WEEKS:
-                weight = recency_weight(7 * (week - start), HALF_LIFE_DAYS)
-                groups.append((bins, row[known] * weight, row[4] * weight))
-            elif now_week <= week < start:
-                window.append(row)
-        model = train(
-            groups,
-            [feature.bin_count for feature in FEATURES],
-            [feature.name for feature in FEATURES],
-        )
-        slope, intercept = fit_platt(
-            [(model.log_odds(row[0]), row[known], row[4]) for row in window],
-            min_each=MIN_CALIBRATION_OUTCOMES,
-        )
-        return model.calibrated(slope, intercept)
-
-    @api.model
-    def _backtest_figures(self, scored):
-        slope, intercept = calibration_fit(scored) or (0.0, 0.0)
-        return {
-            "auc": auc(scored) or 0.0,
-            "brier": brier(scored) or 0.0,
-            "slope": slope,
-            "intercept": intercept,
-            "distinct": len({round(p, 9) for p, _late, total in scored if total}),
-        }
-
-    @api.model
-    def _train(self, company):
-        """Backtest standing BACKTEST_WEEKS ago, then learn from everything
-        known; returns the new model record (None without enough history).
-        One query reads the whole history."""
-        today = fields.Date.context_today(self)
-        history = self._history(company)
-        try:
-            model = self._fit(history, 0, 2)
-        except NotEnoughHistory:
-            return None
-        try:
-            earlier = self._fit(history, BACKTEST_WEEKS, 3)
-        except NotEnoughHistory:
-            # A young history (a new company, the demo): a model, but no
-            # backtest to vouch for it, so it is not marked reliable.
-            earlier = None
-        held_back = [row for row in history if row[1] < BACKTEST_WEEKS and earlier]
-        calibrated = [(earlier.probability(r[0]), r[2], r[4]) for r in held_back]
-        raw = earlier and earlier.calibrated(1.0, 0.0)
-        uncalibrated = [(raw.probability(r[0]), r[2], r[4]) for r in held_back]
-        figures = self._backtest_figures(calibrated)
-        learnt = [row for row in history if row[1] < TRAINING_WEEKS + CALIBRATION_WEEKS]
-        late = sum(row[2] for row in learnt)
-        total = sum(row[4] for row in learnt)
-        days_late = sum(row[5] or 0 for row in learnt)
-        days_on_time = sum(row[6] or 0 for row in learnt)
-        return self.create(
-            {
-                "company_id": company.id,
-                "trained_at": fields.Datetime.now(),
-                "sample_count": total,
-                "late_rate": 100.0 * late / total,
-                "backtest_date": today - timedelta(weeks=BACKTEST_WEEKS),
-                "backtest_count": int(sum(row[4] for row in held_back)),
-                "backtest_auc": figures["auc"],
-                "backtest_brier": figures["brier"],
-                "backtest_slope": figures["slope"],
-                "backtest_intercept": figures["intercept"],
-                "backtest_distinct": figures["distinct"],
-                "backtest_json": json.dumps(
-                    {"uncalibrated": self._backtest_figures(uncalibrated)}
-                ),
-                "reliable": total >= company.settlement_prediction_min_invoices
-                and figures["auc"] >= MIN_AUC,
-                "calibration_json": json.dumps(calibration(calibrated)),
-                "weights_json": json.dumps(model.to_dict()),
-                "delays_json": json.dumps(
-                    {
-                        "late": days_late / late if late else 0.0,
-                        "on_time": days_on_time / (total - late)
-                        if total > late
-                        else 0.0,
-                    }
-                ),
-            }
         )

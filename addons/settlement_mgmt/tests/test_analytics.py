@@ -8,7 +8,7 @@ from freezegun import freeze_time
 from odoo import Command, fields
 from odoo.tests import new_test_user, tagged
 
-from ..models.settlement_prediction_model import FEATURES
+from ..models.settlement_prediction_training import FEATURES
 from .common import SettlementCommon
 
 
@@ -416,6 +416,8 @@ class TestLatePaymentPrediction(SettlementCommon):
             (share_bins[bins[after.id][0]], days_bins[bins[after.id][1]]),
             ("over 75 %", "over 60"),
         )
+        # Its one earlier invoice was paid late: never paid early.
+        self.assertEqual(labels["early_share"][1][bins[after.id][2]], "never")
 
     def test_a_customer_who_always_paid_on_time_has_a_record(self):
         punctual = self.env["res.partner"].create(
@@ -443,6 +445,10 @@ class TestLatePaymentPrediction(SettlementCommon):
             (share_bins[bins[new.id][0]], days_bins[bins[new.id][1]]),
             ("never", "on time"),
         )
+        # 400 of 1,200 settled before the due date (two days early): a third.
+        early_bins = labels["early_share"][1]
+        self.assertEqual(early_bins[bins[new.id][2]], "25 to 50 %")
+        self.assertEqual(early_bins[bins[first.id][2]], "no history")
         # Only a customer with no invoice due before has no history.
         self.assertEqual(
             (share_bins[bins[first.id][0]], days_bins[bins[first.id][1]]),
@@ -491,6 +497,15 @@ class TestLatePaymentPrediction(SettlementCommon):
         self.assertEqual(read[later.id]["prior_invoices"], "1 to 3")
         self.assertEqual(read[later.id]["relative_amount"], "1.5 to 3 times")
         self.assertEqual(read[earlier.id]["relative_amount"], "no history")
+        # The season is the due date's month: due 30 and 25 days ago.
+        self.assertEqual(
+            read[disputed.id]["due_month"],
+            (self.today - timedelta(days=30)).strftime("%B"),
+        )
+        self.assertEqual(
+            read[earlier.id]["due_month"],
+            (self.today - timedelta(days=25)).strftime("%B"),
+        )
 
     def test_queries_do_not_grow_with_open_invoices(self):
         model = self.Model._train(self.company)
@@ -537,10 +552,14 @@ class TestLatePaymentPrediction(SettlementCommon):
                 ),
             }
         )
+        # Still readable on the form: its quarter is no longer a factor.
+        self.assertIn("due_quarter", old.scorecard)
         self.Prediction._cron_settlement_predictions()
         latest = self.Model.sudo().search([("company_id", "=", self.company.id)])[0]
         self.assertNotEqual(latest, old)
-        self.assertEqual(len(json.loads(latest.weights_json)["feature_names"]), 9)
+        self.assertEqual(
+            json.loads(latest.weights_json)["feature_names"], [f.name for f in FEATURES]
+        )
         bad = self.open_bad.sudo().settlement_prediction_ids
         self.assertEqual((bad.model_id, bad.risk), (latest, "high"))
 

@@ -13,6 +13,7 @@ from ..lib.prediction import (
     brier,
     calibration,
     calibration_fit,
+    calibration_weeks,
     expected_delay_days,
     fit_platt,
     log_loss,
@@ -339,6 +340,17 @@ class TestCalibration(unittest.TestCase):
         # A model stored before calibration existed is read uncalibrated.
         old = {k: v for k, v in model.to_dict().items() if "calibration" not in k}
         self.assertEqual(Model.from_dict(old), model)
+
+    def test_calibration_weeks_the_shortest_window_with_enough_outcomes(self):
+        # weeks ago: (late, total); week -1 is in the future and never counts.
+        weekly = {-1: (50, 100), 0: (2, 5), 1: (3, 4), 2: (1, 6), 3: (4, 4)}
+        # 2 weeks: 5 late, 4 on time; 3 weeks: 6 late, 9 on time;
+        # 4 weeks: 10 late, 9 on time.
+        self.assertEqual(calibration_weeks(weekly, (2, 3, 4), 5), 3)
+        self.assertEqual(calibration_weeks(weekly, (2, 3, 4), 4), 2)
+        # Not even the longest window has 10 of each: the longest is kept.
+        self.assertEqual(calibration_weeks(weekly, (2, 3, 4), 10), 4)
+        self.assertEqual(calibration_weeks({}, (5, 9), 1), 9)
 
     def test_recency_weight_halves_every_half_life(self):
         self.assertEqual(recency_weight(0, 180), 1.0)
