@@ -34,7 +34,9 @@ class SettlementCollectionCaseItem(models.Model):
     )
     date_due = fields.Date(string="Due Date", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
-    company_currency_id = fields.Many2one(related="company_id.currency_id")
+    company_currency_id = fields.Many2one(
+        related="company_id.currency_id", string="Company Currency"
+    )
     amount_handed_over = fields.Monetary(
         string="Open at Hand-over",
         currency_field="company_currency_id",
