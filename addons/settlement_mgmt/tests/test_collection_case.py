@@ -112,6 +112,16 @@ class TestCollectionCase(SettlementCommon):
             self.customer, self.today - timedelta(days=120), self.today
         )
 
+    def _statement_html(self):
+        return self.env["ir.actions.report"]._render_qweb_html(
+            "settlement_mgmt.action_report_statement",
+            self.customer.ids,
+            data={
+                "date_from": str(self.today - timedelta(days=120)),
+                "date_to": str(self.today),
+            },
+        )[0]
+
     def _dunned_moves(self):
         rows = self.env["settlement.dunning.engine"]._dunning_item_rows(
             self.env.company, self.today, self.customer
@@ -299,6 +309,12 @@ class TestCollectionCase(SettlementCommon):
         self.assertEqual(case.commission_rate, 20.0)
         self.assertEqual(self.customer.settlement_collection_case_count, 1)
         self.assertNotIn(overdue, self._dunned_moves())
+        # The printed statement names the lawyer and the case, marks the item.
+        html = self._statement_html()
+        self.assertIn(b"o_settlement_statement_collection", html)
+        self.assertIn(self.lawyer.name.replace("&", "&amp;").encode(), html)
+        self.assertIn(case.name.encode(), html)
+        self.assertEqual(html.count(b"o_settlement_statement_collection_item"), 1)
         # A settlement user cannot move, recover, write off or return it.
         for method in (
             "action_to_agency",
@@ -322,6 +338,7 @@ class TestCollectionCase(SettlementCommon):
         case.with_user(self.manager).action_return()
         self.assertEqual(case.state, "returned")
         self.assertEqual(case.hold_id.state, "released")
+        self.assertNotIn(b"o_settlement_statement_collection", self._statement_html())
         # The overdue invoice is chased again (the other is not due yet).
         self.assertEqual(self._dunned_moves(), overdue)
         # A new case may then be opened, from the Due Schedule.
