@@ -454,39 +454,3 @@ class SettlementCollectionCase(models.Model):
             "view_mode": "list,form",
             "domain": [("case_id", "=", self.id)],
         }
-
-    def action_view_moves(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Journal Entries"),
-            "res_model": "account.move",
-            "view_mode": "list,form",
-            "domain": [("id", "in", self._accounting_moves().ids)],
-        }
-
-    def action_record_recovery(self):
-        self.ensure_one()
-        self._check_manager()
-        self._check_active()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Record a Recovery"),
-            "res_model": "settlement.collection.case.recover",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_case_id": self.id},
-        }
-
-    def action_write_off(self):
-        self.ensure_one()
-        self._check_manager()
-        self._check_active()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Write Off the Remainder"),
-            "res_model": "settlement.collection.case.write.off",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_case_id": self.id},
-        }
