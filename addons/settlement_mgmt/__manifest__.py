@@ -57,6 +57,7 @@
         "views/settlement_payment_prediction_views.xml",
         "views/settlement_prediction_model_views.xml",
         "report/settlement_dashboard_views.xml",
+        "views/settlement_collection_case_views.xml",
         "views/settlement_menus.xml",
         # its menus go under the Reporting menu above
         "views/settlement_collection_forecast_views.xml",

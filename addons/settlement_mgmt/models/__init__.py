@@ -1,6 +1,7 @@
 from . import settlement_mail_direction_mixin
 from . import ir_actions_report
 from . import res_company_discount
+from . import res_company_collection
 from . import res_company
 from . import res_config_settings
 from . import settlement_credit_service
@@ -67,3 +68,9 @@ from . import settlement_collection_forecast
 from . import ir_http
 from . import settlement_portal_overview
 from . import payment_transaction
+from . import res_partner_collection
+from . import settlement_collection_case_accounting
+from . import settlement_collection_case
+from . import settlement_collection_case_item
+from . import settlement_collection_case_recovery
+from . import settlement_credit_hold_collection

@@ -21,7 +21,11 @@ CREDIT_POLICIES = [
 
 class ResCompany(models.Model):
     _name = "res.company"
-    _inherit = ["res.company", "settlement.company.discount"]
+    _inherit = [
+        "res.company",
+        "settlement.company.discount",
+        "settlement.company.collection",
+    ]
 
     settlement_aging_days = fields.Char(
         string="Aging Buckets",

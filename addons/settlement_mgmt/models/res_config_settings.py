@@ -39,6 +39,16 @@ class ResConfigSettings(models.TransientModel):
         readonly=False,
         check_company=True,
     )
+    settlement_collection_commission_account_id = fields.Many2one(
+        related="company_id.settlement_collection_commission_account_id",
+        readonly=False,
+        check_company=True,
+    )
+    settlement_bad_debt_account_id = fields.Many2one(
+        related="company_id.settlement_bad_debt_account_id",
+        readonly=False,
+        check_company=True,
+    )
     settlement_collections_user_id = fields.Many2one(
         related="company_id.settlement_collections_user_id",
         readonly=False,

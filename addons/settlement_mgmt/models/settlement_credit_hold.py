@@ -8,6 +8,7 @@ HOLD_TYPES = [
     ("manual", "Manual"),
     ("overdue", "Overdue items"),
     ("dunning", "Reminder level"),
+    ("collection", "Collection case"),
 ]
 # Who placed a hold, when and why it ended: audit facts, written only by
 # create() and _release() (in sudo after their role check), never by a client.
@@ -211,6 +212,7 @@ class SettlementCreditHold(models.Model):
                 self.env._("Only a credit controller can release a credit hold.")
             )
         self.check_access("write")
+        self._check_no_active_case()
         active = self.filtered(lambda hold: hold.state == "active")
         active.sudo().write(
             {

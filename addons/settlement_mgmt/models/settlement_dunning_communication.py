@@ -300,13 +300,23 @@ class SettlementDunningCommunication(models.Model):
                 ),
                 user_id=self.partner_id.user_id.id,
             )
+        case = self.env["settlement.collection.case"]
+        if level.action_collection_case:
+            case = case._open_from_reminder(self)
         if level.action_legal:
             self.activity_schedule(
                 "mail.mail_activity_data_todo",
                 summary=self.env._(
                     "Hand %(customer)s over to legal or a collection agency",
                     customer=self.partner_id.name,
+                )
+                if not case
+                else self.env._(
+                    "Follow %(customer)s's collection case %(case)s",
+                    customer=self.partner_id.name,
+                    case=case.name,
                 ),
+                note=case._get_html_link() if case else None,
                 user_id=(self.policy_id.legal_user_id or self.user_id).id,
             )
 

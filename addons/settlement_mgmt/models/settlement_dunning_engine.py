@@ -6,6 +6,7 @@ import psycopg2
 from odoo import Command, api, fields, models
 from odoo.tools import SQL, mute_logger
 
+from ..lib.collection import ACTIVE_STATES as CASE_ACTIVE_STATES
 from ..lib.dispute import OPEN_STATES as DISPUTE_OPEN_STATES
 from ..lib.dunning import accrued_interest, call_priority, late_fee, level_index
 from ..lib.receivable_rows import DunningItem
@@ -38,6 +39,8 @@ class SettlementDunningEngine(models.AbstractModel):
         self.env["settlement.dunning.communication.line"].flush_model()
         self.env["settlement.dunning.communication"].flush_model(["fee_move_id"])
         self.env["settlement.dunning.level"].flush_model(["days"])
+        self.env["settlement.collection.case"].flush_model(["state"])
+        self.env["settlement.collection.case.item"].flush_model(["move_line_id"])
         # Reminders pause for every open dispute, reviewed or not: courteous.
         Query = self.env["settlement.receivable.query"]
         disputed_join, undisputed = Query._undisputed_sql(company, DISPUTE_OPEN_STATES)
@@ -82,6 +85,13 @@ class SettlementDunningEngine(models.AbstractModel):
                AND line.amount_net * %(undisputed)s > 0
                AND line.date_due <= %(last_due)s
                AND %(partner_filter)s
+               -- items handed over to an agency or lawyer leave dunning
+               AND NOT EXISTS (
+                       SELECT 1 FROM settlement_collection_case_item case_item
+                         JOIN settlement_collection_case collection_case
+                           ON collection_case.id = case_item.case_id
+                        WHERE case_item.move_line_id = line.move_line_id
+                          AND collection_case.state IN %(case_active_states)s)
                -- a late fee never starts its own chain of reminders
                AND NOT EXISTS (SELECT 1 FROM settlement_dunning_communication fee
                                 WHERE fee.fee_move_id = line.move_id)
@@ -97,6 +107,7 @@ class SettlementDunningEngine(models.AbstractModel):
                 company_id=company.id,
                 last_due=today - timedelta(days=earliest),
                 partner_filter=partner_filter,
+                case_active_states=CASE_ACTIVE_STATES,
             )
         )
         return [DunningItem(**row) for row in rows]

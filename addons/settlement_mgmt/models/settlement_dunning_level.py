@@ -85,6 +85,18 @@ class SettlementDunningLevel(models.Model):
         help="Give the legal contact an activity to pass the customer to legal or "
         "a collection agency.",
     )
+    action_collection_case = fields.Boolean(
+        string="Open a Collection Case",
+        help="Hand the reminded overdue items over to the agency or lawyer below: "
+        "they leave normal dunning and the customer stays on credit hold until "
+        "the case is closed.  A customer with an open case gets no second one.",
+    )
+    collection_handler_id = fields.Many2one(
+        "res.partner",
+        string="Agency or Lawyer",
+        domain="[('settlement_collection_kind', '!=', False)]",
+        help="Who the collection case is handed over to.",
+    )
 
     _sql_constraints = [
         (
@@ -93,6 +105,18 @@ class SettlementDunningLevel(models.Model):
             "Two levels of a policy cannot start on the same day.",
         ),
     ]
+
+    @api.constrains("action_collection_case", "collection_handler_id")
+    def _check_collection_handler(self):
+        for level in self:
+            if level.action_collection_case and not level.collection_handler_id:
+                raise ValidationError(
+                    self.env._(
+                        "Level %(level)s opens a collection case: choose the agency "
+                        "or lawyer it is handed over to.",
+                        level=level.name,
+                    )
+                )
 
     @api.constrains(
         "fee_type",

@@ -225,6 +225,17 @@ class SettlementStatement(models.AbstractModel):
             if current
             else self.env["settlement.credit.hold"]
         )
+        # The account is with an agency or lawyer: said on the statement, with
+        # the items handed over marked.
+        collection_case = (
+            self.env["settlement.collection.case"]._active_case(partner, company).sudo()
+        )
+        if collection_case.date_handover and collection_case.date_handover > date_to:
+            collection_case = collection_case.browse()
+        case_moves = collection_case.item_ids.move_id
+        for section in sections:
+            for line in section["lines"]:
+                line["collection"] = line["move_id"] in case_moves.ids
         return {
             "partner": partner,
             "company": company,
@@ -238,6 +249,7 @@ class SettlementStatement(models.AbstractModel):
             # past period's statement must not pass them for its own.  A
             # customer on hold is told so, not what credit it would have.
             "hold": holds,
+            "collection_case": collection_case,
             "available_credit": (
                 partner.with_company(company).sudo().settlement_available_credit
                 if current and not holds and partner.credit_limit

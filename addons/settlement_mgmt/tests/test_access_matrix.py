@@ -115,6 +115,8 @@ class TestAccessMatrix(SettlementCommon):
                 "plan.request_decide",
                 "company.collections_responsible",
                 "case_file",
+                "case.open",
+                "case.settle",
             },
         )
 
@@ -192,6 +194,41 @@ class TestAccessMatrix(SettlementCommon):
             ._agency_workbook(self.customer, self.env["account.move"], "CASE-1")
         )
         self.assertTrue(content.startswith(b"PK"), name)
+    def _collection_customer(self):
+        customer = self.env["res.partner"].create(
+            {"name": "Handed-over customer", "is_company": True}
+        )
+        self._invoice(customer, 700.0, days_old=90)
+        agency = self.env["res.partner"].create(
+            {
+                "name": "Matrix Agency",
+                "settlement_collection_kind": "agency",
+                "settlement_collection_commission": 10.0,
+            }
+        )
+        return customer, agency
+
+    def _try_case_open(self, user):
+        customer, agency = self._collection_customer()
+        wizard = (
+            self.env["settlement.collection.case.open"]
+            .with_user(user)
+            .with_context(active_model="res.partner", active_ids=customer.ids)
+            .create({"handler_id": agency.id})
+        )
+        wizard.action_confirm()
+        self.assertEqual(customer.sudo().settlement_collection_case_count, 1)
+
+    def _try_case_settle(self, user):
+        customer, agency = self._collection_customer()
+        lines = self.env["settlement.collection.case.open"]._overdue_lines(
+            customer, self.env.company
+        )
+        case = self.env["settlement.collection.case"]._open_case(
+            customer, self.env.company, agency, lines
+        )
+        case.with_user(user).action_to_agency()
+        self.assertEqual(case.state, "agency")
 
     def test_decisions_per_role(self):
         roles = ROLES[:-1]  # the public user decides nothing and has no row

@@ -26,6 +26,9 @@ from .common import SettlementCommon
 SETTLEMENT_MODELS = {
     "settlement.collection.forecast": None,
     "settlement.collection.forecast.review": None,
+    "settlement.collection.case": "note",
+    "settlement.collection.case.item": None,
+    "settlement.collection.case.recovery": None,
     "settlement.credit.hold": "reason",
     "settlement.credit.override": None,
     "settlement.discount.analysis": None,
@@ -267,6 +270,36 @@ class TestMultiCompany(SettlementCommon):
         )
         cls.env["settlement.receivable.snapshot"].sudo()._cron_settlement_snapshots()
         cls.env["settlement.payment.prediction"].sudo()._cron_settlement_predictions()
+
+        # A collection case of B, handed over from the customer's form, and a
+        # recovery the agency remitted (no commission: no expense account).
+        cls._invoice_b(400.0, days_old=120)
+        agency = cls.env["res.partner"].create(
+            {"name": "Agency of B", "settlement_collection_kind": "agency"}
+        )
+        action = (
+            cls.customer_b.with_user(cls.user_b)
+            .with_context(allowed_company_ids=company_b.ids)
+            .action_settlement_hand_over()
+        )
+        wizard = (
+            cls._b("settlement.collection.case.open")
+            .with_context(**action["context"])
+            .create({"handler_id": agency.id})
+        )
+        case = cls._b("settlement.collection.case").browse(
+            wizard.action_confirm()["res_id"]
+        )
+        case.action_to_agency()
+        action = case.action_record_recovery()
+        cls._b("settlement.collection.case.recover").with_context(
+            **action["context"]
+        ).create(
+            {
+                "amount_gross": 100.0,
+                "journal_id": cls.company_data_2["default_journal_bank"].id,
+            }
+        ).action_confirm()
 
         # Shared configuration (no company): a payment term with a tier.
         cls.shared_term = cls.env["account.payment.term"].create(

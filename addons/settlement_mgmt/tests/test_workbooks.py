@@ -125,6 +125,8 @@ class TestWorkbooks(SettlementCommon):
             "reminders": [6, 7, 8],
             "promises": [4, 5],
             "discounts": [5, 7, 10],
+            "cases": [8, 9, 10, 11, 12],
+            "recoveries": [5, 6, 7],
         }
         for register, columns in money_columns.items():
             with self.subTest(register=register):

@@ -10,3 +10,6 @@ from . import settlement_register_export
 from . import account_payment_register
 from . import settlement_instalment_plan_refuse
 from . import settlement_collection_forecast_export
+from . import settlement_collection_case_open
+from . import settlement_collection_case_recover
+from . import settlement_collection_case_write_off
