@@ -73,4 +73,5 @@ from . import settlement_collection_case_accounting
 from . import settlement_collection_case
 from . import settlement_collection_case_item
 from . import settlement_collection_case_recovery
+from . import settlement_collection_case_file
 from . import settlement_credit_hold_collection

@@ -194,6 +194,7 @@ class TestAccessMatrix(SettlementCommon):
             ._agency_workbook(self.customer, self.env["account.move"], "CASE-1")
         )
         self.assertTrue(content.startswith(b"PK"), name)
+
     def _collection_customer(self):
         customer = self.env["res.partner"].create(
             {"name": "Handed-over customer", "is_company": True}

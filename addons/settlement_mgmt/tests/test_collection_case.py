@@ -4,6 +4,7 @@ recovered through the agency (net of commission) and the rest written off.
 At each step the ledger, the statement, the credit block and dunning agree
 with amounts worked out by hand here."""
 
+import zipfile
 from datetime import timedelta
 from io import BytesIO
 
@@ -358,6 +359,46 @@ class TestCollectionCase(SettlementCommon):
         wizard.action_confirm()
         self.customer.invalidate_recordset()
         self.assertTrue(self.customer.settlement_collection_case_active)
+
+    def test_case_file_of_the_items_handed_over(self):
+        handed_over = self._overdue_invoice(self.customer, 300.0, 20)
+        self._overdue_invoice(self.customer, 100.0, -5)  # not due: not handed over
+        case = self._hand_over(self.user, self.customer, self.agency)
+        # A settlement user opens cases but may not gather the customer's file.
+        with self.assertRaises(AccessError):
+            case.with_user(self.user).action_build_case_file()
+        self.assertFalse(
+            self.env["ir.attachment"].search(
+                [("res_model", "=", case._name), ("res_id", "=", case.id)]
+            )
+        )
+        case.with_user(self.manager).action_build_case_file()
+        attachments = self.env["ir.attachment"].search(
+            [("res_model", "=", case._name), ("res_id", "=", case.id)]
+        )
+        self.assertEqual(
+            sorted(name.rsplit(".", 1)[1] for name in attachments.mapped("name")),
+            ["xlsx", "zip"],
+        )
+        for attachment in attachments:
+            self.assertIn(case.name.replace("/", "-"), attachment.name)
+        archive = zipfile.ZipFile(
+            BytesIO(attachments.filtered(lambda a: a.name.endswith(".zip")).raw)
+        )
+        invoice_members = [name for name in archive.namelist() if "Dossier" not in name]
+        # Besides the dossier: the one invoice handed over (not the one not due).
+        self.assertEqual(len(invoice_members), 1, archive.namelist())
+        self.assertIn(handed_over.name.replace("/", "-"), invoice_members[0])
+        workbook = openpyxl.load_workbook(
+            BytesIO(attachments.filtered(lambda a: a.name.endswith(".xlsx")).raw)
+        )
+        sheet = workbook.active
+        invoice_cells = [
+            row for row in sheet.iter_rows(values_only=True) if handed_over.name in row
+        ]
+        self.assertEqual(len(invoice_cells), 1)
+        self.assertIn(300.0, invoice_cells[0])
+        self.assertIn(case.name, case.message_ids[0].body)
 
     # ------------------------------------------------------------------
     # Bad input: a clear error, nothing written
