@@ -133,18 +133,12 @@ class SettlementPartnerFollowup(models.AbstractModel):
         CaseFile._attach_case_file(
             customer, customer, self.env["account.move"], reference
         )
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "success",
-                "message": self.env._(
-                    "The case file is attached to %(customer)s.",
-                    customer=customer.display_name,
-                ),
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
-        }
+        return CaseFile._attached_notification(
+            self.env._(
+                "The case file is attached to %(customer)s.",
+                customer=customer.display_name,
+            )
+        )
 
     @api.depends_context("company")
     @api.depends("settlement_next_action_date")

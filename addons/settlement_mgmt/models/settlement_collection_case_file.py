@@ -12,18 +12,12 @@ class SettlementCollectionCase(models.Model):
         """Attach the case file (dossier ZIP and agency workbook) to the
         case, with a note in its chatter."""
         self.ensure_one()
-        self.env["settlement.collection.file"]._attach_case_file(
+        CaseFile = self.env["settlement.collection.file"]
+        CaseFile._attach_case_file(
             self, self.partner_id, self.item_ids.move_id, self.name
         )
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "success",
-                "message": self.env._(
-                    "The case file of %(case)s is attached to the case.",
-                    case=self.name,
-                ),
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
-        }
+        return CaseFile._attached_notification(
+            self.env._(
+                "The case file of %(case)s is attached to the case.", case=self.name
+            )
+        )

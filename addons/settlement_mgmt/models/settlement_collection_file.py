@@ -335,3 +335,17 @@ class SettlementCollectionFile(models.AbstractModel):
             subtype_xmlid="mail.mt_note",
         )
         return archive
+
+    @api.model
+    def _attached_notification(self, message):
+        """What a *Case File* button returns: ``message`` in a notification,
+        then the form reloaded to show the file in its chatter."""
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": message,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
