@@ -329,7 +329,7 @@ class TestCollectionFile(JsonRpcMixin, SettlementCommon, HttpCase):
             names,
             [
                 # each dossier named in its own language
-                "01 پرونده مستندات CASE-7 (fa_IR).pdf",
+                "01 شرح پرونده CASE-7 (fa_IR).pdf",
                 "02 Dossier CASE-7 (en_US).pdf",
                 f"03 Invoice {self.fa_invoice.name.replace('/', '-')}.pdf",
             ],
