@@ -430,27 +430,3 @@ class SettlementCollectionCase(models.Model):
                 case._close("recovered", self.env._("Everything handed over is paid."))
             elif state and state != case.state:
                 case.sudo().write({"state": state})
-
-    # ------------------------------------------------------------------
-    # Smart buttons
-    # ------------------------------------------------------------------
-
-    def action_view_items(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Items Handed Over"),
-            "res_model": "settlement.collection.case.item",
-            "view_mode": "list",
-            "domain": [("case_id", "=", self.id)],
-        }
-
-    def action_view_recoveries(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Recoveries"),
-            "res_model": "settlement.collection.case.recovery",
-            "view_mode": "list,form",
-            "domain": [("case_id", "=", self.id)],
-        }
