@@ -17,10 +17,11 @@ def ok(result):
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
 
 
-def shell(odoo_cli, database, script):
-    """Run ``script`` in ``odoo shell`` on ``database``; returns what it printed
-    after RESULT_PREFIX, decoded from JSON."""
-    result = odoo_cli("shell", "-d", database, "--no-http", stdin=script)
+def shell(odoo_cli, database, script, *options):
+    """Run ``script`` in ``odoo shell`` on ``database`` (``options`` first, e.g.
+    the addons path of another release); returns what it printed after
+    RESULT_PREFIX, decoded from JSON."""
+    result = odoo_cli("shell", *options, "-d", database, "--no-http", stdin=script)
     assert result.returncode == 0, result.stderr[-4000:]
     payload = [
         line for line in result.stdout.splitlines() if line.startswith(RESULT_PREFIX)
