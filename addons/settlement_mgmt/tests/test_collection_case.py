@@ -13,7 +13,7 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import SettlementCommon
 
@@ -162,6 +162,21 @@ class TestCollectionCase(SettlementCommon):
         )
         wizard.action_confirm()
 
+    def _case_file_open_amounts(self, case):
+        """{invoice: open amount} as the case file's agency workbook gives
+        them (one row per open item, below its header row)."""
+        _name, content = (
+            self.env["settlement.collection.file"]
+            .with_user(self.manager)
+            ._agency_workbook(case.partner_id, case.item_ids.move_id, case.name)
+        )
+        sheet = openpyxl.load_workbook(BytesIO(content)).active
+        return {
+            row[5]: row[10]
+            for row in sheet.iter_rows(min_row=6, values_only=True)
+            if row[5] and row[5].startswith("INV")
+        }
+
     def _assert_blocked(self):
         draft = self._invoice(self.customer, 10.0, post=False)
         with self.assertRaises(UserError):
@@ -219,6 +234,10 @@ class TestCollectionCase(SettlementCommon):
             if line["collection"]
         ]
         self.assertEqual(sorted(marked), sorted((old | newer).ids))
+        # Case file: both invoices open in full.
+        self.assertEqual(
+            self._case_file_open_amounts(case), {old.name: 1000.0, newer.name: 500.0}
+        )
         # Credit block: the case's hold, which no controller can release.
         self.assertEqual(case.hold_id.hold_type, "collection")
         self.assertEqual(case.hold_id.state, "active")
@@ -263,6 +282,9 @@ class TestCollectionCase(SettlementCommon):
         self.assertEqual(case.amount_commission, 90.0)
         self.assertEqual(case.amount_open, 900.0)
         self.assertEqual(self._statement()["sections"][0]["closing"], 1100.0)
+        self.assertEqual(
+            self._case_file_open_amounts(case), {old.name: 400.0, newer.name: 500.0}
+        )
         self.assertEqual(self._dunned_moves(), fresh)
         self._assert_blocked()
 
@@ -280,6 +302,8 @@ class TestCollectionCase(SettlementCommon):
         statement = self._statement()
         self.assertEqual(statement["sections"][0]["closing"], 200.0)
         self.assertFalse(statement["collection_case"])
+        # Case file: nothing of the case is open any more.
+        self.assertEqual(self._case_file_open_amounts(case), {})
         self.assertEqual(self._dunned_moves(), fresh)
         # Written off twice: refused, nothing booked.
         moves = self.env["account.move"].search_count([])
@@ -509,3 +533,36 @@ class TestCollectionCase(SettlementCommon):
         self.assertEqual(len(data), 1)
         self.assertEqual(data[0][0], case.name)
         self.assertEqual(list(data[0][4:7]), [200.0, 30.0, 170.0])
+
+
+@tagged("post_install", "-at_install")
+class TestCollectionCaseOnThePortal(SettlementCommon, HttpCase):
+    def test_portal_statement_says_who_has_the_account(self):
+        invoice = self._invoice(self.customer, 300.0, days_old=60)
+        agency = self.env["res.partner"].create(
+            {
+                "name": "Northwind Collections",
+                "is_company": True,
+                "settlement_collection_kind": "agency",
+                "settlement_collection_commission": 10.0,
+            }
+        )
+        self._portal_user("cc_portal", self.customer)
+        action = self.customer.with_user(self.controller).action_settlement_hand_over()
+        wizard = (
+            self.env["settlement.collection.case.open"]
+            .with_user(self.controller)
+            .with_context(**action["context"])
+            .create({"handler_id": agency.id})
+        )
+        case = self.env["settlement.collection.case"].browse(
+            wizard.action_confirm()["res_id"]
+        )
+        self.assertEqual(case.item_ids.move_id, invoice)
+        self.authenticate("cc_portal", "cc_portal")
+        page = self.url_open("/my/statement")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("o_settlement_statement_collection", page.text)
+        self.assertIn(agency.name, page.text)
+        self.assertIn(case.name, page.text)
+        self.assertEqual(page.text.count("o_settlement_statement_collection_item"), 1)
