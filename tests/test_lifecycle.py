@@ -80,6 +80,10 @@ print('SNAPSHOT' + json.dumps({
     'late_fees': env['settlement.dunning.communication'].search_count(
         [('fee_move_id.state', '=', 'posted')]),
     'promises': sorted(env['settlement.promise'].search([]).mapped('state')),
+    'cases': sorted(
+        (case.state, case.handler_id.name, case.item_ids.move_id.name,
+         case.hold_id.state)
+        for case in env['settlement.collection.case'].search([])),
     # demo files run again on every update: a back-dated promise moves once
     'promise_dates': sorted(
         str(day) for day in env['settlement.promise'].search([]).mapped(
@@ -295,6 +299,10 @@ def test_demo_data_shows_every_state(odoo_cli):
     assert len(facts["reminder_levels"]) >= 3, facts["reminder_levels"]
     assert facts["late_fees"] >= 1, facts["late_fees"]
     assert facts["promises"] == ["broken", "open", "open"], facts["promises"]
+    # Aria's oldest invoice handed over to the agency, its customer held.
+    assert [[*case[:2], case[3]] for case in facts["cases"]] == [
+        ["open", "Atlas Debt Recovery", "active"]
+    ], facts["cases"]
     # Tiered discounts: taken in each tier, missed, still open.
     assert facts["discounts"] == [
         ["missed", 0],

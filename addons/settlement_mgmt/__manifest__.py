@@ -84,6 +84,7 @@
         "demo/settlement_promise_demo_backdate.sql",
         "demo/settlement_promise_demo_check.xml",
         "demo/settlement_dunning_demo.xml",
+        "demo/settlement_collection_case_demo.xml",
         "demo/settlement_receivable_snapshot_demo.xml",
     ],
     "post_init_hook": "post_init_hook",
