@@ -77,3 +77,14 @@ class SettlementCreditHoldCollection(models.Model):
                         )[case.state],
                     )
                 )
+
+    @api.model
+    def _cron_settlement_credit_holds(self, batch_size=200):
+        """Nightly, first: a customer that paid straight to the company what
+        was handed over has its case recovered and its hold released (a
+        recovery recorded on the case does it at once).  Closed cases leave
+        the search, so reruns change nothing."""
+        self.env["settlement.collection.case"].sudo().search(
+            [("is_active", "=", True)]
+        )._sync_state_from_ledger()
+        return super()._cron_settlement_credit_holds(batch_size=batch_size)

@@ -384,6 +384,24 @@ class TestCollectionCase(SettlementCommon):
         self.customer.invalidate_recordset()
         self.assertTrue(self.customer.settlement_collection_case_active)
 
+    def test_customer_paying_us_directly_closes_the_case_at_night(self):
+        invoice = self._overdue_invoice(self.customer, 300.0, 20)
+        case = self._hand_over(self.user, self.customer, self.agency)
+        Holds = self.env["settlement.credit.hold"]
+        # Half paid: the case stays as it is (nothing came through the agency).
+        self._pay(invoice, 150.0)
+        Holds._cron_settlement_credit_holds()
+        self.assertEqual(case.state, "open")
+        self.assertEqual(case.amount_open, 150.0)
+        self.assertEqual(case.hold_id.state, "active")
+        # The rest paid: recovered, hold released, nothing written off.
+        self._pay(invoice)
+        Holds._cron_settlement_credit_holds()
+        self.assertEqual(case.state, "recovered")
+        self.assertEqual(case.hold_id.state, "released")
+        self.assertEqual(case.amount_written_off, 0.0)
+        self.assertEqual(case.date_closed, self.today)
+
     def test_case_file_of_the_items_handed_over(self):
         handed_over = self._overdue_invoice(self.customer, 300.0, 20)
         self._overdue_invoice(self.customer, 100.0, -5)  # not due: not handed over
