@@ -333,35 +333,52 @@ class SettlementCreditHold(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _settlement_place_dunning_hold(self, communication):
-        """Hold the reminded customer, unless it already has such a hold."""
-        existing = self.sudo().search_count(
+    def _settlement_place_system_hold(self, partner, company, hold_type, reason):
+        """(hold, placed): the customer's active hold of ``hold_type`` in
+        ``company``, placed by the system with ``reason`` unless it already
+        has one (then ``placed`` is False).  Reminder levels and collection
+        cases hold customers this way."""
+        existing = self.sudo().search(
             [
-                ("partner_id", "=", communication.partner_id.id),
-                ("company_id", "=", communication.company_id.id),
-                ("hold_type", "=", "dunning"),
+                ("partner_id", "=", partner.id),
+                ("company_id", "=", company.id),
+                ("hold_type", "=", hold_type),
                 ("state", "=", "active"),
-            ]
+            ],
+            limit=1,
         )
         if existing:
-            return self.browse()
-        return (
+            return existing, False
+        hold = (
             self.sudo()
-            .with_company(communication.company_id)
+            .with_company(company)
             .create(
                 {
-                    "partner_id": communication.partner_id.id,
-                    "company_id": communication.company_id.id,
-                    "hold_type": "dunning",
+                    "partner_id": partner.id,
+                    "company_id": company.id,
+                    "hold_type": hold_type,
                     "user_id": self.env.ref("base.user_root").id,
-                    "reason": self.env._(
-                        "Reminder %(name)s (%(level)s) puts the customer on hold.",
-                        name=communication.name,
-                        level=communication.level_id.name,
-                    ),
+                    "reason": reason,
                 }
             )
         )
+        return hold, True
+
+    @api.model
+    def _settlement_place_dunning_hold(self, communication):
+        """Hold the reminded customer, unless it already has such a hold
+        (then nothing is returned)."""
+        hold, placed = self._settlement_place_system_hold(
+            communication.partner_id,
+            communication.company_id,
+            "dunning",
+            self.env._(
+                "Reminder %(name)s (%(level)s) puts the customer on hold.",
+                name=communication.name,
+                level=communication.level_id.name,
+            ),
+        )
+        return hold if placed else self.browse()
 
     def _release_paid_dunning_holds(self, partners, company):
         """Release reminder holds of customers with nothing overdue any more."""

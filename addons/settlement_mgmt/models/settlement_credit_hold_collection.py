@@ -32,35 +32,19 @@ class SettlementCreditHoldCollection(models.Model):
 
     @api.model
     def _settlement_place_case_hold(self, case):
-        """Hold the customer of a newly opened collection case."""
-        existing = self.sudo().search(
-            [
-                ("partner_id", "=", case.partner_id.id),
-                ("company_id", "=", case.company_id.id),
-                ("hold_type", "=", "collection"),
-                ("state", "=", "active"),
-            ],
-            limit=1,
+        """Hold the customer of a newly opened collection case (or keep the
+        collection hold it has)."""
+        hold, _placed = self._settlement_place_system_hold(
+            case.partner_id,
+            case.company_id,
+            "collection",
+            self.env._(
+                "Handed over to %(handler)s under collection case %(case)s.",
+                handler=case.handler_id.display_name,
+                case=case.name,
+            ),
         )
-        if existing:
-            return existing
-        return (
-            self.sudo()
-            .with_company(case.company_id)
-            .create(
-                {
-                    "partner_id": case.partner_id.id,
-                    "company_id": case.company_id.id,
-                    "hold_type": "collection",
-                    "user_id": self.env.ref("base.user_root").id,
-                    "reason": self.env._(
-                        "Handed over to %(handler)s under collection case %(case)s.",
-                        handler=case.handler_id.display_name,
-                        case=case.name,
-                    ),
-                }
-            )
-        )
+        return hold
 
     @api.model
     def _settlement_release_case_holds(self, cases):
