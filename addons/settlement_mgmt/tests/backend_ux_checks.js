@@ -142,7 +142,7 @@ async function checkCollectionsApp() {
         .map((section) => section.innerText.trim())
         .filter(Boolean);
     const expected = ["Receivables Dashboard", "Worklist", "Customers", "Documents",
-                      "Reporting", "Configuration"];
+                      "Collection Cases", "Reporting", "Configuration"];
     expect(JSON.stringify(sections) === JSON.stringify(expected),
            "Collections sections: " + JSON.stringify(sections));
     const invoicing = menus.getApps().find((app) => app.xmlid === "account.menu_finance");
