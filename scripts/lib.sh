@@ -451,10 +451,18 @@ run_bench_growth() {
         bench_install "$db"
         BENCH_CUSTOMERS="$size" BENCH_INVOICES=20 BENCH_DAYS=730 \
             bench_shell "$db" "$REPO/bench/generate_bulk.py" || die "generation failed for $db"
-        : >"$out/$size.jsonl"
         # statement first: it adds its two customers (5,000 and 10 items) for
-        # good, so every later benchmark and every rerun sees the same data
-        for name in statement dataset aged dunning scoring credit analytics forecast interactive; do
+        # good, so every later benchmark and every rerun sees the same data.
+        # BENCH_ONLY="credit interactive" reruns those and keeps the others'
+        # lines (after a change that only they measure).
+        if [ -n "${BENCH_ONLY:-}" ]; then
+            for name in $BENCH_ONLY; do
+                sed -i "/^{\"bench\": \"$name\"/d" "$out/$size.jsonl"
+            done
+        else
+            : >"$out/$size.jsonl"
+        fi
+        for name in ${BENCH_ONLY:-statement dataset aged dunning scoring credit analytics forecast interactive}; do
             say "size $size: bench_$name"
             BENCH_DUNNING_SEND=0 bench_shell "$db" "$REPO/bench/bench_$name.py" | tee -a /dev/stderr |
                 sed -n "s/^BENCH\(.*\)$/{\"bench\": \"$name\", \"size\": $size, \"rows\": \1}/p" \

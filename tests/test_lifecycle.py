@@ -42,7 +42,14 @@ env.cr.execute('''SELECT count(*) FROM information_schema.columns
 columns = env.cr.fetchone()[0]
 env.cr.execute('''SELECT count(*) FROM pg_indexes
                   WHERE indexname LIKE '%%settlement%%' ''')
-print('SNAPSHOT' + json.dumps([state, columns, env.cr.fetchone()[0]]))
+indexes = env.cr.fetchone()[0]
+# the due schedule's functions and its triggers on core tables
+env.cr.execute('''SELECT (SELECT count(*) FROM pg_proc
+                          WHERE proname LIKE 'settlement%%'),
+                         (SELECT count(*) FROM pg_trigger
+                          WHERE tgname LIKE 'settlement%%') ''')
+functions, triggers = env.cr.fetchone()
+print('SNAPSHOT' + json.dumps([state, columns, indexes, functions, triggers]))
 """
 
 UNINSTALL = """
@@ -237,17 +244,22 @@ def test_install_and_uninstall_leave_accounting_intact(odoo_cli, accounting_db):
             "--log-level=warn",
         )
     )
-    state, _columns, settlement_indexes = shell(odoo_cli, accounting_db, MODULE_STATE)
+    state, _columns, settlement_indexes, functions, triggers = shell(
+        odoo_cli, accounting_db, MODULE_STATE
+    )
     assert state == "installed"
-    # our index on a core table (account_move) is there, to be dropped below
+    # our index on a core table (account_move) is there, to be dropped below,
+    # and the due schedule's triggers on journal items
     assert settlement_indexes > 0
+    assert functions > 0 and triggers > 0
     assert shell(odoo_cli, accounting_db, SNAPSHOT) == before
 
     shell(odoo_cli, accounting_db, UNINSTALL)
-    state, settlement_columns, settlement_indexes = shell(
+    state, settlement_columns, settlement_indexes, functions, triggers = shell(
         odoo_cli, accounting_db, MODULE_STATE
     )
     assert state == "uninstalled"
+    assert (functions, triggers) == (0, 0), "no settlement trigger left on core"
     assert settlement_columns == 0, "uninstall leaves no settlement_* column behind"
     assert settlement_indexes == 0, "uninstall leaves no settlement index behind"
     assert shell(odoo_cli, accounting_db, SNAPSHOT) == before

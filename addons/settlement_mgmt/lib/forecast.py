@@ -127,6 +127,16 @@ def expected_payment_date(due, today, distribution):
     return max(due + timedelta(days=weighted_median(still_possible)), today)
 
 
+def expected_invoice_date(due, today, customer, company, late_probability=None):
+    """The expected payment date of an open invoice due on ``due``: its
+    customer's history ``customer`` blended with its company's ``company``
+    (DelayHistory each, the customer's may be None), re-weighted by the
+    chance of paying late when known (the one rule the invoice, the
+    prediction and the forecast show)."""
+    distribution = reweight(blend(customer, company), late_probability)
+    return expected_payment_date(due, today, distribution)
+
+
 def week_shares(due, today, distribution, weeks=FORECAST_WEEKS):
     """Probability of an item due on ``due``, open on ``today``, being paid
     in each of the ``weeks`` weeks from today (week 0 = today to today + 6);

@@ -28,6 +28,7 @@ from . import settlement_instalment_plan_line
 from . import settlement_instalment_plan_request
 from . import settlement_receivable_query
 from . import settlement_receivable_item
+from . import settlement_receivable_item_store
 from . import settlement_dunning_policy
 from . import settlement_dunning_level
 from . import settlement_dunning_level_channel

@@ -177,7 +177,21 @@ class SettlementPartnerCredit(models.AbstractModel):
         limited = self.search(
             [("credit_limit", ">", 0), ("parent_id", "=", False)]
         ) | self.search([("credit_limit", ">", 0), ("is_company", "=", True)])
-        over_ids = [partner.id for partner in limited if partner.settlement_over_limit]
+        # The positions of all of them at once (a few queries whatever their
+        # number), not the partner's computed fields in prefetch batches.
+        positions = self.env["settlement.credit.service"]._positions(
+            limited, self.env.company
+        )
+        over_commercial = {
+            partner_id
+            for partner_id, position in positions.items()
+            if position.limit() > 0 and position.exposure.total > position.limit()
+        }
+        over_ids = [
+            partner.id
+            for partner in limited
+            if partner.commercial_partner_id.id in over_commercial
+        ]
         positive = (operator == "=") == value
         return [("id", "in" if positive else "not in", over_ids)]
 

@@ -9,9 +9,7 @@ from ..lib.forecast import (
     MIN_DAYS,
     DelayHistory,
     ForecastItem,
-    blend,
-    expected_payment_date,
-    reweight,
+    expected_invoice_date,
     weekly_forecast,
 )
 
@@ -180,18 +178,17 @@ class SettlementCollectionForecast(models.Model):
         return self.env.execute_query(
             SQL(
                 """
-            WITH open_item AS (%(items)s)
             SELECT line.partner_id, partner.user_id, line.company_currency_id,
                    line.date_due, line.amount_net * %(undisputed)s,
                    prediction.probability
-              FROM open_item line
+              FROM %(items)s line
               %(dispute_join)s
          LEFT JOIN res_partner partner ON partner.id = line.partner_id
          LEFT JOIN settlement_payment_prediction prediction
                 ON prediction.move_id = line.move_id
              WHERE line.company_id = %(company)s AND line.amount_net > 0
                 """,
-                items=Item._table_query,
+                items=Item._table_sql,
                 undisputed=undisputed,
                 dispute_join=dispute_join,
                 company=company.id,
@@ -329,14 +326,12 @@ class SettlementCollectionForecast(models.Model):
                     if prediction.risk not in (False, "none")
                     else None
                 )
-                distribution = reweight(
-                    blend(
-                        histories.get(move.commercial_partner_id.id), company_history
-                    ),
+                result[move.id] = expected_invoice_date(
+                    move.invoice_date_due,
+                    today,
+                    histories.get(move.commercial_partner_id.id),
+                    company_history,
                     None if probability is None else probability / 100,
-                )
-                result[move.id] = expected_payment_date(
-                    move.invoice_date_due, today, distribution
                 )
         return result
 

@@ -68,7 +68,7 @@ class SettlementCreditService(models.AbstractModel):
             return {}
         Query = self.env["settlement.receivable.query"]
         items = self.env["settlement.receivable.item"]
-        items._flush_sources()
+        items._flush_sources(sync=False)
         self.env["settlement.dispute"].flush_model(
             ["partner_id", "company_id", "state", "amount_company"]
         )
@@ -80,94 +80,91 @@ class SettlementCreditService(models.AbstractModel):
         )
         today = fields.Date.context_today(self)
         disputed_join, undisputed = Query._undisputed_sql(company)
-        rows = self.env.execute_query_dict(
-            SQL(
-                """
-            WITH open_items AS (
-                SELECT item.partner_id,
-                       SUM(item.amount_residual) AS open_receivable
-                  FROM (%(open_items)s) item
-              GROUP BY item.partner_id
-            ), overdue_items AS (
-                SELECT line.partner_id,
-                       SUM(line.amount_net * %(undisputed)s) AS overdue,
-                       MAX(%(today)s - line.date_due) AS oldest_overdue_days
-                  FROM %(items)s line
-                  %(disputed_join)s
-                 WHERE line.company_id = %(company_id)s
-                   AND line.partner_id = ANY(%(partner_ids)s)
-                   AND line.date_due < %(today)s
-                   -- net of the customer's open credits, oldest due first
-                   AND line.amount_net * %(undisputed)s > 0
-              GROUP BY line.partner_id
-            ), drafts AS (
-                SELECT move.commercial_partner_id AS partner_id,
-                       SUM(move.amount_total_signed) AS draft_invoiced
-                  FROM account_move move
-                 WHERE move.state = 'draft'
-                   AND move.move_type IN ('out_invoice', 'out_refund')
-                   AND move.company_id = %(company_id)s
-                   AND move.commercial_partner_id = ANY(%(partner_ids)s)
-                   AND move.id != ALL(%(exclude_ids)s)
-              GROUP BY move.commercial_partner_id
-            ), disputes AS (
-                SELECT partner_id,
-                       SUM(amount_company) FILTER (
-                           WHERE state = ANY(%(credit_states)s)) AS disputed,
-                       SUM(amount_company) FILTER (
-                           WHERE state != ALL(%(credit_states)s)) AS pending
-                  FROM settlement_dispute
-                 WHERE state = ANY(%(open_states)s)
-                   AND company_id = %(company_id)s
-                   AND partner_id = ANY(%(partner_ids)s)
-              GROUP BY partner_id
-            ), holds AS (
-                SELECT DISTINCT partner_id
-                  FROM settlement_credit_hold
-                 WHERE state = 'active'
-                   AND company_id = %(company_id)s
-                   AND partner_id = ANY(%(partner_ids)s)
-            )
-            SELECT partner.id AS partner_id,
-                   COALESCE(o.open_receivable, 0) AS open_receivable,
-                   COALESCE(late.overdue, 0) AS overdue,
-                   COALESCE(late.oldest_overdue_days, 0) AS oldest_overdue_days,
-                   COALESCE(d.draft_invoiced, 0) AS draft_invoices,
-                   COALESCE(dispute.disputed, 0) AS disputed,
-                   hold.partner_id IS NOT NULL AS on_hold,
-                   -- company-dependent columns: jsonb keyed by company id
-                   commercial.settlement_credit_policy ->> %(company_key)s AS policy,
-                   -- a partner without a limit of its own in the company has
-                   -- the company's default (core's ir.default fallback)
-                   COALESCE(
-                       (commercial.credit_limit ->> %(company_key)s)::float,
-                       %(default_limit)s
-                   ) AS credit_limit,
-                   COALESCE(dispute.pending, 0) AS disputed_pending
-              FROM unnest(%(partner_ids)s::int[]) AS partner(id)
-              JOIN res_partner commercial ON commercial.id = partner.id
-              LEFT JOIN open_items o ON o.partner_id = partner.id
-              LEFT JOIN drafts d ON d.partner_id = partner.id
-              LEFT JOIN overdue_items late ON late.partner_id = partner.id
-              LEFT JOIN disputes dispute ON dispute.partner_id = partner.id
-              LEFT JOIN holds hold ON hold.partner_id = partner.id
-            """,
-                today=today,
-                company_id=company.id,
-                company_key=str(company.id),
-                default_limit=self._default_credit_limit(company),
-                partner_ids=commercial_ids,
-                open_items=Query._open_items_sql(company, partners=commercial_ids),
-                exclude_ids=list(exclude_move_ids),
-                disputed_join=disputed_join,
-                undisputed=undisputed,
-                items=items._table_sql,
-                credit_states=list(
-                    self.env["settlement.dispute"]._credit_states(company)
-                ),
-                open_states=list(DISPUTE_OPEN_STATES),
-            )
+        query = SQL(
+            """
+        WITH open_items AS (
+            SELECT item.partner_id,
+                   SUM(item.amount_residual) AS open_receivable
+              FROM (%(open_items)s) item
+          GROUP BY item.partner_id
+        ), overdue_items AS (
+            SELECT line.partner_id,
+                   SUM(line.amount_net * %(undisputed)s) AS overdue,
+                   MAX(%(today)s - line.date_due) AS oldest_overdue_days
+              FROM %(items)s line
+              %(disputed_join)s
+             WHERE line.company_id = %(company_id)s
+               AND line.partner_id = ANY(%(partner_ids)s)
+               AND line.date_due < %(today)s
+               -- net of the customer's open credits, oldest due first
+               AND line.amount_net * %(undisputed)s > 0
+          GROUP BY line.partner_id
+        ), drafts AS (
+            SELECT move.commercial_partner_id AS partner_id,
+                   SUM(move.amount_total_signed) AS draft_invoiced
+              FROM account_move move
+             WHERE move.state = 'draft'
+               AND move.move_type IN ('out_invoice', 'out_refund')
+               AND move.company_id = %(company_id)s
+               AND move.commercial_partner_id = ANY(%(partner_ids)s)
+               AND move.id != ALL(%(exclude_ids)s)
+          GROUP BY move.commercial_partner_id
+        ), disputes AS (
+            SELECT partner_id,
+                   SUM(amount_company) FILTER (
+                       WHERE state = ANY(%(credit_states)s)) AS disputed,
+                   SUM(amount_company) FILTER (
+                       WHERE state != ALL(%(credit_states)s)) AS pending
+              FROM settlement_dispute
+             WHERE state = ANY(%(open_states)s)
+               AND company_id = %(company_id)s
+               AND partner_id = ANY(%(partner_ids)s)
+          GROUP BY partner_id
+        ), holds AS (
+            SELECT DISTINCT partner_id
+              FROM settlement_credit_hold
+             WHERE state = 'active'
+               AND company_id = %(company_id)s
+               AND partner_id = ANY(%(partner_ids)s)
         )
+        SELECT partner.id AS partner_id,
+               COALESCE(o.open_receivable, 0) AS open_receivable,
+               COALESCE(late.overdue, 0) AS overdue,
+               COALESCE(late.oldest_overdue_days, 0) AS oldest_overdue_days,
+               COALESCE(d.draft_invoiced, 0) AS draft_invoices,
+               COALESCE(dispute.disputed, 0) AS disputed,
+               hold.partner_id IS NOT NULL AS on_hold,
+               -- company-dependent columns: jsonb keyed by company id
+               commercial.settlement_credit_policy ->> %(company_key)s AS policy,
+               -- a partner without a limit of its own in the company has
+               -- the company's default (core's ir.default fallback)
+               COALESCE(
+                   (commercial.credit_limit ->> %(company_key)s)::float,
+                   %(default_limit)s
+               ) AS credit_limit,
+               COALESCE(dispute.pending, 0) AS disputed_pending
+          FROM unnest(%(partner_ids)s::int[]) AS partner(id)
+          JOIN res_partner commercial ON commercial.id = partner.id
+          LEFT JOIN open_items o ON o.partner_id = partner.id
+          LEFT JOIN drafts d ON d.partner_id = partner.id
+          LEFT JOIN overdue_items late ON late.partner_id = partner.id
+          LEFT JOIN disputes dispute ON dispute.partner_id = partner.id
+          LEFT JOIN holds hold ON hold.partner_id = partner.id
+        """,
+            today=today,
+            company_id=company.id,
+            company_key=str(company.id),
+            default_limit=self._default_credit_limit(company),
+            partner_ids=commercial_ids,
+            open_items=Query._open_items_sql(company, partners=commercial_ids),
+            exclude_ids=list(exclude_move_ids),
+            disputed_join=disputed_join,
+            undisputed=undisputed,
+            items=items._table_sql,
+            credit_states=list(self.env["settlement.dispute"]._credit_states(company)),
+            open_states=list(DISPUTE_OPEN_STATES),
+        )
+        rows = self.env.execute_query_dict(items._after_sync(query))
         return {row.pop("partner_id"): ReceivableFigures(**row) for row in rows}
 
     @api.model

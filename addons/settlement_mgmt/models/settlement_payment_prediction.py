@@ -1,10 +1,10 @@
-import json
 from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..lib.prediction import RISK_LEVELS, expected_delay_days
+from ..lib.forecast import expected_invoice_date
+from ..lib.prediction import RISK_LEVELS
 from .settlement_prediction_model import HIGH_RISK, MEDIUM_RISK
 from .settlement_prediction_training import FEATURES
 
@@ -82,7 +82,6 @@ class SettlementPaymentPrediction(models.Model):
         """Replace the predictions of the model's company."""
         company = model_record.company_id
         model = model_record._model()
-        delays = json.loads(model_record.delays_json)
         today = fields.Date.context_today(self)
         rows = self.env.execute_query(
             model_record._features_sql(company, today, "open")
@@ -90,6 +89,7 @@ class SettlementPaymentPrediction(models.Model):
         size = len(FEATURES)
         values = []
         reliable = model_record.reliable
+        dates = self._expected_date_inputs(company, today, rows) if reliable else None
         for item_id, move_id, partner_id, due, *rest in rows:
             bins = tuple(rest[:size])
             probability = model.probability(bins)
@@ -97,8 +97,10 @@ class SettlementPaymentPrediction(models.Model):
                 # A guess is not shown as a risk: no chance, date or factors.
                 values.append((item_id, move_id, partner_id, due, None, None, ""))
                 continue
-            delay = expected_delay_days(probability, delays["late"], delays["on_time"])
-            expected = max(due + timedelta(days=round(delay)), today)
+            # As stored and read back by the invoice's forecast (0.1 %).
+            expected = self._expected_date(
+                dates, move_id, partner_id, round(100 * probability, 1) / 100
+            )
             factors = " ".join(
                 f"{model.feature_names[feature]}:{bin_index}"
                 for feature, bin_index, weight in model.contributions(bins)[
@@ -155,6 +157,37 @@ class SettlementPaymentPrediction(models.Model):
             )
         self.invalidate_model()
         return len(rows)
+
+    def _expected_date_inputs(self, company, today, rows):
+        """What :meth:`_expected_date` reads for the invoices of ``rows``:
+        the customers' histories of days late (the collections forecast's,
+        so the invoice shows one expected date, not two) and the invoices'
+        due dates, in two queries."""
+        histories, company_history = self.env[
+            "settlement.collection.forecast"
+        ]._delay_histories(company, today, list({row[2] for row in rows}))
+        dues = dict(
+            self.env.execute_query(
+                SQL(
+                    "SELECT id, invoice_date_due FROM account_move WHERE id = ANY(%s)",
+                    list({row[1] for row in rows}),
+                )
+            )
+        )
+        return today, histories, company_history, dues
+
+    def _expected_date(self, inputs, move_id, partner_id, probability):
+        """The invoice's expected payment date as the collections forecast
+        computes it (``settlement.collection.forecast._expected_dates``),
+        with the chance of paying late just predicted."""
+        today, histories, company_history, dues = inputs
+        return expected_invoice_date(
+            dues[move_id] or today,
+            today,
+            histories.get(partner_id),
+            company_history,
+            probability,
+        )
 
     @api.model
     def _cron_settlement_predictions(self):

@@ -20,6 +20,9 @@ class SettlementReceivableItem(models.Model):
     ``amount_net`` / ``amount_net_currency`` are what is left to collect on
     each item after that; everything that chases (overdue figures, holds,
     reminders, the dashboard) reads them, never ``amount_residual``.
+
+    The schedule is a table kept in step with the ledger, not a view
+    recomputed for every page: see :mod:`.settlement_receivable_item_store`.
     """
 
     _name = "settlement.receivable.item"
@@ -70,6 +73,12 @@ class SettlementReceivableItem(models.Model):
     )
     discount_amount_currency = fields.Monetary(
         string="Discounted Amount", currency_field="currency_id", readonly=True
+    )
+    tier_until = fields.Date(
+        string="Discount Tier Ends",
+        readonly=True,
+        help="Last day of the discount tier shown: the next one (or core's "
+        "own discount) runs from the day after.",
     )
     days_overdue = fields.Integer(compute="_compute_days_overdue")
 
@@ -153,8 +162,10 @@ class SettlementReceivableItem(models.Model):
         )
 
     @api.model
-    def _flush_sources(self):
-        """Write pending ORM changes the view reads."""
+    def _flush_sources(self, sync=True):
+        """Write pending ORM changes the schedule reads, then bring the
+        customers they touched up to date (:meth:`_sync`; a hot path passes
+        ``sync=False`` and runs its query through :meth:`_after_sync`)."""
         self.env["settlement.receivable.query"]._flush()
         self.env["settlement.instalment.plan"].flush_model(
             ["state", "amount_total", "move_ids", "currency_id", "company_id"]
@@ -164,10 +175,35 @@ class SettlementReceivableItem(models.Model):
             ["amount_residual", "amount_residual_signed", "name", "payment_state"]
         )
         self.env["settlement.invoice.discount"].flush_model()
+        if sync:
+            self._sync()
 
-    @property
-    def _table_query(self):
+    def flush_model(self, fnames=None):
+        # Every ORM read of the schedule (search, read_group, fetch) flushes
+        # the model first: that is where it catches up with the ledger.
+        self._flush_sources()
+        return super().flush_model(fnames)
+
+    def flush_recordset(self, fnames=None):
+        self._flush_sources()
+        return super().flush_recordset(fnames)
+
+    @api.model
+    def _items_sql(self, partners=None):
+        """SQL: the due schedule as the ledger, plans and discount tiers make
+        it now -- the rows :mod:`.settlement_receivable_item_store` keeps in
+        the table -- of every customer, or of the commercial partners
+        ``partners`` (SQL of an integer array)."""
         Query = self.env["settlement.receivable.query"]
+        if partners is None:
+            line_partners = plan_partners = SQL("TRUE")
+        else:
+            line_partners = SQL(
+                """line.partner_id IN (SELECT id FROM res_partner
+                                        WHERE commercial_partner_id = ANY(%s))""",
+                partners,
+            )
+            plan_partners = SQL("plan.partner_id = ANY(%s)", partners)
         return SQL(
             """
             WITH plan_move AS (
@@ -180,6 +216,7 @@ class SettlementReceivableItem(models.Model):
                     ON rel.settlement_instalment_plan_id = plan.id
                   JOIN account_move move ON move.id = rel.account_move_id
                  WHERE plan.state = 'active'
+                   AND %(plan_partners)s
             ), plan_open AS (
                 SELECT plan_id,
                        SUM(amount_residual) AS residual,
@@ -230,13 +267,17 @@ class SettlementReceivableItem(models.Model):
                          AND line.discount_date IS NOT NULL
                         THEN COALESCE(tier.amount_currency,
                                       line.discount_amount_currency)
-                    END AS discount_amount_currency
+                    END AS discount_amount_currency,
+                   CASE WHEN move.payment_state = 'not_paid'
+                        THEN tier.discount_date
+                    END AS tier_until
               FROM account_move_line line
               JOIN account_move move ON move.id = line.move_id
               JOIN res_partner partner ON partner.id = line.partner_id
               -- the discount tier running today (core's own is the first)
               %(running_tier)s
              WHERE %(receivable)s
+               AND %(line_partners)s
                AND NOT line.reconciled
                AND NOT EXISTS (SELECT 1 FROM plan_move
                                 WHERE plan_move.move_id = line.move_id)
@@ -258,7 +299,8 @@ class SettlementReceivableItem(models.Model):
                          company_currency.decimal_places),
                    instalment_due.residual_currency,
                    NULL::date,
-                   NULL::numeric
+                   NULL::numeric,
+                   NULL::date
               FROM instalment_due
               JOIN settlement_instalment_plan plan ON plan.id = instalment_due.plan_id
               JOIN res_company company ON company.id = plan.company_id
@@ -273,7 +315,8 @@ class SettlementReceivableItem(models.Model):
                    item_net.amount_residual, item_net.amount_residual_currency,
                    item_net.net AS amount_net,
                    item_net.net_currency AS amount_net_currency,
-                   item_net.discount_date, item_net.discount_amount_currency
+                   item_net.discount_date, item_net.discount_amount_currency,
+                   item_net.tier_until
               FROM item_net
             """,
             running_tier=self.env["settlement.invoice.discount"]._running_tier_join(
@@ -283,4 +326,6 @@ class SettlementReceivableItem(models.Model):
             net=self._net_sql(SQL("item")),
             line_ref=Query._item_ref_sql(move_line_id=SQL("line.id")),
             instalment_ref=Query._item_ref_sql(plan_line_id=SQL("instalment_due.id")),
+            line_partners=line_partners,
+            plan_partners=plan_partners,
         )

@@ -43,6 +43,7 @@ from . import test_portal_rtl_browser
 from . import test_prediction_lib
 from . import test_receivable_home
 from . import test_receivable_item
+from . import test_receivable_item_store
 from . import test_register_export
 from . import test_rights_report_plans
 from . import test_risk_score

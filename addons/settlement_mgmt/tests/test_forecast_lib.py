@@ -6,6 +6,7 @@ from ..lib.forecast import (
     ForecastItem,
     backtest,
     blend,
+    expected_invoice_date,
     expected_payment_date,
     reweight,
     week_shares,
@@ -53,6 +54,24 @@ class TestExpectedDate(unittest.TestCase):
                 date(2026, 1, 10), date(2026, 1, 1), self.distribution
             ),
             date(2026, 1, 20),
+        )
+
+    def test_invoice_date_from_histories_and_chance(self):
+        # The customer paid 35 days late three times; the company's history
+        # (one invoice's weight) is 2 days early: 35 days weighs 3/4, -2
+        # weighs 1/4; a 30 % chance of paying late makes on time the median.
+        customer, company = DelayHistory([35, 35, 35]), DelayHistory([-2])
+        due, today = date(2026, 1, 31), date(2026, 1, 1)
+        self.assertEqual(
+            expected_invoice_date(due, today, customer, company), date(2026, 3, 7)
+        )
+        self.assertEqual(
+            expected_invoice_date(due, today, customer, company, 0.3),
+            date(2026, 1, 29),
+        )
+        # No history of its own: the company's.
+        self.assertEqual(
+            expected_invoice_date(due, today, None, company), date(2026, 1, 29)
         )
 
     def test_overdue_conditions_on_not_paid_yet(self):
