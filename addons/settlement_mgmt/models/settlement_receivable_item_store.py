@@ -154,7 +154,7 @@ class SettlementReceivableItemStore(models.Model):
     trigger watches -- an account changing type, a currency its decimals --
     is caught by that rebuild (``./dev`` update, ``-u settlement_mgmt``).
     A read-only transaction (a replica) reads the table as the last commit
-    left it.
+    left it, unless something is stale: see :meth:`_sync`.
     """
 
     _inherit = "settlement.receivable.item"
