@@ -5,6 +5,7 @@
 #   odoo-18.0/   Odoo 18.0 source (unless ODOO_SRC points to one)
 #   venv/        Python virtualenv with Odoo's and the addon's requirements
 #   pgdata/      private PostgreSQL cluster (tuned for tests, not for production)
+#   pgdata-replica-PORT/  its streaming replica, when ./dev replica start made one
 #   run/         its unix socket, logs and the Odoo data_dir
 
 : "${REPO:?REPO must be set before sourcing lib.sh}"
@@ -23,6 +24,11 @@ PG_HOST=127.0.0.1
 PG_PORT="${SETTLEMENT_PG_PORT:-55432}"
 PG_USER=odoo
 PG_OS_USER=settlementpg
+# A hot-standby replica of the cluster (./dev replica, ./dev demo --replica):
+# Odoo sends its read-only requests there (db_replica_host / db_replica_port).
+PG_REPLICA_PORT="${SETTLEMENT_REPLICA_PORT:-55433}"
+PG_REPLICA_DATA="$SETTLEMENT_HOME/pgdata-replica-$PG_REPLICA_PORT"
+PG_REPLICA_SLOT="settlement_replica_$PG_REPLICA_PORT"
 ODOO_CONF="$REPO/.state/odoo.conf"
 TEST_CONF="$REPO/.state/odoo-test.conf"
 DEMO_DB="${SETTLEMENT_DEMO_DB:-settlement_demo}"
@@ -203,7 +209,99 @@ EOF
 
 stop_postgres() {
     [ -f "$PG_DATA/PG_VERSION" ] || return 0
+    stop_replica
     as_pg_owner "$(pg_bindir)/pg_ctl" -D "$PG_DATA" -m fast stop
+}
+
+primary_sql() {
+    psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -v ON_ERROR_STOP=1 -tAc "$1"
+}
+
+replica_sql() {
+    psql -h "$PG_HOST" -p "$PG_REPLICA_PORT" -U "$PG_USER" -d postgres -v ON_ERROR_STOP=1 -tAc "$1"
+}
+
+# The streaming replica: made once with pg_basebackup (the whole cluster, with
+# a replication slot so that the primary keeps the WAL a stopped replica has
+# not read yet, up to 2 GB), then started as a hot standby on its own port.
+ensure_replica() {
+    local bin
+    bin="$(pg_bindir)"
+    ensure_postgres
+    if [ ! -f "$PG_REPLICA_DATA/PG_VERSION" ]; then
+        say "creating a streaming replica of the cluster in $PG_REPLICA_DATA (pg_basebackup)"
+        primary_sql "ALTER SYSTEM SET max_slot_wal_keep_size = '2GB'" >/dev/null
+        primary_sql "SELECT pg_reload_conf()" >/dev/null
+        primary_sql "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots
+                      WHERE slot_name = '$PG_REPLICA_SLOT'" >/dev/null
+        rm -rf "$PG_REPLICA_DATA"
+        mkdir -p "$PG_REPLICA_DATA"
+        [ "$(id -u)" = 0 ] && chown "$PG_OS_USER" "$PG_REPLICA_DATA"
+        chmod 700 "$PG_REPLICA_DATA"
+        as_pg_owner "$bin/pg_basebackup" -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" \
+            -D "$PG_REPLICA_DATA" --write-recovery-conf --wal-method=stream \
+            --create-slot --slot="$PG_REPLICA_SLOT" --checkpoint=fast ||
+            die "pg_basebackup failed"
+        # The primary's settings, then the replica's own (the last one wins).
+        cat <<EOF | as_pg_owner tee -a "$PG_REPLICA_DATA/postgresql.conf" >/dev/null
+port = $PG_REPLICA_PORT
+hot_standby = on
+# long reports on the replica are not cancelled by the cleanup of rows they read
+hot_standby_feedback = on
+EOF
+    fi
+    if ! as_pg_owner "$bin/pg_ctl" -D "$PG_REPLICA_DATA" status >/dev/null 2>&1; then
+        say "starting the replica on $PG_HOST:$PG_REPLICA_PORT"
+        (
+            close_inherited_fds
+            as_pg_owner "$bin/pg_ctl" -D "$PG_REPLICA_DATA" \
+                -l "$PG_RUN/replica-$PG_REPLICA_PORT.log" -w -t 120 start >/dev/null
+        ) || die "the replica did not start: see $PG_RUN/replica-$PG_REPLICA_PORT.log"
+    fi
+}
+
+stop_replica() {
+    [ -f "$PG_REPLICA_DATA/PG_VERSION" ] || return 0
+    as_pg_owner "$(pg_bindir)/pg_ctl" -D "$PG_REPLICA_DATA" status >/dev/null 2>&1 || return 0
+    as_pg_owner "$(pg_bindir)/pg_ctl" -D "$PG_REPLICA_DATA" -m fast stop >/dev/null
+}
+
+# Wait until the replica has replayed everything the primary wrote so far.
+wait_replica() {
+    local target tries=0
+    target="$(primary_sql "SELECT pg_current_wal_lsn()")"
+    until [ "$(replica_sql "SELECT pg_last_wal_replay_lsn() >= '$target'::pg_lsn")" = t ]; do
+        tries=$((tries + 1))
+        [ $tries -lt 600 ] || die "the replica did not catch up with $target in 60 s (paused? ./dev replica resume)"
+        sleep 0.1
+    done
+}
+
+run_replica() {
+    local action="${1:-status}"
+    case "$action" in
+        start) ensure_replica && wait_replica ;;
+        stop) stop_replica ;;
+        # A replica that lags behind: it keeps receiving the WAL, not applying it.
+        pause) replica_sql "SELECT pg_wal_replay_pause()" >/dev/null ;;
+        resume) replica_sql "SELECT pg_wal_replay_resume()" >/dev/null && wait_replica ;;
+        wait) wait_replica ;;
+        status)
+            replica_sql "SELECT 'port $PG_REPLICA_PORT: replaying '
+                                || CASE WHEN pg_is_wal_replay_paused() THEN 'paused' ELSE 'on' END
+                                || ', ' || pg_wal_lsn_diff(pg_last_wal_receive_lsn(),
+                                                           pg_last_wal_replay_lsn())
+                                || ' bytes received and not applied, last change applied at '
+                                || COALESCE(pg_last_xact_replay_timestamp()::text, 'none')"
+            ;;
+        drop)
+            stop_replica
+            rm -rf "$PG_REPLICA_DATA"
+            primary_sql "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots
+                          WHERE slot_name = '$PG_REPLICA_SLOT'" >/dev/null
+            ;;
+        *) die "usage: ./dev replica start|stop|pause|resume|wait|status|drop" ;;
+    esac
 }
 
 write_odoo_conf() {
@@ -302,7 +400,13 @@ install_demo_db() {
 }
 
 run_demo() {
+    local replica=()
     setup_all
+    if [ "${1:-}" = --replica ]; then
+        shift
+        ensure_replica
+        replica=(--db_replica_host "$PG_HOST" --db_replica_port "$PG_REPLICA_PORT")
+    fi
     install_demo_db
     warm_assets "$DEMO_DB"
     cat >&2 <<EOF
@@ -315,7 +419,7 @@ run_demo() {
 
 EOF
     exec "$VENV/bin/python" "$ODOO_SRC/odoo-bin" -c "$ODOO_CONF" -d "$DEMO_DB" \
-        --db-filter="^$DEMO_DB\$" --log-level=info "$@"
+        --db-filter="^$DEMO_DB\$" --log-level=info "${replica[@]}" "$@"
 }
 
 run_tests() {

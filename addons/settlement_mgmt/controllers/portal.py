@@ -120,7 +120,12 @@ class SettlementPortal(CustomerPortal):
             )
         return start, end, error
 
-    @http.route(["/my/statement"], type="http", auth="user", website=True)
+    # Read-only: served from the database replica when there is one (a
+    # download that must write, the PDF's attachment, is served again on the
+    # primary by Odoo); the page says when the replica lags behind.
+    @http.route(
+        ["/my/statement"], type="http", auth="user", website=True, readonly=True
+    )
     def portal_my_statement(
         self,
         date_from=None,

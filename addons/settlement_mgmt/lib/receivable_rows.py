@@ -73,6 +73,12 @@ class CreditPosition:
         own = self.credit_limit if own_limit is None else own_limit
         return effective_limit(own, self.limit_raises.values())
 
+    def is_over_limit(self, own_limit=None):
+        """Whether the exposure is above the limit that applies (see
+        :meth:`limit`); a customer without a limit never is."""
+        limit = self.limit(own_limit)
+        return bool(limit and limit > 0 and self.exposure.total > limit)
+
 
 @dataclass(frozen=True)
 class CreditDecision:

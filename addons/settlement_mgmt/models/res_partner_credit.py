@@ -162,8 +162,8 @@ class SettlementPartnerCredit(models.AbstractModel):
             partner.settlement_credit_usage = usage_percent(limit, exposure.total)
             partner.settlement_overdue_amount = position.overdue
             partner.settlement_oldest_overdue_days = position.oldest_overdue_days
-            partner.settlement_over_limit = bool(
-                limit and limit > 0 and exposure.total > limit
+            partner.settlement_over_limit = position.is_over_limit(
+                commercial.credit_limit
             )
 
     def _search_settlement_over_limit(self, operator, value):
@@ -173,24 +173,27 @@ class SettlementPartnerCredit(models.AbstractModel):
             )
         # Customers are commercial partners: companies, and people who buy
         # in their own name (not a company's contacts).  ``credit_limit``
-        # searches core's default limit too where a customer has none.
-        limited = self.search(
-            [("credit_limit", ">", 0), ("parent_id", "=", False)]
-        ) | self.search([("credit_limit", ">", 0), ("is_company", "=", True)])
+        # searches core's default limit too where a customer has none.  One
+        # query returns them with their commercial partner (themselves), so
+        # the positions below need no prefetch batches.
+        limited = self.search_fetch(
+            [
+                ("credit_limit", ">", 0),
+                "|",
+                ("parent_id", "=", False),
+                ("is_company", "=", True),
+            ],
+            ["commercial_partner_id"],
+        )
         # The positions of all of them at once (a few queries whatever their
         # number), not the partner's computed fields in prefetch batches.
         positions = self.env["settlement.credit.service"]._positions(
             limited, self.env.company
         )
-        over_commercial = {
+        over_ids = [
             partner_id
             for partner_id, position in positions.items()
-            if position.limit() > 0 and position.exposure.total > position.limit()
-        }
-        over_ids = [
-            partner.id
-            for partner in limited
-            if partner.commercial_partner_id.id in over_commercial
+            if position.is_over_limit()
         ]
         positive = (operator == "=") == value
         return [("id", "in" if positive else "not in", over_ids)]

@@ -1,4 +1,5 @@
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from odoo import api, fields, models
 from odoo.tools import SQL
@@ -10,6 +11,17 @@ from .settlement_prediction_training import FEATURES
 
 RETRAIN_DAYS = 7
 TOP_FACTORS = 3
+
+
+@dataclass(frozen=True)
+class ExpectedDateInputs:
+    """What the expected payment dates of a company's open invoices are
+    computed from (see ``SettlementPaymentPrediction._expected_date``)."""
+
+    today: date
+    histories: dict  # {commercial partner id: DelayHistory}
+    company_history: object  # the company's DelayHistory (the prior)
+    dues: dict  # {invoice id: its due date}
 
 
 class SettlementPaymentPrediction(models.Model):
@@ -162,7 +174,7 @@ class SettlementPaymentPrediction(models.Model):
         """What :meth:`_expected_date` reads for the invoices of ``rows``:
         the customers' histories of days late (the collections forecast's,
         so the invoice shows one expected date, not two) and the invoices'
-        due dates, in two queries."""
+        due dates, in two queries (an :class:`ExpectedDateInputs`)."""
         histories, company_history = self.env[
             "settlement.collection.forecast"
         ]._delay_histories(company, today, list({row[2] for row in rows}))
@@ -174,18 +186,17 @@ class SettlementPaymentPrediction(models.Model):
                 )
             )
         )
-        return today, histories, company_history, dues
+        return ExpectedDateInputs(today, histories, company_history, dues)
 
     def _expected_date(self, inputs, move_id, partner_id, probability):
         """The invoice's expected payment date as the collections forecast
         computes it (``settlement.collection.forecast._expected_dates``),
         with the chance of paying late just predicted."""
-        today, histories, company_history, dues = inputs
         return expected_invoice_date(
-            dues[move_id] or today,
-            today,
-            histories.get(partner_id),
-            company_history,
+            inputs.dues[move_id] or inputs.today,
+            inputs.today,
+            inputs.histories.get(partner_id),
+            inputs.company_history,
             probability,
         )
 

@@ -195,14 +195,8 @@ class SettlementReceivableItem(models.Model):
         the table -- of every customer, or of the commercial partners
         ``partners`` (SQL of an integer array)."""
         Query = self.env["settlement.receivable.query"]
-        if partners is None:
-            line_partners = plan_partners = SQL("TRUE")
-        else:
-            line_partners = SQL(
-                """line.partner_id IN (SELECT id FROM res_partner
-                                        WHERE commercial_partner_id = ANY(%s))""",
-                partners,
-            )
+        plan_partners = SQL("TRUE")
+        if partners is not None:
             plan_partners = SQL("plan.partner_id = ANY(%s)", partners)
         return SQL(
             """
@@ -277,7 +271,6 @@ class SettlementReceivableItem(models.Model):
               -- the discount tier running today (core's own is the first)
               %(running_tier)s
              WHERE %(receivable)s
-               AND %(line_partners)s
                AND NOT line.reconciled
                AND NOT EXISTS (SELECT 1 FROM plan_move
                                 WHERE plan_move.move_id = line.move_id)
@@ -322,10 +315,9 @@ class SettlementReceivableItem(models.Model):
             running_tier=self.env["settlement.invoice.discount"]._running_tier_join(
                 SQL("CURRENT_DATE")
             ),
-            receivable=Query._receivable_sql(),
+            receivable=Query._receivable_sql(partners=partners),
             net=self._net_sql(SQL("item")),
             line_ref=Query._item_ref_sql(move_line_id=SQL("line.id")),
             instalment_ref=Query._item_ref_sql(plan_line_id=SQL("instalment_due.id")),
-            line_partners=line_partners,
             plan_partners=plan_partners,
         )

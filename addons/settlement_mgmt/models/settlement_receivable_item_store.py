@@ -27,6 +27,10 @@ COLUMNS = (
     ("tier_until", "date"),
 )
 
+# The trigger function marking the customers of changed plan lines and plan
+# invoices (the other markers are in MARKERS).
+PLAN_ROW_MARKER = "settlement_receivable_item_mark_plan_rows"
+
 # The PostgreSQL functions the addon owns (dropping them drops their triggers):
 # the uninstall hook removes them with the core tables' triggers.
 FUNCTIONS = (
@@ -38,7 +42,7 @@ FUNCTIONS = (
     "settlement_receivable_item_mark_moves()",
     "settlement_receivable_item_mark_partners()",
     "settlement_receivable_item_mark_plans()",
-    "settlement_receivable_item_mark_plan_rows()",
+    f"{PLAN_ROW_MARKER}()",
     "settlement_receivable_item_mark_discounts()",
 )
 
@@ -109,12 +113,6 @@ MARKERS = {
         "SELECT changed.partner_id FROM {rows} changed",
         None,
     ),
-    "settlement_receivable_item_mark_plan_rows": (
-        # plan lines and the plan's invoices (tables with a plan column)
-        None,
-        None,
-        None,
-    ),
     "settlement_receivable_item_mark_discounts": (
         "settlement_invoice_discount",
         """SELECT move.commercial_partner_id FROM {rows} changed
@@ -123,7 +121,8 @@ MARKERS = {
     ),
 }
 
-# Tables holding a plan column, and its name: their rows touch the plan's customer.
+# Plan lines and the plan's invoices (tables holding a plan column, and its
+# name): their rows touch the plan's customer (see ``_install_plan_row_marker``).
 PLAN_ROW_TABLES = (
     ("settlement_instalment_plan_line", "plan_id"),
     ("account_move_settlement_instalment_plan_rel", "settlement_instalment_plan_id"),
@@ -251,10 +250,8 @@ class SettlementReceivableItemStore(models.Model):
             )
         )
         for function, (table, on_rows, on_update) in MARKERS.items():
-            if function == "settlement_receivable_item_mark_plan_rows":
-                self._install_plan_row_marker(function)
-                continue
             self._install_marker(function, table, on_rows, on_update)
+        self._install_plan_row_marker(PLAN_ROW_MARKER)
         # Everything up to date now: the rebuild marks nothing stale.
         cr.execute(SQL("SELECT settlement_receivable_item_refresh(NULL)"))
         cr.execute(SQL(f"DELETE FROM {STALE_TABLE}"))

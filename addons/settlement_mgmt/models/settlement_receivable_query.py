@@ -41,6 +41,34 @@ class SettlementReceivableQuery(models.AbstractModel):
         )
 
     @api.model
+    def _replica_as_of(self):
+        """When the request is served from a streaming replica that lags
+        behind its primary, the moment of the last change it has applied
+        (naive UTC): what it shows is as of then.  None on the primary, and
+        on a replica that is up to date (or behind by less than a few
+        seconds, as under any load).  Queries nothing on a read/write cursor:
+        only read-only requests go to a replica."""
+        if not self.env.cr.readonly:
+            return None
+        return self.env.execute_query(
+            SQL(
+                """
+            -- nested CASE: the replay functions fail on a primary, and AND
+            -- does not fix the order its operands are evaluated in
+            SELECT CASE WHEN pg_is_in_recovery() THEN
+                       CASE WHEN (pg_is_wal_replay_paused()
+                                  OR pg_last_wal_receive_lsn()
+                                     IS DISTINCT FROM pg_last_wal_replay_lsn())
+                             AND now() - pg_last_xact_replay_timestamp()
+                                 > interval '5 seconds'
+                            THEN pg_last_xact_replay_timestamp() AT TIME ZONE 'UTC'
+                       END
+                   END
+            """
+            )
+        )[0][0]
+
+    @api.model
     def _flush(self):
         """Write pending ORM changes that the receivable queries read."""
         self.env["account.move.line"].flush_model(
@@ -98,8 +126,9 @@ class SettlementReceivableQuery(models.AbstractModel):
     @api.model
     def _receivable_sql(self, line="line", company=None, partners=None):
         """SQL: the journal item aliased ``line`` is a posted receivable (of
-        ``company`` and of the commercial partners ``partners``, records or
-        ids, when given).  Customer invoices only: :meth:`_invoice_items_sql`."""
+        ``company`` and of the commercial partners ``partners``, when given:
+        records, ids or SQL of an integer array).  Customer invoices only:
+        :meth:`_invoice_items_sql`."""
         alias = SQL.identifier(line)
         conditions = [
             SQL(
@@ -113,13 +142,18 @@ class SettlementReceivableQuery(models.AbstractModel):
         if company is not None:
             conditions.append(SQL("%s.company_id = %s", alias, company.id))
         if partners is not None:
-            ids = partners if isinstance(partners, list | tuple) else partners.ids
+            if isinstance(partners, SQL):
+                ids = partners
+            elif isinstance(partners, list | tuple):
+                ids = list(partners)
+            else:
+                ids = partners.ids
             conditions.append(
                 SQL(
                     """%s.partner_id IN (SELECT id FROM res_partner
                                            WHERE commercial_partner_id = ANY(%s))""",
                     alias,
-                    list(ids),
+                    ids,
                 )
             )
         return SQL("\n               AND ").join(conditions)

@@ -250,6 +250,8 @@ class SettlementStatement(models.AbstractModel):
             # customer on hold is told so, not what credit it would have.
             "hold": holds,
             "collection_case": collection_case,
+            # Read from a replica that lags behind: the figures are as of then.
+            "as_of": self.env["settlement.receivable.query"]._replica_as_of(),
             "available_credit": (
                 partner.with_company(company).sudo().settlement_available_credit
                 if current and not holds and partner.credit_limit

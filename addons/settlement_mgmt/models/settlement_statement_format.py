@@ -109,6 +109,19 @@ class SettlementStatementFormat(models.AbstractModel):
         )
 
     @api.model
+    def _format_moment(self, moment, partner):
+        """``moment`` (naive UTC) as the customer reads it: the day in its
+        calendar and digits, then the time of day where it is (HH:MM)."""
+        if not moment:
+            return ""
+        local = fields.Datetime.context_timestamp(
+            self.with_context(tz=partner.tz or self.env.user.tz), moment
+        )
+        _calendar, digits = self._partner_calendar(partner)
+        day = self._format_date(local.date(), partner)
+        return f"{day} {native_digits_text(local.strftime('%H:%M'), digits)}"
+
+    @api.model
     def _parse_typed_date(self, text, partner, example):
         """:meth:`_parse_date` for a date a customer typed in a portal form:
         a UserError in its words, with ``example`` written as its statement
