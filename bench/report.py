@@ -180,6 +180,7 @@ def report(sizes):
         )
         out.append(f"| credit check on posting, per invoice | {cells} | | |")
     out += interactive(sizes, keys)
+    out += load_test(sizes, keys)
     out += backtest(sizes, keys)
     out += forecast(sizes, keys)
     out += against_baseline(sizes, keys)
@@ -215,6 +216,54 @@ def interactive(sizes, keys):
             for row in rows
         )
         out.append(f"| {step} | {cells} | {growth(rows[0], rows[-1], 'median_s')} |")
+    return out
+
+
+def load_test(sizes, keys):
+    """Concurrent users on a prefork server, primary alone and with the
+    replica (bench/bench_load.py)."""
+    steps = []
+    for size in keys:
+        for row in sizes[size].get("load", []):
+            if row["step"] not in steps:
+                steps.append(row["step"])
+    if not steps:
+        return []
+    sample = next(
+        row
+        for size in keys
+        for row in sizes[size].get("load", [])
+        if row["step"].startswith("all requests")
+    )
+    out = [
+        "",
+        "## Under load",
+        "",
+        f"{sample['clients']} clients at once for {sample['seconds']} s on a",
+        "prefork server (`--workers 4`) on localhost: portal customers reading",
+        "their statement, their invoices and one invoice, and backend users",
+        "opening the Due Schedule (grouped, then its first page) and the",
+        "dashboard; each waits for its answer before the next request",
+        "(bench/bench_load.py). *primary*: one PostgreSQL; *replica*: the same",
+        "with `db_replica_host` on a streaming replica (`./dev replica`), where",
+        "Odoo sends the read-only requests. Cells: p50 / p95 ms, requests,",
+        "errors. Issue #27's bar: 0 errors.",
+        "",
+        "| requests | " + " | ".join(f"{size:,}" for size in keys) + " |",
+        "|---|" + "---:|" * len(keys),
+    ]
+    for step in steps:
+        rows = [find(sizes[size].get("load", []), step) for size in keys]
+        cells = []
+        for row in rows:
+            if row is None:
+                cells.append("–")
+                continue
+            text = f"{row['p50_ms']} / {row['p95_ms']} ms, {row['requests']}"
+            if "per_second" in row:
+                text += f" ({row['per_second']}/s)"
+            cells.append(text + f", {row['errors']} err")
+        out.append(f"| {step} | " + " | ".join(cells) + " |")
     return out
 
 

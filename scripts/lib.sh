@@ -543,7 +543,11 @@ run_bench() {
         bench_shell "$db" "$REPO/bench/generate.py"
     fi
     say "running bench/bench_$name.py"
-    bench_shell "$db" "$REPO/bench/bench_$name.py"
+    if [ "$name" = load ]; then
+        run_bench_load "$db"
+    else
+        bench_shell "$db" "$REPO/bench/bench_$name.py"
+    fi
 }
 
 run_bench_growth() {
@@ -566,9 +570,13 @@ run_bench_growth() {
         else
             : >"$out/$size.jsonl"
         fi
-        for name in ${BENCH_ONLY:-statement dataset aged dunning scoring credit analytics forecast interactive}; do
+        for name in ${BENCH_ONLY:-statement dataset aged dunning scoring credit analytics forecast interactive load}; do
             say "size $size: bench_$name"
-            BENCH_DUNNING_SEND=0 bench_shell "$db" "$REPO/bench/bench_$name.py" | tee -a /dev/stderr |
+            if [ "$name" = load ]; then
+                run_bench_load "$db"
+            else
+                BENCH_DUNNING_SEND=0 bench_shell "$db" "$REPO/bench/bench_$name.py"
+            fi | tee -a /dev/stderr |
                 sed -n "s/^BENCH\(.*\)$/{\"bench\": \"$name\", \"size\": $size, \"rows\": \1}/p" \
                     >>"$out/$size.jsonl"
             grep -q "\"bench\": \"$name\"" "$out/$size.jsonl" || die "bench_$name printed no result"
@@ -576,6 +584,49 @@ run_bench_growth() {
     done
     "$VENV/bin/python" "$REPO/bench/report.py" "$out" >"$REPO/bench/RESULTS.md"
     say "results: bench/RESULTS.md"
+}
+
+# run_bench_load DB: the load test (bench/bench_load.py) against a prefork
+# server on DB, on the primary alone and then with the streaming replica;
+# prints one BENCH line with the rows of both.
+run_bench_load() {
+    local db="$1" users port server rows=() mode replica_args
+    users="$(mktemp)"
+    bench_shell "$db" "$REPO/bench/load_users.py" | sed -n 's/^USERS//p' >"$users"
+    [ -s "$users" ] || die "bench/load_users.py made no portal user"
+    warm_assets "$db"
+    for mode in primary replica; do
+        replica_args=()
+        if [ "$mode" = replica ]; then
+            ensure_replica >&2
+            wait_replica
+            replica_args=(--db_replica_host "$PG_HOST" --db_replica_port "$PG_REPLICA_PORT")
+        fi
+        port="$("$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+        "$VENV/bin/python" "$ODOO_SRC/odoo-bin" -c "$ODOO_CONF" -d "$db" --db-filter="^$db\$" \
+            --http-port="$port" --workers="${BENCH_LOAD_WORKERS:-4}" --max-cron-threads=0 \
+            --limit-time-real=600 --limit-time-cpu=300 --log-level=warn \
+            "${replica_args[@]}" >"$PG_RUN/bench-load-$mode.log" 2>&1 &
+        server=$!
+        local tries=0
+        until curl -fs -o /dev/null "http://127.0.0.1:$port/web/login"; do
+            tries=$((tries + 1))
+            [ $tries -lt 180 ] || {
+                kill "$server"
+                die "the load test's server did not answer: $PG_RUN/bench-load-$mode.log"
+            }
+            sleep 1
+        done
+        rows+=("$("$VENV/bin/python" "$REPO/bench/bench_load.py" "http://127.0.0.1:$port" "$users" "$mode" |
+            sed -n 's/^BENCH\[\(.*\)\]$/\1/p')")
+        kill "$server"
+        wait "$server" 2>/dev/null || true
+    done
+    # The replica holds a copy of every database of the cluster: not kept.
+    run_replica drop
+    rm -f "$users"
+    local IFS=,
+    echo "BENCH[${rows[*]}]"
 }
 
 # warm_assets DB: build the asset bundles before a server serves DB

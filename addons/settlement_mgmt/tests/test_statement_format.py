@@ -1,4 +1,5 @@
-from datetime import date
+from datetime import date, datetime
+from unittest.mock import PropertyMock, patch
 
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import format_amount, format_date
@@ -89,3 +90,46 @@ class TestStatementFormat(TransactionCase):
             for day in range(1, 29):
                 self.Statement._format_amount(day * 100.25, self.usd, self.partner)
                 self.Statement._format_date(date(2026, 2, day), self.partner)
+
+    def test_moment_in_the_customer_calendar_digits_and_time_zone(self):
+        """The "figures as of" moment of a statement read from a lagging
+        replica: 2 December 2026 10:30 UTC is 14:00 in Tehran (UTC+03:30)
+        on 11 Azar 1405, and 10:30 in London on 12/02/2026."""
+        moment = datetime(2026, 12, 2, 10, 30)
+        self.partner.write(
+            {
+                "lang": "fa_IR",
+                "tz": "Asia/Tehran",
+                "settlement_calendar": "jalali",
+                "settlement_native_digits": True,
+            }
+        )
+        self.assertEqual(
+            self.Statement._format_moment(moment, self.partner), "۱۴۰۵/۰۹/۱۱ ۱۴:۰۰"
+        )
+        self.partner.write(
+            {
+                "lang": "en_US",
+                "tz": "Europe/London",
+                "settlement_calendar": "gregorian",
+                "settlement_native_digits": False,
+            }
+        )
+        self.assertEqual(
+            self.Statement._format_moment(moment, self.partner), "12/02/2026 10:30"
+        )
+        self.assertEqual(self.Statement._format_moment(None, self.partner), "")
+
+    def test_the_primary_is_never_as_of_the_past(self):
+        """Only a replica lagging behind gives a moment: on the primary, a
+        read/write cursor asks nothing, a read-only one learns it is no
+        replica."""
+        Query = self.env["settlement.receivable.query"]
+        with self.assertQueryCount(0):
+            self.assertIsNone(Query._replica_as_of())
+        # A read-only request's cursor (on the primary, as without a replica).
+        readonly = PropertyMock(return_value=True)
+        with patch.object(type(self.env.cr), "readonly", readonly):
+            with self.assertQueryCount(1):
+                self.assertIsNone(Query._replica_as_of())
+        self.assertTrue(readonly.called)
