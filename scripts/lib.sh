@@ -594,7 +594,7 @@ run_bench_load() {
     users="$(mktemp)"
     bench_shell "$db" "$REPO/bench/load_users.py" | sed -n 's/^USERS//p' >"$users"
     [ -s "$users" ] || die "bench/load_users.py made no portal user"
-    warm_assets "$db"
+    bench_shell "$db" "$REPO/scripts/warm_assets.py" >&2
     for mode in primary replica; do
         replica_args=()
         if [ "$mode" = replica ]; then
@@ -603,7 +603,8 @@ run_bench_load() {
             replica_args=(--db_replica_host "$PG_HOST" --db_replica_port "$PG_REPLICA_PORT")
         fi
         port="$("$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-        "$VENV/bin/python" "$ODOO_SRC/odoo-bin" -c "$ODOO_CONF" -d "$db" --db-filter="^$db\$" \
+        "$VENV/bin/python" "$ODOO_SRC/odoo-bin" -c "$ODOO_CONF" "${BENCH_PATH_ARGS[@]}" \
+            -d "$db" --db-filter="^$db\$" \
             --http-port="$port" --workers="${BENCH_LOAD_WORKERS:-4}" --max-cron-threads=0 \
             --limit-time-real=600 --limit-time-cpu=300 --log-level=warn \
             "${replica_args[@]}" >"$PG_RUN/bench-load-$mode.log" 2>&1 &
