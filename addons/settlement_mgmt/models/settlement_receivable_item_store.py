@@ -398,6 +398,15 @@ class SettlementReceivableItemStore(models.Model):
         return self.env.cr.fetchone()[0]
 
     @api.model
+    def _cron_settlement_sync(self):
+        """Daily, just after midnight: recompute the customers whose discount
+        tier ended (and anything a crashed transaction left stale), so that
+        the day's read-only requests find the table up to date."""
+        refreshed = self._sync()
+        self.env["ir.cron"]._notify_progress(done=refreshed, remaining=0)
+        return refreshed
+
+    @api.model
     def _after_sync(self, query):
         """``query`` preceded by :meth:`_sync` in the same round trip (the
         credit check on posting reads the schedule in one go)."""

@@ -195,3 +195,35 @@ class TestReceivableItemStore(SettlementCommon):
             )
         )
         self.assertTableIsLedger("tier ran out")
+
+    def test_the_nightly_job_recomputes_the_tiers_that_ended(self):
+        """The daily job, not the day's first read, brings the customers of
+        ended tiers up to date: the table is right before anyone reads it."""
+        self._table_rows()
+        yesterday = self.today - timedelta(days=1)
+        self.env.cr.execute(
+            SQL(
+                """UPDATE settlement_receivable_item
+                      SET tier_until = %s, discount_date = %s
+                    WHERE move_id = %s""",
+                yesterday,
+                yesterday,
+                self.recent.id,
+            )
+        )
+        self.env.ref(
+            "settlement_mgmt.ir_cron_settlement_receivable_item_sync"
+        ).method_direct_trigger()
+        # Read straight from the table: no reader has synced it.
+        rows = self.env.execute_query(
+            SQL(f"SELECT {COLUMNS} FROM settlement_receivable_item ORDER BY id")
+        )
+        self.assertEqual(rows, self._ledger_rows())
+        self.assertFalse(
+            self.env.execute_query(
+                SQL(
+                    "SELECT 1 FROM settlement_receivable_item WHERE tier_until < %s",
+                    self.today,
+                )
+            )
+        )
