@@ -67,6 +67,15 @@ class SettlementStatement(models.AbstractModel):
         )
 
     @api.model
+    def _as_of_heading(self, st, partner):
+        """The heading line of a statement read from a database replica that
+        lags behind its primary: since when its figures are (none else)."""
+        if not st.get("as_of"):
+            return []
+        moment = self._format_moment(st["as_of"], partner)
+        return [(self.env._("Figures as of"), moment)]
+
+    @api.model
     def _statement_xlsx(self, partner, date_from, date_to, company=None):
         """The statement as a workbook: real dates and numbers, currency
         formats, frozen header, filter, right-to-left for fa/ar/he."""
@@ -85,6 +94,7 @@ class SettlementStatement(models.AbstractModel):
             [
                 (partner.name,),
                 (self.env._("Period"), st["date_from"], st["date_to"]),
+                *self._as_of_heading(st, partner),
             ],
         )
         columns = [
