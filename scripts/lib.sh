@@ -618,10 +618,15 @@ run_bench_load() {
             }
             sleep 1
         done
-        rows+=("$("$VENV/bin/python" "$REPO/bench/bench_load.py" "http://127.0.0.1:$port" "$users" "$mode" |
-            sed -n 's/^BENCH\[\(.*\)\]$/\1/p')")
+        local out
+        out="$("$VENV/bin/python" "$REPO/bench/bench_load.py" "http://127.0.0.1:$port" "$users" "$mode")" || {
+            kill "$server"
+            wait "$server" 2>/dev/null || true
+            die "the load test failed ($mode): $PG_RUN/bench-load-$mode.log"
+        }
         kill "$server"
         wait "$server" 2>/dev/null || true
+        rows+=("$(sed -n 's/^BENCH\[\(.*\)\]$/\1/p' <<<"$out")")
     done
     # The replica holds a copy of every database of the cluster: not kept.
     run_replica drop

@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 from odoo import Command
@@ -5,6 +6,9 @@ from odoo.tests import tagged
 from odoo.tools import SQL
 
 from .common import SettlementCommon
+
+# The text of a query a trigger function runs through EXECUTE.
+DYNAMIC = re.compile(r"\$statement\$.*?\$statement\$", re.S)
 
 COLUMNS = (
     "id, name, partner_id, company_id, company_currency_id, currency_id, "
@@ -227,3 +231,22 @@ class TestReceivableItemStore(SettlementCommon):
                 )
             )
         )
+
+    def test_markers_plan_each_statement_for_its_own_rows(self):
+        """A statement-level trigger reads its transition tables in queries
+        planned for each statement (EXECUTE): a plan kept from a first
+        one-row update made a 200,000-row update of the same session run for
+        half an hour (a nested loop over two transition tables)."""
+        functions = self.env.execute_query(
+            SQL(
+                """SELECT proname, prosrc FROM pg_proc
+                    WHERE proname LIKE 'settlement_receivable_item_mark%%'"""
+            )
+        )
+        self.assertEqual(len(functions), 6)
+        for name, source in functions:
+            with self.subTest(function=name):
+                # every reference to a transition table is inside EXECUTE
+                outside = DYNAMIC.sub("", source)
+                self.assertIn("EXECUTE $statement$", source)
+                self.assertNotIn("_rows", outside)
