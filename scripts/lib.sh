@@ -610,7 +610,8 @@ run_bench_load() {
             "${replica_args[@]}" >"$PG_RUN/bench-load-$mode.log" 2>&1 &
         server=$!
         local tries=0
-        until curl -fs -o /dev/null "http://127.0.0.1:$port/web/login"; do
+        until "$VENV/bin/python" -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=5)' \
+            "http://127.0.0.1:$port/web/login" 2>/dev/null; do
             tries=$((tries + 1))
             [ $tries -lt 180 ] || {
                 kill "$server"
