@@ -156,7 +156,14 @@ class SettlementCreditService(models.AbstractModel):
             company_key=str(company.id),
             default_limit=self._default_credit_limit(company),
             partner_ids=commercial_ids,
-            open_items=Query._open_items_sql(company, partners=commercial_ids),
+            # The customers as an array the planner cannot count: with a
+            # literal of a thousand ids it scanned every unreconciled journal
+            # item (260 ms at 10,000 customers) instead of using core's index
+            # of unreconciled items by account and partner (52 ms, same sums).
+            open_items=Query._open_items_sql(
+                company,
+                partners=SQL("ARRAY(SELECT unnest(%s::int[]))", commercial_ids),
+            ),
             exclude_ids=list(exclude_move_ids),
             disputed_join=disputed_join,
             undisputed=undisputed,
