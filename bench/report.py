@@ -187,13 +187,19 @@ def report(sizes):
     return "\n".join(out) + "\n"
 
 
-def interactive(sizes, keys):
-    """What a user waits for on screen (bench/bench_interactive.py)."""
+def _steps(sizes, keys, bench):
+    """The steps ``bench`` measured at any size, in the order first seen."""
     steps = []
     for size in keys:
-        for row in sizes[size].get("interactive", []):
+        for row in sizes[size].get(bench, []):
             if row["step"] not in steps:
                 steps.append(row["step"])
+    return steps
+
+
+def interactive(sizes, keys):
+    """What a user waits for on screen (bench/bench_interactive.py)."""
+    steps = _steps(sizes, keys, "interactive")
     if not steps:
         return []
     out = [
@@ -222,11 +228,7 @@ def interactive(sizes, keys):
 def load_test(sizes, keys):
     """Concurrent users on a prefork server, primary alone and with the
     replica (bench/bench_load.py)."""
-    steps = []
-    for size in keys:
-        for row in sizes[size].get("load", []):
-            if row["step"] not in steps:
-                steps.append(row["step"])
+    steps = _steps(sizes, keys, "load")
     if not steps:
         return []
     sample = next(

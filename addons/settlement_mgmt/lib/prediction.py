@@ -400,15 +400,6 @@ def calibration(scored, bin_count=10):
     ]
 
 
-def expected_delay_days(probability, mean_days_if_late, mean_days_if_on_time):
-    """Days after the due date the payment is expected: the mean delay of
-    late and of on-time payments mixed by the probability of being late
-    (on-time payments usually arrive early, so that mean is often negative)."""
-    return float(
-        probability * mean_days_if_late + (1.0 - probability) * mean_days_if_on_time
-    )
-
-
 def recency_weight(age_days, half_life_days):
     """Weight of an item ``age_days`` old when training: halves every
     ``half_life_days`` (1 for an item of today or of the future)."""

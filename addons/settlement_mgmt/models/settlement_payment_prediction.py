@@ -4,7 +4,7 @@ from datetime import date, timedelta
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..lib.forecast import expected_invoice_date
+from ..lib.forecast import DelayHistory, expected_invoice_date
 from ..lib.prediction import RISK_LEVELS
 from .settlement_prediction_model import HIGH_RISK, MEDIUM_RISK
 from .settlement_prediction_training import FEATURES
@@ -19,9 +19,9 @@ class ExpectedDateInputs:
     computed from (see ``SettlementPaymentPrediction._expected_date``)."""
 
     today: date
-    histories: dict  # {commercial partner id: DelayHistory}
-    company_history: object  # the company's DelayHistory (the prior)
-    dues: dict  # {invoice id: its due date}
+    histories: dict[int, DelayHistory]  # per commercial partner id
+    company_history: DelayHistory  # the company's, the prior of a newcomer
+    dues: dict[int, date]  # per invoice id
 
 
 class SettlementPaymentPrediction(models.Model):

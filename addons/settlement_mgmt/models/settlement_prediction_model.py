@@ -80,7 +80,6 @@ class SettlementPredictionModel(models.Model):
     reliability_note = fields.Char(compute="_compute_reliability_note")
     calibration_json = fields.Text(readonly=True)
     weights_json = fields.Text(readonly=True)
-    delays_json = fields.Text(readonly=True)
     scorecard = fields.Html(
         compute="_compute_scorecard", sanitize=True, sanitize_style=True
     )

@@ -211,7 +211,7 @@ class SettlementPredictionTrainingMixin(models.AbstractModel):
     def _history(self, company):
         """The payment history grouped by factor bins and age: (bins, weeks
         between the due date and today, late known today, late known at the
-        backtest date, count, days late when late, days when on time)."""
+        backtest date, count)."""
         today = fields.Date.context_today(self)
         weeks = TRAINING_WEEKS + max(CALIBRATION_WEEKS) + BACKTEST_WEEKS
         names = SQL(", ").join(SQL.identifier(f.name) for f in FEATURES)
@@ -220,8 +220,7 @@ class SettlementPredictionTrainingMixin(models.AbstractModel):
                 """
             SELECT %(names)s, (%(today)s - due - 1) / 7 AS week,
                    COUNT(*) FILTER (WHERE late), COUNT(*) FILTER (WHERE late_then),
-                   COUNT(*),
-                   SUM(delay) FILTER (WHERE late), SUM(delay) FILTER (WHERE NOT late)
+                   COUNT(*)
               FROM (%(features)s) features
           GROUP BY %(names)s, week
             """,
@@ -321,8 +320,6 @@ class SettlementPredictionTrainingMixin(models.AbstractModel):
         ]
         late = sum(row[2] for row in learnt)
         total = sum(row[4] for row in learnt)
-        days_late = sum(row[5] or 0 for row in learnt)
-        days_on_time = sum(row[6] or 0 for row in learnt)
         return self.env["settlement.prediction.model"].create(
             {
                 "company_id": company.id,
@@ -341,13 +338,5 @@ class SettlementPredictionTrainingMixin(models.AbstractModel):
                 and figures["auc"] >= MIN_AUC,
                 "calibration_json": json.dumps(table),
                 "weights_json": json.dumps(model.to_dict()),
-                "delays_json": json.dumps(
-                    {
-                        "late": days_late / late if late else 0.0,
-                        "on_time": days_on_time / (total - late)
-                        if total > late
-                        else 0.0,
-                    }
-                ),
             }
         )

@@ -550,7 +550,6 @@ class TestLatePaymentPrediction(SettlementCommon):
                 "trained_at": fields.Datetime.now(),
                 "sample_count": 48,
                 "reliable": True,
-                "delays_json": '{"late": 30.0, "on_time": -2.0}',
                 "weights_json": json.dumps(
                     {
                         "feature_names": names,

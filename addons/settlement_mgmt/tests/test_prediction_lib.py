@@ -14,7 +14,6 @@ from ..lib.prediction import (
     calibration,
     calibration_fit,
     calibration_weeks,
-    expected_delay_days,
     fit_platt,
     log_loss,
     recency_weight,
@@ -267,15 +266,6 @@ class TestEvaluation(unittest.TestCase):
         self.assertEqual([row[2] for row in calibration(scored, 5)], [5, 5, 4])
         self.assertEqual(calibration([]), [])
 
-    def test_expected_delay_days(self):
-        # 0.25 * 20 + 0.75 * -4 = 5 - 3 = 2
-        self.assertEqual(expected_delay_days(0.25, 20, -4), 2.0)
-        self.assertIsInstance(expected_delay_days(0, 20, -4), float)
-        self.assertEqual(expected_delay_days(0, 20, -4), -4.0)
-        self.assertEqual(expected_delay_days(1, 20, -4), 20.0)
-
-
-class TestCalibration(unittest.TestCase):
     def test_calibration_fit_of_right_probabilities(self):
         # Observed rates 1/4, 2/4, 3/4 at logits -ln 3, 0, ln 3: exactly the
         # probabilities, so the fit is slope 1, intercept 0.

@@ -183,9 +183,9 @@ class TestReceivableItemStore(SettlementCommon):
         self.assertEqual(after[self.recent.id], before[self.recent.id])
         self.assertEqual(after[self.elsewhere.id], before[self.elsewhere.id])
 
-    def test_a_discount_tier_that_ran_out_gives_way_to_the_next(self):
-        # A day passing, as the table sees it: the tier it shows ended
-        # yesterday.  The next read recomputes the customer.
+    def _end_tier_yesterday(self, move):
+        """A day passing, as the table sees it: the discount tier it shows
+        for ``move`` ended yesterday (the ledger itself did not change)."""
         self._table_rows()
         yesterday = self.today - timedelta(days=1)
         self.env.cr.execute(
@@ -195,26 +195,19 @@ class TestReceivableItemStore(SettlementCommon):
                     WHERE move_id = %s""",
                 yesterday,
                 yesterday,
-                self.recent.id,
+                move.id,
             )
         )
+
+    def test_a_discount_tier_that_ran_out_gives_way_to_the_next(self):
+        # The next read recomputes the customer.
+        self._end_tier_yesterday(self.recent)
         self.assertTableIsLedger("tier ran out")
 
     def test_the_nightly_job_recomputes_the_tiers_that_ended(self):
         """The daily job, not the day's first read, brings the customers of
         ended tiers up to date: the table is right before anyone reads it."""
-        self._table_rows()
-        yesterday = self.today - timedelta(days=1)
-        self.env.cr.execute(
-            SQL(
-                """UPDATE settlement_receivable_item
-                      SET tier_until = %s, discount_date = %s
-                    WHERE move_id = %s""",
-                yesterday,
-                yesterday,
-                self.recent.id,
-            )
-        )
+        self._end_tier_yesterday(self.recent)
         self.env.ref(
             "settlement_mgmt.ir_cron_settlement_receivable_item_sync"
         ).method_direct_trigger()
