@@ -113,4 +113,16 @@ def factor_labels(env):
                 env._("this invoice disputed"),
             ),
         ),
+        "recent_late_share": (
+            env._("Paid late in the last 3 months"),
+            (
+                env._("no history"),
+                env._("never"),
+                env._("up to 10 %"),
+                env._("10 to 25 %"),
+                env._("25 to 50 %"),
+                env._("50 to 75 %"),
+                env._("over 75 %"),
+            ),
+        ),
     }

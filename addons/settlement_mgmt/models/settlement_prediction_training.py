@@ -41,7 +41,12 @@ FEATURES = (
     # 0 none, 1 another invoice of the customer disputed and still open on
     # the invoice date, 2 this invoice disputed by its due date.
     Feature("dispute", (), 3),
+    # The late share over the last RECENT_DAYS: a customer whose payments
+    # change is seen within weeks, not averaged over a year.
+    Feature("recent_late_share", (-0.5, 0.0, 0.1, 0.25, 0.5, 0.75), 7),
 )
+# Days of the recent late share.
+RECENT_DAYS = 90
 # Weeks of history: the model learns from TRAINING_WEEKS before the last
 # weeks held back to calibrate its probabilities (Platt scaling) on the most
 # recent behaviour: the shortest of CALIBRATION_WEEKS holding
@@ -108,6 +113,12 @@ class SettlementPredictionTrainingMixin(models.AbstractModel):
                         THEN COALESCE(history.late_amount, 0) / history.due_amount
                         ELSE -1 END"""
             ),
+            "recent_late_share": SQL(
+                """CASE WHEN history.recent_amount > 0
+                        THEN COALESCE(history.recent_late_amount, 0)
+                             / history.recent_amount
+                        ELSE -1 END"""
+            ),
             "early_share": SQL(
                 """CASE WHEN history.due_amount > 0
                         THEN COALESCE(history.early_amount, 0) / history.due_amount
@@ -145,6 +156,13 @@ class SettlementPredictionTrainingMixin(models.AbstractModel):
                        SUM(prior.amount) FILTER (
                            WHERE COALESCE(prior.paid_on, item.invoice_date) > prior.due
                        ) AS late_amount,
+                       SUM(prior.amount) FILTER (
+                           WHERE prior.due >= item.invoice_date - %(recent_days)s
+                       ) AS recent_amount,
+                       SUM(prior.amount) FILTER (
+                           WHERE prior.due >= item.invoice_date - %(recent_days)s
+                             AND COALESCE(prior.paid_on, item.invoice_date) > prior.due
+                       ) AS recent_late_amount,
                        SUM(prior.amount) FILTER (
                            WHERE prior.paid_on < prior.due
                              AND prior.paid_on < item.invoice_date
@@ -201,6 +219,7 @@ class SettlementPredictionTrainingMixin(models.AbstractModel):
             bins=bins,
             raw=raw,
             company=company.id,
+            recent_days=RECENT_DAYS,
             today=today,
             then=backtest_from or today,
             # Learning reads disputes opened by the due date; an open invoice

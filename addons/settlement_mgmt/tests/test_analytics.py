@@ -464,6 +464,48 @@ class TestLatePaymentPrediction(SettlementCommon):
             ("no history", "on time"),
         )
 
+    def test_a_customer_turning_late_shows_in_the_recent_share(self):
+        turning = self.env["res.partner"].create(
+            {"name": "Turning", "is_company": True}
+        )
+        # Due 220, 170 and 120 days ago: 1,500 paid on their due dates; due
+        # 70 days ago: 400 paid 30 days late.
+        for days_old in (250, 200, 150):
+            invoice = self._invoice(turning, 500.0, days_old=days_old)
+            self._pay(invoice, days_old=days_old - 30)
+        late = self._invoice(turning, 400.0, days_old=100)
+        self._pay(late, days_old=40)
+        new = self._invoice(turning, 500.0, days_old=10)
+        quiet = self.env["res.partner"].create({"name": "Quiet", "is_company": True})
+        old = self._invoice(quiet, 500.0, days_old=300)
+        self._pay(old, days_old=270)
+        quiet_new = self._invoice(quiet, 500.0, days_old=10)
+        rows = self.env.execute_query(
+            self.Model._features_sql(self.company, self.today, "open")
+        )
+        names = [feature.name for feature in FEATURES]
+        share, recent = names.index("late_share"), names.index("recent_late_share")
+        bins = {row[1]: row[4 : 4 + len(FEATURES)] for row in rows}
+        labels = self.Model._factor_labels()
+        share_bins, recent_bins = (
+            labels["late_share"][1],
+            labels["recent_late_share"][1],
+        )
+        # Over 12 months 400 of 1,900 paid late (21 %); over the last 90 days
+        # (due from 100 days ago) the one invoice, 400 of 400.
+        self.assertEqual(
+            (share_bins[bins[new.id][share]], recent_bins[bins[new.id][recent]]),
+            ("10 to 25 %", "over 75 %"),
+        )
+        # Nothing due in the last 90 days: a record over the year, none recent.
+        self.assertEqual(
+            (
+                share_bins[bins[quiet_new.id][share]],
+                recent_bins[bins[quiet_new.id][recent]],
+            ),
+            ("never", "no history"),
+        )
+
     def test_disputes_usual_amount_and_prior_invoices(self):
         customer = self.env["res.partner"].create(
             {"name": "Disputing", "is_company": True}
