@@ -5,18 +5,20 @@ prediction's main factors."""
 
 
 def factor_labels(env):
+    # The late share's bins, over 12 months and over the last 3.
+    late_share_bins = (
+        env._("no history"),
+        env._("never"),
+        env._("up to 10 %"),
+        env._("10 to 25 %"),
+        env._("25 to 50 %"),
+        env._("50 to 75 %"),
+        env._("over 75 %"),
+    )
     return {
         "late_share": (
             env._("Paid late in the last 12 months"),
-            (
-                env._("no history"),
-                env._("never"),
-                env._("up to 10 %"),
-                env._("10 to 25 %"),
-                env._("25 to 50 %"),
-                env._("50 to 75 %"),
-                env._("over 75 %"),
-            ),
+            late_share_bins,
         ),
         "days_late": (
             env._("Average days late"),
@@ -115,14 +117,6 @@ def factor_labels(env):
         ),
         "recent_late_share": (
             env._("Paid late in the last 3 months"),
-            (
-                env._("no history"),
-                env._("never"),
-                env._("up to 10 %"),
-                env._("10 to 25 %"),
-                env._("25 to 50 %"),
-                env._("50 to 75 %"),
-                env._("over 75 %"),
-            ),
+            late_share_bins,
         ),
     }
