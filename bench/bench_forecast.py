@@ -20,10 +20,10 @@ from odoo.tools import SQL
 
 from odoo.addons.settlement_mgmt.lib.forecast import backtest
 from odoo.addons.settlement_mgmt.lib.prediction import NotEnoughHistory
+from odoo.addons.settlement_mgmt.models.settlement_prediction_factors import FEATURES
 from odoo.addons.settlement_mgmt.models.settlement_prediction_training import (
     BACKTEST_WEEKS,
     CALIBRATION_WEEKS,
-    FEATURES,
     TRAINING_WEEKS,
 )
 

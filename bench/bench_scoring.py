@@ -22,10 +22,10 @@ from datetime import timedelta
 from odoo import fields
 
 from odoo.addons.settlement_mgmt.lib.prediction import auc, brier, calibration_fit
+from odoo.addons.settlement_mgmt.models.settlement_prediction_factors import FEATURES
 from odoo.addons.settlement_mgmt.models.settlement_prediction_training import (
     BACKTEST_WEEKS,
     CALIBRATION_WEEKS,
-    FEATURES,
     TRAINING_WEEKS,
 )
 

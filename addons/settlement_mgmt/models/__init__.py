@@ -62,6 +62,7 @@ from . import account_move
 from . import account_move_line
 from . import settlement_receivable_snapshot
 from . import settlement_receivable_kpi
+from . import settlement_prediction_factors
 from . import settlement_prediction_training
 from . import settlement_prediction_model
 from . import settlement_payment_prediction

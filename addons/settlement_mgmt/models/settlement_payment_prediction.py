@@ -6,8 +6,8 @@ from odoo.tools import SQL
 
 from ..lib.forecast import DelayHistory, expected_invoice_date
 from ..lib.prediction import RISK_LEVELS
+from .settlement_prediction_factors import FEATURES
 from .settlement_prediction_model import HIGH_RISK, MEDIUM_RISK
-from .settlement_prediction_training import FEATURES
 
 RETRAIN_DAYS = 7
 TOP_FACTORS = 3

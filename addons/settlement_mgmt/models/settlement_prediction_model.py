@@ -4,8 +4,9 @@ from odoo import api, fields, models
 from odoo.tools import html_escape
 
 from ..lib.prediction import Model
+from .settlement_prediction_factors import FEATURES
 from .settlement_prediction_labels import factor_labels
-from .settlement_prediction_training import FEATURES, MIN_AUC
+from .settlement_prediction_training import MIN_AUC
 
 HIGH_RISK, MEDIUM_RISK = 0.6, 0.3
 

@@ -8,7 +8,7 @@ from freezegun import freeze_time
 from odoo import Command, fields
 from odoo.tests import new_test_user, tagged
 
-from ..models.settlement_prediction_training import FEATURES
+from ..models.settlement_prediction_factors import FEATURES
 from .common import SettlementCommon
 
 
@@ -505,6 +505,66 @@ class TestLatePaymentPrediction(SettlementCommon):
             ),
             ("never", "no history"),
         )
+
+    def test_the_record_as_it_stood_on_the_invoice_date(self):
+        """The raw record of a new invoice dated 10 days ago (D); its window
+        holds what fell due from 375 to 11 days ago.  Days late weigh each
+        invoice's days past due by its amount, counted up to D only."""
+        (level,) = self._company_dunning_policy(
+            "Record", {"name": "Overdue", "days": 1}
+        )
+        slow = self.env["res.partner"].create(
+            {"name": "Slow", "is_company": True, "email": "ap@slow.example.com"}
+        )
+        # (amount, invoice days old, paid days old or None); due 30 days on.
+        invoices = [
+            (self._invoice(slow, amount, days_old=days_old), paid)
+            for amount, days_old, paid in (
+                (1000.0, 800, 600),  # due 770 days ago: before the window
+                (100.0, 420, 5),  # due 390 days ago, paid over a year late
+                (500.0, 150, 125),  # due 120 days ago, paid 5 days early
+                (200.0, 100, 40),  # due 70 days ago, paid 30 days late
+                (300.0, 60, 2),  # due 30 days ago, paid 28 days late: 20 by D
+                (400.0, 50, None),  # due 20 days ago, still open: 10 by D
+            )
+        ]
+        new = self._invoice(slow, 700.0, days_old=10)
+        # Reminders 380 days ago (before the window) and 15 days ago (in it),
+        # sent before the payments are recorded, as they were then.
+        for days_ago in (380, 15):
+            with freeze_time(self.today - timedelta(days=days_ago)):
+                self.Engine._cron_settlement_dunning()
+        reminders = self.Communication.search([("partner_id", "=", slow.id)])
+        self.assertEqual(
+            sorted(reminders.mapped("date")),
+            [self.today - timedelta(days=380), self.today - timedelta(days=15)],
+        )
+        self.assertEqual(set(reminders.level_id.ids), {level.id})
+        for invoice, paid in invoices:
+            if paid is not None:
+                self._pay(invoice, days_old=paid)
+        rows = self.env.execute_query(
+            self.Model._features_sql(self.company, self.today, "open")
+        )
+        names = [feature.name for feature in FEATURES]
+        raw_from = 4 + len(FEATURES) + 3  # id, move, customer, due, bins, outcomes
+        record = {
+            name: row[raw_from + index]
+            for row in rows
+            if row[1] == new.id
+            for index, name in enumerate(names)
+        }
+        # In the window: 500 early, 200, 300 and 400 late (900 of 1,400);
+        # days late (200 x 30 + 300 x 20 + 400 x 10) / 1,400 = 16,000 / 1,400.
+        self.assertEqual(record["prior_invoices"], 4.0)
+        self.assertAlmostEqual(record["late_share"], 900 / 1400, places=9)
+        self.assertAlmostEqual(record["early_share"], 500 / 1400, places=9)
+        self.assertAlmostEqual(record["days_late"], 16000 / 1400, places=9)
+        self.assertAlmostEqual(record["relative_amount"], 700 * 4 / 1400, places=9)
+        self.assertEqual(record["reminders"], 1.0)
+        # The last 90 days before D (due from 100 days ago): 200, 300 and
+        # 400, all late.
+        self.assertAlmostEqual(record["recent_late_share"], 1.0, places=9)
 
     def test_disputes_usual_amount_and_prior_invoices(self):
         customer = self.env["res.partner"].create(
