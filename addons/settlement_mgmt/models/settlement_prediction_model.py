@@ -32,7 +32,8 @@ class SettlementPredictionModel(models.Model):
         string="Held Back From",
         readonly=True,
         help="Invoices due from this date were held back: the model trained on "
-        "what was due before predicted them.",
+        "what was due before predicted them, its probabilities recalibrated "
+        "each week on the weeks just before, as the weekly retraining does.",
     )
     backtest_count = fields.Integer(string="Invoices Held Back", readonly=True)
     backtest_auc = fields.Float(

@@ -506,6 +506,37 @@ class TestLatePaymentPrediction(SettlementCommon):
             ("never", "no history"),
         )
 
+    def test_the_backtest_judges_each_week_as_the_weekly_retraining_would(self):
+        """History rows as the training reads them (bins, weeks ago, late,
+        late then, count): two kinds of customers, 10 % and 60 % paid late,
+        until the last 10 weeks, where they pay late 30 % and 90 % of the
+        time.  The scorecard learnt before the backtest date cannot know;
+        but the invoices due in the last 5 weeks are judged by it
+        recalibrated on the 5 weeks before each of them, all in the new
+        behaviour, as the nightly job relearning every week would have."""
+        share = [feature.name for feature in FEATURES].index("late_share")
+
+        def bins(late_share_bin):
+            return tuple(
+                late_share_bin if i == share else 0 for i in range(len(FEATURES))
+            )
+
+        history = []
+        for week in range(131):
+            for kind, (before, after) in ((1, (20, 60)), (6, (120, 180))):
+                late = after if week < 10 else before
+                history.append((bins(kind), week, late, late, 200))
+        count, _figures, _before, table = self.Model._backtest(history)
+        # Platt's targets on the 5 weeks before: 1,200 of 2,000 late, so a
+        # late invoice counts 1,201 / 1,202 and one on time 1 / 802; the kind
+        # paying 30 % late is predicted (60 x 1,201 / 1,202 + 140 / 802) / 200.
+        expected = (60 * 1201 / 1202 + 140 / 802) / 200
+        predicted, observed, items = next(row for row in table if 0.3 <= row[0] < 0.4)
+        self.assertAlmostEqual(predicted, expected, places=6)
+        self.assertEqual((observed, items), (0.3, 1000))
+        # Every invoice due in the 17 weeks held back is judged.
+        self.assertEqual(count, 17 * 400)
+
     def test_the_record_as_it_stood_on_the_invoice_date(self):
         """The raw record of a new invoice dated 10 days ago (D); its window
         holds what fell due from 375 to 11 days ago.  Days late weigh each
