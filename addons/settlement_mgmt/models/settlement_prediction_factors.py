@@ -79,12 +79,12 @@ class SettlementPredictionFactorsMixin(models.AbstractModel):
         sums are running totals instead, one sort of the items' due and
         payment dates and the reminders' dates with three probes per invoice
         (D, D - 365, D - 90); a window's sum is the difference of two running
-        totals.  Days late:
-        an item due in the window and late adds amount x (D - due) less
-        amount x (D - paid on) when it was paid before D; the items paid
-        before D but due before the window are taken off by the same running
-        totals, except those paid over a year late, and later than D, which
-        are paired directly (rare).  Every sum is exact ``numeric``."""
+        totals.  Days late: an item due in the window and late adds amount x
+        (D - due) less amount x (D - paid on) when it was paid before D; the
+        items paid before D but due before the window are taken off by the
+        same running totals, except those paid over a year late, and later
+        than D, which are paired directly (rare).  Every sum is exact
+        ``numeric``."""
         late = SQL("(item.paid_on IS NULL OR item.paid_on > item.due)")
         paid_late = SQL("item.paid_on > item.due")
         return SQL(

@@ -80,15 +80,21 @@ class SettlementPredictionTrainingMixin(models.AbstractModel):
         size = len(FEATURES)
         return [(tuple(row[:size]), *row[size:]) for row in rows]
 
-    def _weekly_counts(self, history, known):
-        """``{weeks ago: [late, total]}`` of the history; ``known``: 2 for
-        outcomes known today, 3 for the backtest date's."""
-        weekly = {}
+    def _rows_by_week(self, history):
+        """The history's rows per weeks ago: every window below is a range
+        of weeks."""
+        by_week = {}
         for row in history:
-            counts = weekly.setdefault(row[1], [0, 0])
-            counts[0] += row[known]
-            counts[1] += row[4]
-        return weekly
+            by_week.setdefault(row[1], []).append(row)
+        return by_week
+
+    def _weekly_counts(self, by_week, known):
+        """``{weeks ago: [late, total]}``; ``known``: 2 for outcomes known
+        today, 3 for the backtest date's."""
+        return {
+            week: [sum(row[known] for row in rows), sum(row[4] for row in rows)]
+            for week, rows in by_week.items()
+        }
 
     def _calibration_start(self, weekly, now_week):
         """The week the calibration window before ``now_week`` starts: the
@@ -99,8 +105,7 @@ class SettlementPredictionTrainingMixin(models.AbstractModel):
         )
 
     def _platt(self, model, by_week, now_week, start, known):
-        """``model`` Platt-scaled on the weeks from ``now_week`` to ``start``
-        (``by_week``: the history's rows per weeks ago)."""
+        """``model`` Platt-scaled on the weeks from ``now_week`` to ``start``."""
         slope, intercept = fit_platt(
             [
                 (model.log_odds(row[0]), row[known], row[4])
@@ -111,31 +116,31 @@ class SettlementPredictionTrainingMixin(models.AbstractModel):
         )
         return model.calibrated(slope, intercept)
 
-    def _fit(self, history, now_week, known):
-        """The calibrated model as it would have been learnt ``now_week`` weeks
-        ago: trained on TRAINING_WEEKS before the calibration window (recent
-        invoices weighing more), then Platt-scaled on that window.
-        ``known``: 2 for outcomes known today, 3 for the backtest date's."""
-        start = self._calibration_start(self._weekly_counts(history, known), now_week)
+    def _scorecard(self, by_week, now_week, known):
+        """The scorecard, uncalibrated, as it would have been learnt
+        ``now_week`` weeks ago: trained on TRAINING_WEEKS before the
+        calibration window (recent invoices weighing more); with the week
+        that window starts."""
+        start = self._calibration_start(self._weekly_counts(by_week, known), now_week)
         groups = []
-        for row in history:
-            bins, week = row[0], row[1]
-            if start <= week < start + TRAINING_WEEKS:
-                weight = recency_weight(7 * (week - start), HALF_LIFE_DAYS)
-                groups.append((bins, row[known] * weight, row[4] * weight))
+        for week in range(start, start + TRAINING_WEEKS):
+            weight = recency_weight(7 * (week - start), HALF_LIFE_DAYS)
+            groups.extend(
+                (row[0], row[known] * weight, row[4] * weight)
+                for row in by_week.get(week, ())
+            )
         model = train(
             groups,
             [feature.bin_count for feature in FEATURES],
             [feature.name for feature in FEATURES],
         )
-        return self._platt(model, self._rows_by_week(history), now_week, start, known)
+        return model, start
 
-    def _rows_by_week(self, history):
-        """The history's rows per weeks ago."""
-        by_week = {}
-        for row in history:
-            by_week.setdefault(row[1], []).append(row)
-        return by_week
+    def _fit(self, by_week, now_week, known):
+        """The scorecard learnt ``now_week`` weeks ago, Platt-scaled on the
+        calibration window after its training weeks."""
+        model, start = self._scorecard(by_week, now_week, known)
+        return self._platt(model, by_week, now_week, start, known)
 
     @api.model
     def _backtest_figures(self, scored):
@@ -149,7 +154,7 @@ class SettlementPredictionTrainingMixin(models.AbstractModel):
         }
 
     @api.model
-    def _backtest(self, history):
+    def _backtest(self, by_week):
         """The scorecard as it would have been learnt BACKTEST_WEEKS ago,
         judged on the invoices due since: (invoices held back, figures,
         figures before calibration, reliability table).  A young history (a
@@ -165,14 +170,12 @@ class SettlementPredictionTrainingMixin(models.AbstractModel):
         30,000 customers of the bench: slope 1.35, intercept -0.38 with the
         one calibration of the backtest date; 1.05 / -0.03 week by week)."""
         try:
-            earlier = self._fit(history, BACKTEST_WEEKS, 3)
+            raw, _start = self._scorecard(by_week, BACKTEST_WEEKS, 3)
         except NotEnoughHistory:
             empty = self._backtest_figures([])
             return 0, empty, empty, []
-        raw = earlier.calibrated(1.0, 0.0)
         # Outcomes of invoices due before a week began were known then: today's.
-        weekly = self._weekly_counts(history, 2)
-        by_week = self._rows_by_week(history)
+        weekly = self._weekly_counts(by_week, 2)
         calibrated, uncalibrated = [], []
         for week in range(BACKTEST_WEEKS):
             rows = by_week.get(week, ())
@@ -197,11 +200,12 @@ class SettlementPredictionTrainingMixin(models.AbstractModel):
         One query reads the whole history."""
         today = fields.Date.context_today(self)
         history = self._history(company)
+        by_week = self._rows_by_week(history)
         try:
-            model = self._fit(history, 0, 2)
+            model = self._fit(by_week, 0, 2)
         except NotEnoughHistory:
             return None
-        held_back_count, figures, uncalibrated, table = self._backtest(history)
+        held_back_count, figures, uncalibrated, table = self._backtest(by_week)
         learnt = [
             row for row in history if row[1] < TRAINING_WEEKS + max(CALIBRATION_WEEKS)
         ]

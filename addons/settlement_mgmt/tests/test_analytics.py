@@ -526,7 +526,9 @@ class TestLatePaymentPrediction(SettlementCommon):
             for kind, (before, after) in ((1, (20, 60)), (6, (120, 180))):
                 late = after if week < 10 else before
                 history.append((bins(kind), week, late, late, 200))
-        count, _figures, _before, table = self.Model._backtest(history)
+        count, _figures, _before, table = self.Model._backtest(
+            self.Model._rows_by_week(history)
+        )
         # Platt's targets on the 5 weeks before: 1,200 of 2,000 late, so a
         # late invoice counts 1,201 / 1,202 and one on time 1 / 802; the kind
         # paying 30 % late is predicted (60 x 1,201 / 1,202 + 140 / 802) / 200.
