@@ -133,8 +133,16 @@ def expected_invoice_date(due, today, customer, company, late_probability=None):
     (DelayHistory each, the customer's may be None), re-weighted by the
     chance of paying late when known (the one rule the invoice, the
     prediction and the forecast show)."""
-    distribution = reweight(blend(customer, company), late_probability)
-    return expected_payment_date(due, today, distribution)
+    return expected_date_of_blend(
+        due, today, blend(customer, company), late_probability
+    )
+
+
+def expected_date_of_blend(due, today, blended, late_probability=None):
+    """:func:`expected_invoice_date` with the customer's and company's
+    histories already blended (:func:`blend`): callers dating every open
+    invoice blend each customer once."""
+    return expected_payment_date(due, today, reweight(blended, late_probability))
 
 
 def week_shares(due, today, distribution, weeks=FORECAST_WEEKS):

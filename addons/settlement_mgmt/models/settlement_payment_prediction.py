@@ -1,10 +1,10 @@
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..lib.forecast import DelayHistory, expected_invoice_date
+from ..lib.forecast import DelayHistory, blend, expected_date_of_blend
 from ..lib.prediction import RISK_LEVELS
 from .settlement_prediction_factors import FEATURES
 from .settlement_prediction_model import HIGH_RISK, MEDIUM_RISK
@@ -22,6 +22,9 @@ class ExpectedDateInputs:
     histories: dict[int, DelayHistory]  # per commercial partner id
     company_history: DelayHistory  # the company's, the prior of a newcomer
     dues: dict[int, date]  # per invoice id
+    # {commercial partner id: blended distribution}, filled as invoices are
+    # dated: a customer's histories are blended once, not once per invoice.
+    blends: dict = field(default_factory=dict)
 
 
 class SettlementPaymentPrediction(models.Model):
@@ -171,13 +174,17 @@ class SettlementPaymentPrediction(models.Model):
         return len(rows)
 
     def _expected_date_inputs(self, company, today, rows):
-        """What :meth:`_expected_date` reads for the invoices of ``rows``:
-        the customers' histories of days late (the collections forecast's,
-        so the invoice shows one expected date, not two) and the invoices'
-        due dates, in two queries (an :class:`ExpectedDateInputs`)."""
+        """What :meth:`_expected_date` reads for the invoices of ``rows`` (every
+        open invoice of the company): the customers' histories of days late
+        (the collections forecast's, so the invoice shows one expected date,
+        not two) and the invoices' due dates, in two queries (an
+        :class:`ExpectedDateInputs`)."""
+        # Every customer's history in one grouped query, which also makes the
+        # company's: cheaper than the customers of the rows (nearly all of
+        # them) and the company's read apart.
         histories, company_history = self.env[
             "settlement.collection.forecast"
-        ]._delay_histories(company, today, list({row[2] for row in rows}))
+        ]._delay_histories(company, today)
         dues = dict(
             self.env.execute_query(
                 SQL(
@@ -192,12 +199,13 @@ class SettlementPaymentPrediction(models.Model):
         """The invoice's expected payment date as the collections forecast
         computes it (``settlement.collection.forecast._expected_dates``),
         with the chance of paying late just predicted."""
-        return expected_invoice_date(
-            inputs.dues[move_id] or inputs.today,
-            inputs.today,
-            inputs.histories.get(partner_id),
-            inputs.company_history,
-            probability,
+        blended = inputs.blends.get(partner_id)
+        if blended is None:
+            blended = inputs.blends[partner_id] = blend(
+                inputs.histories.get(partner_id), inputs.company_history
+            )
+        return expected_date_of_blend(
+            inputs.dues[move_id] or inputs.today, inputs.today, blended, probability
         )
 
     @api.model

@@ -54,12 +54,18 @@ class SettlementPredictionFactorsMixin(models.AbstractModel):
     _description = "Late-Payment Factors"
 
     def _bin_sql(self, feature, value):
+        """SQL: the bin of ``value``, the number of the feature's bounds it
+        exceeds (0 when NULL).  A CASE from the top bound down, not a count
+        over the bounds: a subquery per row and factor cost a quarter of the
+        open invoices' factors at 10,000 customers."""
         if not feature.bounds:
             return value
         return SQL(
-            "(SELECT COUNT(*) FROM unnest(%s::float[]) AS bound WHERE %s > bound)",
-            list(feature.bounds),
-            value,
+            "CASE %s ELSE 0 END",
+            SQL(" ").join(
+                SQL("WHEN %s > %s THEN %s", value, float(bound), index)
+                for index, bound in reversed(list(enumerate(feature.bounds, start=1)))
+            ),
         )
 
     def _customer_record_sql(self):
