@@ -2,91 +2,41 @@
 (``./dev bench forecast``; part of ``./dev bench growth``).
 
 On the benchmark database: the chronological backtest of the expected
-payment date (every invoice paid in the late-payment model's backtest window,
-the last BACKTEST_WEEKS, its date computed from the payments made before its
-invoice date) against the naive rule "due date + the customer's average days
-late" -- mean absolute error in days --, with and without the chance of
-paying late the model learnt standing at the start of the window gave the
-invoices due since (their factors as of their invoice date);
+payment date the late-payment model's form shows (every invoice paid in the
+model's backtest window, the last BACKTEST_WEEKS, its date computed from the
+payments made before its invoice date) against the naive rule "due date + the
+customer's average days late" -- mean absolute error in days --, with and
+without the chance of paying late the backtest's model of each week gave the
+invoices due in it (their factors as of their invoice date);
 then the 13-week forecast of every open item (one query for the items, one
 for the histories) and the expected dates of 500 open invoices.  Rolled back.
 """
 
 import json
-from datetime import timedelta
 
 from odoo import fields
-from odoo.tools import SQL
-
-from odoo.addons.settlement_mgmt.lib.forecast import backtest
-from odoo.addons.settlement_mgmt.lib.prediction import NotEnoughHistory
-from odoo.addons.settlement_mgmt.models.settlement_prediction_factors import FEATURES
-from odoo.addons.settlement_mgmt.models.settlement_prediction_training import (
-    BACKTEST_WEEKS,
-    CALIBRATION_WEEKS,
-    TRAINING_WEEKS,
-)
 
 from bench.common import measure_once
-
-
-def _backtest_probabilities(env, company, start):
-    """{item id: chance of paying late} of the invoices due from ``start``,
-    from the model as it would have been learnt on ``start`` (the model's
-    own backtest)."""
-    Model = env["settlement.prediction.model"]
-    try:
-        earlier = Model._fit(Model._history(company), BACKTEST_WEEKS, 3)
-    except NotEnoughHistory:
-        return {}
-    today = fields.Date.context_today(Model)
-    weeks = TRAINING_WEEKS + max(CALIBRATION_WEEKS) + BACKTEST_WEEKS
-    rows = env.execute_query(
-        Model._features_sql(
-            company, today - timedelta(weeks=weeks), "history", backtest_from=start
-        )
-    )
-    size = len(FEATURES)
-    return {
-        row[0]: earlier.probability(tuple(row[4 : 4 + size]))
-        for row in rows
-        if row[3] >= start
-    }
 
 
 def bench(env):
     company = env.company
     today = fields.Date.context_today(env["account.move"])
     rows = []
-    history, row = measure_once(
+    Model = env["settlement.prediction.model"]
+    models, row = measure_once(
         env,
-        "read the invoice history",
-        lambda: env.execute_query(
-            SQL(
-                """SELECT id, partner_id, invoice_date, due, paid_on
-                     FROM (%s) history WHERE invoice_date IS NOT NULL""",
-                env["settlement.receivable.query"]._invoice_items_sql(company),
-            )
-        ),
+        "late-payment model's backtest: the model of each held-back week",
+        lambda: Model._backtest(Model._rows_by_week(Model._history(company)))[4],
     )
-    row["invoices"] = len(history)
+    row["weeks"] = len(models)
     rows.append(row)
-    start = today - timedelta(weeks=BACKTEST_WEEKS)
-    probabilities, row = measure_once(
-        env,
-        "late-payment model standing at the start of the window",
-        lambda: _backtest_probabilities(env, company, start),
-    )
-    row["invoices"] = len(probabilities)
-    rows.append(row)
-    for label, items in (
-        ("without", [item[1:] for item in history]),
-        ("with", [(*item[1:], probabilities.get(item[0])) for item in history]),
-    ):
+    # The model form's figure (with the chance) and the history alone.
+    for label, week_models in (("without", {}), ("with", models)):
         result, row = measure_once(
             env,
             f"backtest expected payment date ({label} the chance of paying late)",
-            lambda items=items: backtest(items, start, today),
+            lambda week_models=week_models: Model._date_backtest(company, week_models),
         )
         row.update(
             tested=result.count,

@@ -2,7 +2,7 @@
     "name": "Receivables Settlement",
     "summary": "Credit control, instalment plans, disputes, dunning, statements "
     "and Excel exports for customer receivables",
-    "version": "18.0.1.10.0",
+    "version": "18.0.1.11.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/settlement-mgmt/settlement_mgmt",
     "author": "settlement_mgmt contributors",

@@ -69,6 +69,21 @@ class SettlementPredictionModel(models.Model):
         readonly=True,
         help="How many different probabilities the held-back invoices got.",
     )
+    backtest_date_error = fields.Float(
+        string="Expected Date Error (Days)",
+        digits=(5, 2),
+        readonly=True,
+        help="Mean absolute error in days of the expected payment date of the "
+        "invoices paid since the backtest date, each dated from the payments "
+        "made before its invoice date and this model's chance of paying late.",
+    )
+    backtest_naive_date_error = fields.Float(
+        string="Naive Date Error (Days)",
+        digits=(5, 2),
+        readonly=True,
+        help="The same error for the rule 'due date plus the customer's average "
+        "days late': the expected date is worth showing when it does better.",
+    )
     # The backtest of the same scorecard before Platt scaling: AUC, Brier,
     # calibration slope and intercept (what calibration changed).
     backtest_json = fields.Text(readonly=True)

@@ -4,6 +4,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..lib.forecast import backtest as date_backtest
 from ..lib.prediction import (
     NotEnoughHistory,
     auc,
@@ -173,16 +174,16 @@ class SettlementPredictionTrainingMixin(models.AbstractModel):
             raw, _start = self._scorecard(by_week, BACKTEST_WEEKS, 3)
         except NotEnoughHistory:
             empty = self._backtest_figures([])
-            return 0, empty, empty, []
+            return 0, empty, empty, [], {}
         # Outcomes of invoices due before a week began were known then: today's.
         weekly = self._weekly_counts(by_week, 2)
-        calibrated, uncalibrated = [], []
+        calibrated, uncalibrated, models = [], [], {}
         for week in range(BACKTEST_WEEKS):
             rows = by_week.get(week, ())
             if not rows:
                 continue
             start = self._calibration_start(weekly, week + 1)
-            model = self._platt(raw, by_week, week + 1, start, 2)
+            model = models[week] = self._platt(raw, by_week, week + 1, start, 2)
             for row in rows:
                 calibrated.append((model.probability(row[0]), row[2], row[4]))
                 uncalibrated.append((raw.probability(row[0]), row[2], row[4]))
@@ -191,6 +192,43 @@ class SettlementPredictionTrainingMixin(models.AbstractModel):
             self._backtest_figures(calibrated),
             self._backtest_figures(uncalibrated),
             calibration(calibrated),
+            models,
+        )
+
+    @api.model
+    def _date_backtest(self, company, models):
+        """The expected payment date's backtest over the same weeks (see
+        ``lib.forecast.backtest``): every invoice paid since the backtest date
+        dated from the payments made before its invoice date, re-weighted by
+        the chance of paying late the backtest's model of its due week
+        (``models``: {weeks ago: model}) gave it; against the naive rule "due
+        date + the customer's average days late".  A BacktestResult."""
+        today = fields.Date.context_today(self)
+        start = today - timedelta(weeks=BACKTEST_WEEKS)
+        invoices = self.env.execute_query(
+            SQL(
+                """SELECT id, partner_id, invoice_date, due, paid_on
+                     FROM (%s) history WHERE invoice_date IS NOT NULL""",
+                self.env["settlement.receivable.query"]._invoice_items_sql(company),
+            )
+        )
+        size = len(FEATURES)
+        probabilities = {}
+        if models:
+            for row in self.env.execute_query(
+                self._features_sql(company, start, "history", backtest_from=start)
+            ):
+                # weeks ago as _history counts them
+                model = models.get(((today - row[3]).days - 1) // 7)
+                if model is not None:
+                    probabilities[row[0]] = model.probability(tuple(row[4 : 4 + size]))
+        return date_backtest(
+            [
+                (partner, invoice_date, due, paid_on, probabilities.get(item_id))
+                for item_id, partner, invoice_date, due, paid_on in invoices
+            ],
+            start,
+            today,
         )
 
     @api.model
@@ -205,7 +243,8 @@ class SettlementPredictionTrainingMixin(models.AbstractModel):
             model = self._fit(by_week, 0, 2)
         except NotEnoughHistory:
             return None
-        held_back_count, figures, uncalibrated, table = self._backtest(by_week)
+        held_back_count, figures, uncalibrated, table, models = self._backtest(by_week)
+        dates = self._date_backtest(company, models)
         learnt = [
             row for row in history if row[1] < TRAINING_WEEKS + max(CALIBRATION_WEEKS)
         ]
@@ -224,6 +263,8 @@ class SettlementPredictionTrainingMixin(models.AbstractModel):
                 "backtest_slope": figures["slope"],
                 "backtest_intercept": figures["intercept"],
                 "backtest_distinct": figures["distinct"],
+                "backtest_date_error": dates.mae_days or 0.0,
+                "backtest_naive_date_error": dates.naive_mae_days or 0.0,
                 "backtest_json": json.dumps({"uncalibrated": uncalibrated}),
                 "reliable": total >= company.settlement_prediction_min_invoices
                 and figures["auc"] >= MIN_AUC,

@@ -299,6 +299,8 @@ class TestLatePaymentPrediction(SettlementCommon):
         cls.bad = cls.env["res.partner"].create(
             [{"name": f"Late payer {i}", "is_company": True} for i in range(3)]
         )
+        # (customer, days ago invoiced, days ago paid or None)
+        cls.history = []
         for partners, delay in ((cls.good, -2), (cls.bad, 35)):
             for partner in partners:
                 for _index in range(8):
@@ -309,6 +311,13 @@ class TestLatePaymentPrediction(SettlementCommon):
                     paid_days_old = days_old - 30 - delay
                     if paid_days_old >= 0:
                         cls._pay(invoice, days_old=paid_days_old)
+                    cls.history.append(
+                        (
+                            partner,
+                            days_old,
+                            paid_days_old if paid_days_old >= 0 else None,
+                        )
+                    )
         cls.open_good = cls._invoice(cls.good[0], 1000.0, days_old=5)
         cls.open_bad = cls._invoice(cls.bad[0], 1000.0, days_old=5)
         cls.Model = cls.env["settlement.prediction.model"].with_user(cls.controller)
@@ -357,6 +366,33 @@ class TestLatePaymentPrediction(SettlementCommon):
         self.assertIn("Average days late: 31 to 60", bad.factor_summary)
         self.assertIn("Paid late in the last 12 months: over 75 %", bad.factor_summary)
         self.assertIn("Average days late", model.scorecard)
+
+    def test_the_expected_date_is_backtested_with_the_model(self):
+        """Every invoice paid in the 17 weeks held back is dated from the
+        payments made before its invoice date.  Each customer always paid 2
+        days early or 35 days late, so both rules date exactly, except one
+        invoice of an early payer paid 35 days late: 37 days off for both."""
+        changed = self._invoice(self.good[1], 1000.0, days_old=80)
+        self._pay(changed, days_old=15)  # due 50 days ago, paid 35 days late
+        # Each invoice paid in the window has its customer's payments before
+        # it (else both rules would fall back on the company's history).
+        tested = [
+            (partner, days)
+            for partner, days, paid in self.history
+            if paid and paid <= 119
+        ] + [(self.good[1], 80)]
+        for partner, days in tested:
+            self.assertTrue(
+                any(
+                    paid and paid > days
+                    for customer, _days, paid in self.history
+                    if customer == partner
+                )
+            )
+        model = self.Model._train(self.company)
+        # paid from 119 days ago (17 weeks) to yesterday
+        self.assertEqual(model.backtest_date_error, round(37 / len(tested), 2))
+        self.assertEqual(model.backtest_naive_date_error, round(37 / len(tested), 2))
 
     def test_not_enough_history_shows_no_risk(self):
         """The same 48 invoices under the default minimum of 100: the model is
@@ -526,7 +562,7 @@ class TestLatePaymentPrediction(SettlementCommon):
             for kind, (before, after) in ((1, (20, 60)), (6, (120, 180))):
                 late = after if week < 10 else before
                 history.append((bins(kind), week, late, late, 200))
-        count, _figures, _before, table = self.Model._backtest(
+        count, _figures, _before, table, _models = self.Model._backtest(
             self.Model._rows_by_week(history)
         )
         # Platt's targets on the 5 weeks before: 1,200 of 2,000 late, so a
@@ -755,6 +791,48 @@ class TestPaymentAlerts(SettlementCommon):
         again = self.env["res.partner"]._settlement_alert_worsening(self.company)
         self.assertFalse(again)
         self.assertEqual(len(self._alerts(self.customer)), 1)
+
+    def test_one_digest_per_salesperson_in_their_language(self):
+        self.env["res.lang"]._activate_lang("fa_IR")
+        self.env["ir.module.module"].search(
+            [("name", "=", "settlement_mgmt")]
+        )._update_translations(["fa_IR"])
+        seller = new_test_user(
+            self.env,
+            login="alert_seller",
+            groups="base.group_user",
+            lang="fa_IR",
+            notification_type="inbox",
+        )
+        slower = self.env["res.partner"].create(
+            [
+                {"name": f"Slower {index}", "is_company": True, "user_id": seller.id}
+                for index in range(3)
+            ]
+        )
+        for partner in slower:
+            self._history(partner, 25)
+        Message = self.env["mail.message"]
+        to_seller = [("partner_ids", "in", seller.partner_id.ids)]
+        before = Message.search(to_seller)
+        alerted = self.env["res.partner"]._settlement_alert_worsening(self.company)
+        self.assertEqual(set(alerted.ids), set(slower.ids))
+        # One message for the three customers, not one per activity.
+        digest = Message.search(to_seller) - before
+        self.assertEqual(len(digest), 1)
+        self.assertEqual(digest.subject, "بدتر شدن الگوی پرداخت: 3 مشتری")
+        for partner in slower:
+            self.assertIn(partner.name, digest.body)
+        self.assertIn("پرداخت دیرتر", digest.body)
+        # The activities are the seller's, written in Persian.
+        activities = self.env["mail.activity"].search(
+            [("res_model", "=", "res.partner"), ("res_id", "in", slower.ids)]
+        )
+        self.assertEqual(len(activities), 3)
+        self.assertEqual(set(activities.user_id.ids), {seller.id})
+        self.assertEqual(set(activities.mapped("summary")), {"بدتر شدن الگوی پرداخت"})
+        self.assertIn("25.0", activities[0].note)
+        self.assertIn("پرداخت دیرتر", activities[0].note)
 
     def test_queries_do_not_grow_with_customers_paying_later(self):
         Partner = self.env["res.partner"]
