@@ -30,6 +30,11 @@ FEATURES = (
     # The late share over the last RECENT_DAYS: a customer whose payments
     # change is seen within weeks, not averaged over a year.
     Feature("recent_late_share", (-0.5, 0.0, 0.1, 0.25, 0.5, 0.75), 7),
+    # Of what the customer settled in the 12 months before the invoice (by
+    # settlement date), the share that took more than one payment.
+    Feature("split_share", (-0.5, 0.0, 0.25, 0.5), 5),
+    # Promises to pay broken and instalment plans defaulted in those months.
+    Feature("broken_commitments", (0.0, 1.0), 3),
 )
 # Days of the recent late share.
 RECENT_DAYS = 90
@@ -37,8 +42,12 @@ RECENT_DAYS = 90
 # invoice dated D (see _customer_record_sql): at D, at D - 365 (the year's
 # window starts) and at D - RECENT_DAYS.
 RUNNING_TOTALS = {
-    "now": "n amount late late_due early settled settled_on reminders".split(),
-    "year": "n amount late late_due early paid_late paid_late_on reminders".split(),
+    "now": (
+        "n amount late late_due early settled settled_on reminders paid split"
+    ).split(),
+    "year": (
+        "n amount late late_due early paid_late paid_late_on reminders paid split"
+    ).split(),
     "recent": "amount late".split(),
 }
 
@@ -76,8 +85,9 @@ class SettlementPredictionFactorsMixin(models.AbstractModel):
         still open), recent_amount and recent_late_amount (due in the last
         RECENT_DAYS), early_amount (settled before the due date), days_late
         (amount-weighted days between the due date and the payment, or D
-        while unpaid then) and reminders (sent to the customer in the year
-        before D).
+        while unpaid then), reminders (sent to the customer in the year
+        before D), paid_amount and split_amount (settled in that year by
+        settlement date, and of it settled in more than one payment).
 
         Pairing every invoice with every earlier one of its customer costs
         the square of a customer's invoices: 12.5 million pairs for a customer
@@ -101,7 +111,8 @@ class SettlementPredictionFactorsMixin(models.AbstractModel):
                 SELECT item.partner_id, probe.at, 0 AS kind, item.id AS probe_id,
                        probe.name, 0 AS n, 0 AS amount, 0 AS late, 0 AS late_due,
                        0 AS early, 0 AS paid_late, 0 AS paid_late_on,
-                       0 AS settled, 0 AS settled_on, 0 AS reminders
+                       0 AS settled, 0 AS settled_on, 0 AS reminders,
+                       0 AS paid, 0 AS split
                   FROM scoped item
                  CROSS JOIN LATERAL (VALUES
                        ('now', item.invoice_date),
@@ -118,17 +129,23 @@ class SettlementPredictionFactorsMixin(models.AbstractModel):
                        CASE WHEN %(paid_late)s THEN item.amount ELSE 0 END,
                        CASE WHEN %(paid_late)s
                             THEN item.amount * (item.paid_on - %(epoch)s) ELSE 0 END,
-                       0, 0, 0
+                       0, 0, 0, 0, 0
                   FROM item
                  UNION ALL
-                -- and every item paid late again on its payment date
+                -- and every item settled again on its settlement date
                 SELECT item.partner_id, item.paid_on, 1, NULL, NULL, 0, 0, 0, 0, 0,
-                       0, 0, item.amount, item.amount * (item.paid_on - %(epoch)s), 0
+                       0, 0,
+                       CASE WHEN %(paid_late)s THEN item.amount ELSE 0 END,
+                       CASE WHEN %(paid_late)s
+                            THEN item.amount * (item.paid_on - %(epoch)s) ELSE 0 END,
+                       0, item.amount,
+                       CASE WHEN item.parts > 1 THEN item.amount ELSE 0 END
                   FROM item
-                 WHERE %(paid_late)s
+                 WHERE item.paid_on IS NOT NULL
                  UNION ALL
                 -- every reminder sent to the customer on its date
-                SELECT partner_id, date, 1, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1
+                SELECT partner_id, date, 1, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
+                       0, 0
                   FROM settlement_dunning_communication
             ), running AS (
                 SELECT probe_id, name,
@@ -139,7 +156,8 @@ class SettlementPredictionFactorsMixin(models.AbstractModel):
                        SUM(paid_late_on) OVER w AS paid_late_on,
                        SUM(settled) OVER w AS settled,
                        SUM(settled_on) OVER w AS settled_on,
-                       SUM(reminders) OVER w AS reminders
+                       SUM(reminders) OVER w AS reminders,
+                       SUM(paid) OVER w AS paid, SUM(split) OVER w AS split
                   FROM point
                 WINDOW w AS (PARTITION BY partner_id ORDER BY at, kind
                              ROWS UNBOUNDED PRECEDING)
@@ -173,13 +191,17 @@ class SettlementPredictionFactorsMixin(models.AbstractModel):
                        -- paid late before D and due in the window
                        now_settled - year_paid_late AS settled,
                        now_settled_on - year_paid_late_on
-                           - COALESCE(rare.amount, 0) AS settled_on
+                           - COALESCE(rare.amount, 0) AS settled_on,
+                       -- settled in the window, by settlement date
+                       now_paid - year_paid AS paid_amount,
+                       now_split - year_split AS split_amount
                   FROM probed
                   JOIN scoped item ON item.id = probed.id
                   LEFT JOIN paid_over_a_year_late rare ON rare.id = probed.id
             )
             SELECT id, prior_count, due_amount, late_amount, recent_amount,
-                   recent_late_amount, early_amount, reminders,
+                   recent_late_amount, early_amount, reminders, paid_amount,
+                   split_amount,
                    (day * late_amount - late_due - (day * settled - settled_on))
                        / NULLIF(due_amount, 0) AS days_late
               FROM window_sums
@@ -215,6 +237,8 @@ class SettlementPredictionFactorsMixin(models.AbstractModel):
         self.env["settlement.receivable.query"]._flush()
         self.env["settlement.dunning.communication"].flush_model()
         self.env["settlement.dispute"].flush_model()
+        self.env["settlement.promise"].flush_model(["state", "date_closed"])
+        self.env["settlement.instalment.plan"].flush_model(["date_defaulted"])
         scopes = {
             "history": SQL("item.due >= %s AND item.due < %s", as_of, today),
             "open": SQL("item.residual > 0"),
@@ -248,6 +272,12 @@ class SettlementPredictionFactorsMixin(models.AbstractModel):
             "reminders": SQL("COALESCE(history.reminders, 0)"),
             "prior_invoices": SQL("COALESCE(history.prior_count, 0)"),
             "dispute": SQL("COALESCE(disputes.level, 0)"),
+            "split_share": SQL(
+                """CASE WHEN history.paid_amount > 0
+                        THEN COALESCE(history.split_amount, 0) / history.paid_amount
+                        ELSE -1 END"""
+            ),
+            "broken_commitments": SQL("COALESCE(commitments.broken, 0)"),
         }
         bins = SQL(", ").join(
             SQL("%s AS %s", self._bin_sql(f, values[f.name]), SQL.identifier(f.name))
@@ -277,6 +307,23 @@ class SettlementPredictionFactorsMixin(models.AbstractModel):
                         AND (dispute.date_resolved IS NULL
                              OR dispute.date_resolved::date > item.invoice_date))
               GROUP BY item.id
+            ), commitments AS (
+                -- promises broken and plans defaulted in the year before D
+                SELECT item.id, COUNT(*) AS broken
+                  FROM scoped item
+                  JOIN (SELECT partner_id, date_closed AS day
+                          FROM settlement_promise
+                         WHERE state = 'broken' AND company_id = %(company)s
+                         UNION ALL
+                        SELECT partner.commercial_partner_id, plan.date_defaulted
+                          FROM settlement_instalment_plan plan
+                          JOIN res_partner partner ON partner.id = plan.partner_id
+                         WHERE plan.date_defaulted IS NOT NULL
+                           AND plan.company_id = %(company)s) broken
+                    ON broken.partner_id = item.partner_id
+                   AND broken.day < item.invoice_date
+                   AND broken.day >= item.invoice_date - 365
+              GROUP BY item.id
             )
             SELECT item.id, item.move_id, item.partner_id, item.due, %(bins)s,
                    LEAST(COALESCE(item.paid_on, %(today)s), %(today)s) > item.due
@@ -289,6 +336,7 @@ class SettlementPredictionFactorsMixin(models.AbstractModel):
               FROM scoped item
               LEFT JOIN history ON history.id = item.id
               LEFT JOIN disputes ON disputes.id = item.id
+              LEFT JOIN commitments ON commitments.id = item.id
             """,
             items=self.env["settlement.receivable.query"]._invoice_items_sql(company),
             scope=scopes[scope],

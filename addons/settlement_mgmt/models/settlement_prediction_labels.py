@@ -115,6 +115,24 @@ def factor_labels(env):
                 env._("this invoice disputed"),
             ),
         ),
+        "split_share": (
+            env._("Settled in several payments in the last 12 months"),
+            (
+                env._("no history"),
+                env._("never"),
+                env._("up to 25 %"),
+                env._("25 to 50 %"),
+                env._("over 50 %"),
+            ),
+        ),
+        "broken_commitments": (
+            env._("Promises broken and plans defaulted in the last 12 months"),
+            (
+                env._("none"),
+                env._("one"),
+                env._("two or more"),
+            ),
+        ),
         "recent_late_share": (
             env._("Paid late in the last 3 months"),
             late_share_bins,

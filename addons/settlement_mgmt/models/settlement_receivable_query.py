@@ -283,10 +283,10 @@ class SettlementReceivableQuery(models.AbstractModel):
     def _invoice_items_sql(self, company, due_from=None):
         """SQL: the receivable debits of ``company``'s posted customer
         invoices (due from ``due_from`` when given), as a payment history: id,
-        move, commercial partner, invoice date, due date, amount, residual and
+        move, commercial partner, invoice date, due date, amount, residual,
         the date it was settled in full (its last reconciliation; NULL while
-        something is open).  Read by the late-payment model and the payment
-        alerts."""
+        something is open) and the payments (reconciliations) it took so
+        far.  Read by the late-payment model and the payment alerts."""
         self._flush()
         due_filter = (
             SQL("line.date_maturity >= %s", due_from) if due_from else SQL("TRUE")
@@ -297,7 +297,8 @@ class SettlementReceivableQuery(models.AbstractModel):
                        partner.commercial_partner_id AS partner_id,
                        move.invoice_date, line.date_maturity AS due,
                        line.balance AS amount, line.amount_residual AS residual,
-                       CASE WHEN line.reconciled THEN paid.paid_on END AS paid_on
+                       CASE WHEN line.reconciled THEN paid.paid_on END AS paid_on,
+                       COALESCE(paid.parts, 0) AS parts
                   FROM account_move_line line
                   JOIN account_move move ON move.id = line.move_id
                   JOIN res_partner partner ON partner.id = line.partner_id
@@ -305,7 +306,8 @@ class SettlementReceivableQuery(models.AbstractModel):
                   -- subquery for every condition on paid_on, misjudged the
                   -- rows and compiled the query (JIT): 2.6 s against 0.9 s
                   -- for the settled invoices at 10,000 customers.
-             LEFT JOIN (SELECT debit_move_id, MAX(max_date) AS paid_on
+             LEFT JOIN (SELECT debit_move_id, MAX(max_date) AS paid_on,
+                               COUNT(*) AS parts
                           FROM account_partial_reconcile
                          WHERE company_id = %(company)s
                       GROUP BY debit_move_id) paid ON paid.debit_move_id = line.id

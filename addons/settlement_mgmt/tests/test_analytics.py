@@ -592,7 +592,7 @@ class TestLatePaymentPrediction(SettlementCommon):
                 (1000.0, 800, 600),  # due 770 days ago: before the window
                 (100.0, 420, 5),  # due 390 days ago, paid over a year late
                 (500.0, 150, 125),  # due 120 days ago, paid 5 days early
-                (200.0, 100, 40),  # due 70 days ago, paid 30 days late
+                (200.0, 100, 40),  # due 70 days ago, paid 30 days late, in 2
                 (300.0, 60, 2),  # due 30 days ago, paid 28 days late: 20 by D
                 (400.0, 50, None),  # due 20 days ago, still open: 10 by D
             )
@@ -609,9 +609,28 @@ class TestLatePaymentPrediction(SettlementCommon):
             [self.today - timedelta(days=380), self.today - timedelta(days=15)],
         )
         self.assertEqual(set(reminders.level_id.ids), {level.id})
-        for invoice, paid in invoices:
-            if paid is not None:
+        for index, (invoice, paid) in enumerate(invoices):
+            if index == 3:  # the 200, in two payments
+                self._pay(invoice, 50.0, days_old=paid + 5)
+                self._pay(invoice, 150.0, days_old=paid)
+            elif paid is not None:
                 self._pay(invoice, days_old=paid)
+        # Promises broken 400 days ago (before the window), 20 days ago (in
+        # it) and 5 days ago (after D), by the nightly job.
+        Promise = self.env["settlement.promise"].with_user(self.controller)
+        for promised, broken in ((420, 400), (40, 20), (25, 5)):
+            with freeze_time(self.today - timedelta(days=promised)):
+                promise = Promise.create(
+                    {
+                        "partner_id": slow.id,
+                        "amount": 50.0,
+                        "date_promised": self.today - timedelta(days=promised),
+                    }
+                )
+            with freeze_time(self.today - timedelta(days=broken)):
+                self.env["settlement.promise"]._cron_settlement_promises()
+            self.assertEqual(promise.state, "broken")
+            self.assertEqual(promise.date_closed, self.today - timedelta(days=broken))
         rows = self.env.execute_query(
             self.Model._features_sql(self.company, self.today, "open")
         )
@@ -634,6 +653,10 @@ class TestLatePaymentPrediction(SettlementCommon):
         # The last 90 days before D (due from 100 days ago): 200, 300 and
         # 400, all late.
         self.assertAlmostEqual(record["recent_late_share"], 1.0, places=9)
+        # Settled in the window (by settlement date, 125 and 40 days ago):
+        # 500 and 200, the 200 in two payments.
+        self.assertAlmostEqual(record["split_share"], 200 / 700, places=9)
+        self.assertEqual(record["broken_commitments"], 1.0)
 
     def test_disputes_usual_amount_and_prior_invoices(self):
         customer = self.env["res.partner"].create(
