@@ -24,10 +24,11 @@ def bench(env):
     today = fields.Date.context_today(env["account.move"])
     rows = []
     Model = env["settlement.prediction.model"]
+    history = Model._history(company)
     models, row = measure_once(
         env,
         "late-payment model's backtest: the model of each held-back week",
-        lambda: Model._backtest(Model._rows_by_week(Model._history(company)))[4],
+        lambda: Model._backtest(Model._rows_by_week(history))[4],
     )
     row["weeks"] = len(models)
     rows.append(row)
@@ -36,7 +37,9 @@ def bench(env):
         result, row = measure_once(
             env,
             f"backtest expected payment date ({label} the chance of paying late)",
-            lambda week_models=week_models: Model._date_backtest(company, week_models),
+            lambda week_models=week_models: Model._date_backtest(
+                company, history, week_models
+            ),
         )
         row.update(
             tested=result.count,

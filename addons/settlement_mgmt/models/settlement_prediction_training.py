@@ -55,26 +55,31 @@ class SettlementPredictionTrainingMixin(models.AbstractModel):
     def _history(self, company):
         """The payment history grouped by factor bins and age: (bins, weeks
         between the due date and today, late known today, late known at the
-        backtest date, count)."""
+        backtest date, count, journal item id).  The invoices due in the
+        weeks held back are one row each, with their journal item (the
+        expected date's backtest dates each of them); the id is None in the
+        groups before."""
         today = fields.Date.context_today(self)
         weeks = TRAINING_WEEKS + max(CALIBRATION_WEEKS) + BACKTEST_WEEKS
+        backtest_from = today - timedelta(weeks=BACKTEST_WEEKS)
         names = SQL(", ").join(SQL.identifier(f.name) for f in FEATURES)
         rows = self.env.execute_query(
             SQL(
                 """
             SELECT %(names)s, (%(today)s - due - 1) / 7 AS week,
                    COUNT(*) FILTER (WHERE late), COUNT(*) FILTER (WHERE late_then),
-                   COUNT(*)
+                   COUNT(*), CASE WHEN due >= %(backtest_from)s THEN id END AS item
               FROM (%(features)s) features
-          GROUP BY %(names)s, week
+          GROUP BY %(names)s, week, item
             """,
                 names=names,
                 today=today,
+                backtest_from=backtest_from,
                 features=self._features_sql(
                     company,
                     today - timedelta(weeks=weeks),
                     "history",
-                    backtest_from=today - timedelta(weeks=BACKTEST_WEEKS),
+                    backtest_from=backtest_from,
                 ),
             )
         )
@@ -196,13 +201,14 @@ class SettlementPredictionTrainingMixin(models.AbstractModel):
         )
 
     @api.model
-    def _date_backtest(self, company, models):
+    def _date_backtest(self, company, history, models):
         """The expected payment date's backtest over the same weeks (see
         ``lib.forecast.backtest``): every invoice paid since the backtest date
         dated from the payments made before its invoice date, re-weighted by
         the chance of paying late the backtest's model of its due week
-        (``models``: {weeks ago: model}) gave it; against the naive rule "due
-        date + the customer's average days late".  A BacktestResult."""
+        (``models``: {weeks ago: model}) gave it (its factors: its row of
+        ``history``); against the naive rule "due date + the customer's
+        average days late".  A BacktestResult."""
         today = fields.Date.context_today(self)
         start = today - timedelta(weeks=BACKTEST_WEEKS)
         invoices = self.env.execute_query(
@@ -212,16 +218,11 @@ class SettlementPredictionTrainingMixin(models.AbstractModel):
                 self.env["settlement.receivable.query"]._invoice_items_sql(company),
             )
         )
-        size = len(FEATURES)
-        probabilities = {}
-        if models:
-            for row in self.env.execute_query(
-                self._features_sql(company, start, "history", backtest_from=start)
-            ):
-                # weeks ago as _history counts them
-                model = models.get(((today - row[3]).days - 1) // 7)
-                if model is not None:
-                    probabilities[row[0]] = model.probability(tuple(row[4 : 4 + size]))
+        probabilities = {
+            row[5]: models[row[1]].probability(row[0])
+            for row in history
+            if row[5] is not None and row[1] in models
+        }
         return date_backtest(
             [
                 (partner, invoice_date, due, paid_on, probabilities.get(item_id))
@@ -244,7 +245,7 @@ class SettlementPredictionTrainingMixin(models.AbstractModel):
         except NotEnoughHistory:
             return None
         held_back_count, figures, uncalibrated, table, models = self._backtest(by_week)
-        dates = self._date_backtest(company, models)
+        dates = self._date_backtest(company, history, models)
         learnt = [
             row for row in history if row[1] < TRAINING_WEEKS + max(CALIBRATION_WEEKS)
         ]
