@@ -111,12 +111,19 @@ class SettlementPredictionTrainingMixin(models.AbstractModel):
         )
 
     def _platt(self, model, by_week, now_week, start, known):
-        """``model`` Platt-scaled on the weeks from ``now_week`` to ``start``."""
+        """``model`` Platt-scaled on the weeks from ``now_week`` to ``start``.
+        Rows of the same bins are summed first: the invoices held back are
+        one row each, and the fit iterates over its rows."""
+        counts = {}
+        for week in range(now_week, start):
+            for row in by_week.get(week, ()):
+                late_total = counts.setdefault(row[0], [0, 0])
+                late_total[0] += row[known]
+                late_total[1] += row[4]
         slope, intercept = fit_platt(
             [
-                (model.log_odds(row[0]), row[known], row[4])
-                for week in range(now_week, start)
-                for row in by_week.get(week, ())
+                (model.log_odds(bins), late, total)
+                for bins, (late, total) in counts.items()
             ],
             min_each=MIN_CALIBRATION_OUTCOMES,
         )
