@@ -89,6 +89,13 @@ STEPS = (
         "invoices",
     ),
     (
+        "analytics: payment alerts (customers alerted)",
+        "analytics",
+        "payment alerts",
+        "seconds",
+        "customers",
+    ),
+    (
         "nightly risk scoring, all customers",
         "scoring",
         "nightly scoring",
