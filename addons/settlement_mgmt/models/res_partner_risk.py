@@ -146,6 +146,10 @@ class SettlementPartnerRisk(models.AbstractModel):
             partner_ids=user.partner_id.ids,
             subject=self.env._(
                 "Payment pattern worsens: %(count)s customers", count=len(partners)
+            )
+            if len(partners) > 1
+            else self.env._(
+                "Payment pattern worsens: %(customer)s", customer=partners.display_name
             ),
             body=body,
             email_layout_xmlid="mail.mail_notification_light",

@@ -810,6 +810,15 @@ class TestPaymentAlerts(SettlementCommon):
         self.assertEqual(len(alert), 1)
         self.assertIn("25.0 days late", alert.note)
         self.assertFalse(self._alerts(self.other_customer))
+        # Its salesperson is told by one message naming the customer.
+        self.assertNotEqual(alert.user_id, self.env.user)
+        told = self.env["mail.message"].search(
+            [
+                ("partner_ids", "in", alert.user_id.partner_id.ids),
+                ("subject", "=", f"Payment pattern worsens: {self.customer.name}"),
+            ]
+        )
+        self.assertEqual(len(told), 1)
         # The next night: still open, nothing new.
         again = self.env["res.partner"]._settlement_alert_worsening(self.company)
         self.assertFalse(again)
