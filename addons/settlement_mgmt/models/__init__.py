@@ -60,6 +60,7 @@ from . import settlement_invoice_prediction_mixin
 from . import settlement_invoice_forecast_mixin
 from . import account_move
 from . import account_move_line
+from . import account_partial_reconcile
 from . import settlement_receivable_snapshot
 from . import settlement_receivable_kpi
 from . import settlement_prediction_factors
