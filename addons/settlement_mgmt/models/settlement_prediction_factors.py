@@ -35,6 +35,8 @@ FEATURES = (
     Feature("split_share", (-0.5, 0.0, 0.25, 0.5), 5),
     # Promises to pay broken and instalment plans defaulted in those months.
     Feature("broken_commitments", (0.0, 1.0), 3),
+    # Days since the customer's first invoice (0: this is its first).
+    Feature("tenure_days", (0.0, 90.0, 365.0, 730.0), 5),
 )
 # Days of the recent late share.
 RECENT_DAYS = 90
@@ -278,6 +280,7 @@ class SettlementPredictionFactorsMixin(models.AbstractModel):
                         ELSE -1 END"""
             ),
             "broken_commitments": SQL("COALESCE(commitments.broken, 0)"),
+            "tenure_days": SQL("item.invoice_date - first_invoice.day"),
         }
         bins = SQL(", ").join(
             SQL("%s AS %s", self._bin_sql(f, values[f.name]), SQL.identifier(f.name))
@@ -324,6 +327,11 @@ class SettlementPredictionFactorsMixin(models.AbstractModel):
                    AND broken.day < item.invoice_date
                    AND broken.day >= item.invoice_date - 365
               GROUP BY item.id
+            ), first_invoice AS (
+                -- known on every invoice's date: none came before the first
+                SELECT partner_id, MIN(invoice_date) AS day
+                  FROM item
+              GROUP BY partner_id
             )
             SELECT item.id, item.move_id, item.partner_id, item.due, %(bins)s,
                    LEAST(COALESCE(item.paid_on, %(today)s), %(today)s) > item.due
@@ -337,6 +345,7 @@ class SettlementPredictionFactorsMixin(models.AbstractModel):
               LEFT JOIN history ON history.id = item.id
               LEFT JOIN disputes ON disputes.id = item.id
               LEFT JOIN commitments ON commitments.id = item.id
+              LEFT JOIN first_invoice ON first_invoice.partner_id = item.partner_id
             """,
             items=self.env["settlement.receivable.query"]._invoice_items_sql(company),
             scope=scopes[scope],

@@ -133,6 +133,16 @@ def factor_labels(env):
                 env._("two or more"),
             ),
         ),
+        "tenure_days": (
+            env._("Customer since"),
+            (
+                env._("first invoice"),
+                env._("under 3 months"),
+                env._("3 to 12 months"),
+                env._("1 to 2 years"),
+                env._("over 2 years"),
+            ),
+        ),
         "recent_late_share": (
             env._("Paid late in the last 3 months"),
             late_share_bins,

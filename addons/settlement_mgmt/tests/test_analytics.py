@@ -657,6 +657,8 @@ class TestLatePaymentPrediction(SettlementCommon):
         # 500 and 200, the 200 in two payments.
         self.assertAlmostEqual(record["split_share"], 200 / 700, places=9)
         self.assertEqual(record["broken_commitments"], 1.0)
+        # A customer since its first invoice, 800 days ago: 790 days by D.
+        self.assertEqual(record["tenure_days"], 790.0)
 
     def test_disputes_usual_amount_and_prior_invoices(self):
         customer = self.env["res.partner"].create(
@@ -700,6 +702,9 @@ class TestLatePaymentPrediction(SettlementCommon):
         self.assertEqual(read[later.id]["prior_invoices"], "1 to 3")
         self.assertEqual(read[later.id]["relative_amount"], "1.5 to 3 times")
         self.assertEqual(read[earlier.id]["relative_amount"], "no history")
+        # The disputed invoice, 60 days ago, was the customer's first.
+        self.assertEqual(read[disputed.id]["tenure_days"], "first invoice")
+        self.assertEqual(read[earlier.id]["tenure_days"], "under 3 months")
         # The season is the due date's month: due 30 and 25 days ago.
         self.assertEqual(
             read[disputed.id]["due_month"],
