@@ -264,21 +264,38 @@ def _newton_step(rows, beta, l2):
         probability = _sigmoid(sum(beta[column] for column in columns))
         residual = late - count * probability
         curvature = count * probability * (1.0 - probability)
-        for i in columns:
+        # The Hessian is symmetric and a row's columns ascend: fill the upper
+        # triangle only (half the additions of the hottest loop of training)
+        # and mirror it below.
+        for position, i in enumerate(columns):
             gradient[i] += residual
             row = hessian[i]
-            for j in columns:
+            for j in columns[position:]:
                 row[j] += curvature
+    for i in range(size):
+        for j in range(i):
+            hessian[i][j] = hessian[j][i]
     return _solve(hessian, gradient)
 
 
-def train(groups, bin_counts, feature_names, l2=1.0, iterations=50, tolerance=1e-8):
+def train(
+    groups,
+    bin_counts,
+    feature_names,
+    l2=1.0,
+    iterations=50,
+    tolerance=1e-8,
+    start=None,
+):
     """Fit a :class:`Model` on grouped ``(bins, late_count, total_count)``
     rows by Newton-Raphson with a ridge penalty ``l2`` on the weights.
 
     Stops once no parameter moves by ``tolerance`` or after ``iterations``
-    steps (the last estimate is kept). Raises :class:`NotEnoughHistory` when
-    there is no item, no late item or no item paid on time.
+    steps (the last estimate is kept). ``start``, a model of the same bins
+    learnt on similar rows, is where the steps begin: the optimum is the
+    same (the penalised likelihood has one), reached in fewer steps. Raises
+    :class:`NotEnoughHistory` when there is no item, no late item or no item
+    paid on time.
     """
     bin_counts = tuple(bin_counts)
     feature_names = tuple(feature_names)
@@ -302,8 +319,11 @@ def train(groups, bin_counts, feature_names, l2=1.0, iterations=50, tolerance=1e
         ([0] + [column_of[(f, b)] for f, b in enumerate(bins) if b], late, total)
         for bins, late, total in grouped
     ]
-    # Starting from the overall late rate saves the first Newton steps.
-    beta = [math.log(total_late / (total_items - total_late))] + [0.0] * len(seen)
+    if start is not None and tuple(start.bin_counts) == bin_counts:
+        beta = [start.intercept] + [start.weights[f][b] for f, b in seen]
+    else:
+        # Starting from the overall late rate saves the first Newton steps.
+        beta = [math.log(total_late / (total_items - total_late))] + [0.0] * len(seen)
 
     objective = _penalised_log_likelihood(rows, beta, l2)
     for _iteration in range(iterations):

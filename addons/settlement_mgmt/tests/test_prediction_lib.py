@@ -98,6 +98,18 @@ class TestTraining(unittest.TestCase):
         self.assertAlmostEqual(model.weights[0][1], -0.2513144, places=6)
         self.assertAlmostEqual(model.weights[0][2], 1.9459101, places=6)
 
+    def test_a_start_elsewhere_reaches_the_same_optimum(self):
+        far = Model(
+            feature_names=("late_share",),
+            bin_counts=(3,),
+            intercept=2.0,
+            weights=((0.0, 3.0, -3.0),),
+        )
+        model = train(ONE_FEATURE, (3,), ("late_share",), l2=0.0, start=far)
+        self.assertAlmostEqual(model.intercept, -0.8472979, places=6)
+        self.assertAlmostEqual(model.weights[0][1], -0.2513144, places=6)
+        self.assertAlmostEqual(model.weights[0][2], 1.9459101, places=6)
+
     def test_ridge_shrinks_the_weights(self):
         sizes = []
         for l2 in (0.0, 0.1, 1.0, 10.0, 100.0):
