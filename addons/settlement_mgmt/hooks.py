@@ -11,7 +11,10 @@ def post_init_hook(env):
 
 # Indexes the addon adds to core tables: Odoo drops the addon's tables and
 # columns on uninstall, not these.
-CORE_TABLE_INDEXES = ("account_move__settlement_draft_customer_index",)
+CORE_TABLE_INDEXES = (
+    "account_move__settlement_draft_customer_index",
+    "account_partial_reconcile__settlement_company_max_date_index",
+)
 
 
 def uninstall_hook(env):
